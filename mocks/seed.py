@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+"""Seed a named scenario into a moto server, in its own AWS account.
+
+    python mocks/seed.py --endpoint http://127.0.0.1:PORT --scenario NAME --account 123456789012 \
+        [--functions N] [--deny lambda:GetPolicy]
+
+Prints ONE JSON object on stdout (progress goes to stderr):
+    {"account_id", "regions", "credentials": {AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN},
+     "expect": {slug: {"fail": [...], "pass": [...], "not_evaluated": [...]}}, "resources": {...}}
+
+Account isolation: everything is created with credentials from sts:AssumeRole into
+arn:aws:iam::<ACCOUNT>:role/vpcwarden-seeder, which moto files under <ACCOUNT>. Those are the
+credentials returned, so a client using them sees exactly this account. Use a fresh account id per
+test (seeding the same account twice fails on duplicate names).
+
+Scenarios: lambda-vpc-mix, empty, bench (--functions N), access-denied (needs a DEDICATED moto
+server: it turns on moto's IAM enforcement server-wide; see mocks/seedlib/access_denied.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+sys.dont_write_bytecode = True  # keep mocks/ free of __pycache__
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from seedlib import access_denied, bench, lambda_vpc_mix  # noqa: E402
+from seedlib.common import Account, Timer, log  # noqa: E402
+
+
+def seed_empty(acct: Account, args: argparse.Namespace) -> dict:
+    return {"regions": ["us-east-1"], "expect": {}, "resources": {}}
+
+
+SCENARIOS = {
+    "lambda-vpc-mix": lambda_vpc_mix.seed,
+    "empty": seed_empty,
+    "bench": bench.seed,
+    "access-denied": access_denied.seed,
+}
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--endpoint", required=True, help="moto server URL, loopback only")
+    p.add_argument("--scenario", required=True, choices=sorted(SCENARIOS))
+    p.add_argument("--account", required=True, help="12-digit account id to seed into")
+    p.add_argument("--functions", type=int, default=60, help="bench: number of functions")
+    p.add_argument("--workers", type=int, default=8, help="bench: parallel seeding threads")
+    p.add_argument("--deny", action="append", default=None,
+                   help="access-denied: IAM action(s) to deny (default lambda:GetPolicy)")
+    args = p.parse_args()
+
+    t = Timer()
+    acct = Account(args.endpoint, args.account, pool=max(10, args.workers * 2))
+    acct.create_seeder_role()
+    out = SCENARIOS[args.scenario](acct, args)
+    result = {
+        "account_id": acct.account_id,
+        "regions": out["regions"],
+        "credentials": out.get("credentials", acct.credentials),
+        "expect": out["expect"],
+        "resources": out["resources"],
+    }
+    secs = t.elapsed()
+    result["resources"]["seed_seconds"] = round(secs, 3)
+    log(f"scenario {args.scenario} seeded into {acct.account_id} in {secs:.2f}s")
+    json.dump(result, sys.stdout, indent=None, sort_keys=False)
+    sys.stdout.write("\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Helpers for mocks/seed.py (moto scenario seeding for vpcwarden tests)."""

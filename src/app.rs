@@ -1,0 +1,179 @@
+//! The commands: wires collect → snapshot → check → render and maps outcomes to exit codes.
+
+use crate::aws::{ClientFactory, Target};
+use crate::checks::{self, Check};
+use crate::cli::{AuditArgs, Cli, CollectArgs, Command, TargetArgs};
+use crate::collect::{self, Stats};
+use crate::render::{self, RenderOptions};
+use crate::report::Report;
+use crate::snapshot::Snapshot;
+use anyhow::Context;
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+
+/// The built-in demo account (`vpcwarden audit --demo`).
+pub const DEMO_SNAPSHOT: &str = include_str!("../mocks/snapshots/demo.json");
+
+/// Process exit codes (documented in the README).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Exit {
+    /// Nothing failing at or above `--fail-on`, and the scan was complete.
+    Clean = 0,
+    /// An internal error (a bug, or an I/O failure writing output).
+    Internal = 1,
+    /// A usage or input error (bad flag, unreadable snapshot, no credentials or region).
+    Usage = 2,
+    /// Failing findings at or above `--fail-on`.
+    Failing = 3,
+    /// No such findings, but the scan was incomplete (collection gaps).
+    Incomplete = 4,
+}
+
+/// An error that ends a command, with the exit code it maps to.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// Bad flags or input; exit 2.
+    #[error("{0}")]
+    Usage(String),
+    /// Anything else; exit 1.
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl AppError {
+    /// The exit code for this error.
+    pub fn exit(&self) -> Exit {
+        match self {
+            AppError::Usage(_) => Exit::Usage,
+            AppError::Internal(_) => Exit::Internal,
+        }
+    }
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> Result<Exit, AppError> {
+    match cli.command {
+        Command::Audit(args) => audit(args),
+        Command::Collect(args) => collect_cmd(args),
+        Command::Checks => {
+            let checks = registry()?;
+            let mut out = String::new();
+            for c in checks {
+                let m = &c.entry.meta;
+                out.push_str(&format!(
+                    "{:<10} {:<32} {:<13} {}\n",
+                    m.code, m.slug, m.severity, m.title
+                ));
+            }
+            write_output(None, &out)?;
+            Ok(Exit::Clean)
+        }
+        Command::Explain { check } => {
+            let checks = registry()?;
+            let c = checks::find(checks, &check)
+                .ok_or_else(|| AppError::Usage(checks::UnknownCheck(check.clone()).to_string()))?;
+            write_output(None, &c.entry.explain())?;
+            Ok(Exit::Clean)
+        }
+    }
+}
+
+fn registry() -> Result<&'static [Check], AppError> {
+    checks::all().map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))
+}
+
+fn audit(args: AuditArgs) -> Result<Exit, AppError> {
+    let all = registry()?;
+    let selected = checks::select(all, &args.checks, &args.exclude_checks)
+        .map_err(|e| AppError::Usage(e.to_string()))?;
+    let (snapshot, source) = if args.demo {
+        (
+            Snapshot::from_json("built-in demo snapshot", DEMO_SNAPSHOT)
+                .context("the built-in demo snapshot does not load")?,
+            "demo",
+        )
+    } else if let Some(path) = &args.from_snapshot {
+        (
+            Snapshot::load(path).map_err(|e| AppError::Usage(e.to_string()))?,
+            "snapshot",
+        )
+    } else {
+        let snapshot = collect_live(&args.target)?;
+        (snapshot, "live")
+    };
+    if let Some(path) = &args.save_snapshot {
+        write_file(path, &snapshot.to_json())?;
+    }
+    let findings = checks::run(&snapshot, &selected).context("a check failed")?;
+    let codes = selected.iter().map(|c| c.code().to_string()).collect();
+    let report = Report::new(&snapshot, findings, codes, source, crate::now_rfc3339());
+    let color = args.output.is_none() && std::io::stdout().is_terminal();
+    let text = render::render(
+        &report,
+        args.format,
+        RenderOptions {
+            show_passed: args.show_passed,
+            color,
+        },
+    );
+    write_output(args.output.as_deref(), &text)?;
+    Ok(if report.fails_at(args.fail_on) {
+        Exit::Failing
+    } else if !report.scan.complete {
+        Exit::Incomplete
+    } else {
+        Exit::Clean
+    })
+}
+
+fn collect_cmd(args: CollectArgs) -> Result<Exit, AppError> {
+    let snapshot = collect_live(&args.target)?;
+    write_output(args.output.as_deref(), &snapshot.to_json())?;
+    Ok(if snapshot.accounts.iter().all(|a| a.gaps.is_empty()) {
+        Exit::Clean
+    } else {
+        Exit::Incomplete
+    })
+}
+
+fn collect_live(target: &TargetArgs) -> Result<Snapshot, AppError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let stats = Stats::default();
+    let result = runtime.block_on(async {
+        let factory = ClientFactory::new(&Target::from(target), stats.clone()).await?;
+        collect::account(&factory, target.all_regions, &target.regions).await
+    });
+    if target.stats {
+        eprint!("{}", stats.render());
+    }
+    result.map_err(|e| match e.is_usage() {
+        true => AppError::Usage(e.to_string()),
+        false => AppError::Internal(anyhow::anyhow!(e)),
+    })
+}
+
+fn write_file(path: &Path, text: &str) -> Result<(), AppError> {
+    std::fs::write(path, text)
+        .with_context(|| format!("cannot write {}", path.display()))
+        .map_err(AppError::Internal)
+}
+
+fn write_output(path: Option<&Path>, text: &str) -> Result<(), AppError> {
+    match path {
+        Some(p) => write_file(p, text),
+        None => {
+            let mut out = std::io::stdout().lock();
+            match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+                // A closed pipe (`| head`) is the reader's choice, not an error.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                other => other
+                    .context("cannot write to stdout")
+                    .map_err(AppError::Internal),
+            }
+        }
+    }
+}

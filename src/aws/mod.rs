@@ -1,0 +1,170 @@
+//! The only place that configures AWS SDK clients: one `SdkConfig`, one client factory, error classes.
+//!
+//! Credentials come from aws-config's standard chain (environment, profiles, SSO, web identity, IMDS).
+//! Every client shares one rustls (ring) HTTPS client, adaptive retries and timeouts, and the endpoint
+//! override that lets the same binary run against an emulator.
+
+mod errors;
+mod stats;
+
+pub use errors::{ApiFailure, ErrorClass};
+pub use stats::Stats;
+
+use aws_config::{BehaviorVersion, Region, SdkConfig, retry::RetryConfig, timeout::TimeoutConfig};
+use aws_smithy_http_client::{Builder as HttpBuilder, tls};
+use std::time::Duration;
+
+/// What to connect to and how hard to try.
+#[derive(Debug, Clone, Default)]
+pub struct Target {
+    /// Profile name; `None` uses the default chain.
+    pub profile: Option<String>,
+    /// Endpoint override for every service (an emulator).
+    pub endpoint_url: Option<String>,
+    /// Attempts per call (adaptive retry mode).
+    pub max_attempts: u32,
+    /// Per-resource calls in flight per region.
+    pub concurrency: usize,
+}
+
+impl From<&crate::cli::TargetArgs> for Target {
+    fn from(a: &crate::cli::TargetArgs) -> Self {
+        Target {
+            profile: a.profile.clone().filter(|p| !p.is_empty()),
+            endpoint_url: a.endpoint_url.clone().filter(|e| !e.is_empty()),
+            max_attempts: a.max_attempts,
+            concurrency: usize::from(a.concurrency),
+        }
+    }
+}
+
+/// Makes every SDK client vpcwarden uses, from one loaded `SdkConfig`.
+#[derive(Debug, Clone)]
+pub struct ClientFactory {
+    config: SdkConfig,
+    stats: Stats,
+    /// Per-resource calls in flight per region.
+    pub concurrency: usize,
+}
+
+impl ClientFactory {
+    /// Loads the shared configuration (credentials chain, default region, retries, timeouts, endpoint).
+    pub async fn new(
+        target: &Target,
+        stats: Stats,
+    ) -> Result<ClientFactory, crate::collect::CollectError> {
+        let http = HttpBuilder::new()
+            .tls_provider(tls::Provider::Rustls(
+                tls::rustls_provider::CryptoMode::Ring,
+            ))
+            .build_https();
+        let mut loader = aws_config::defaults(BehaviorVersion::latest())
+            .http_client(http)
+            .retry_config(
+                RetryConfig::adaptive()
+                    .with_max_attempts(target.max_attempts.max(1))
+                    .with_initial_backoff(Duration::from_millis(200))
+                    .with_max_backoff(Duration::from_secs(20)),
+            )
+            .timeout_config(
+                TimeoutConfig::builder()
+                    .connect_timeout(Duration::from_secs(5))
+                    .operation_attempt_timeout(Duration::from_secs(30))
+                    .operation_timeout(Duration::from_secs(180))
+                    .build(),
+            );
+        if let Some(profile) = &target.profile {
+            loader = loader.profile_name(profile);
+        }
+        if let Some(endpoint) = &target.endpoint_url {
+            loader = loader.endpoint_url(endpoint);
+        }
+        Ok(ClientFactory {
+            config: loader.load().await,
+            stats,
+            concurrency: target.concurrency.max(1),
+        })
+    }
+
+    /// A factory over an existing configuration (tests).
+    pub fn from_config(config: SdkConfig, stats: Stats, concurrency: usize) -> ClientFactory {
+        ClientFactory {
+            config,
+            stats,
+            concurrency: concurrency.max(1),
+        }
+    }
+
+    /// The region of the profile or environment, if any.
+    pub fn default_region(&self) -> Option<String> {
+        self.config.region().map(|r| r.as_ref().to_string())
+    }
+
+    /// The region global services (IAM, STS, Organizations) are called in: the default region, else
+    /// the first scanned one, else `us-east-1`.
+    fn home_region(&self, fallback: Option<&str>) -> Region {
+        let name = self
+            .default_region()
+            .or_else(|| fallback.map(str::to_string))
+            .unwrap_or_else(|| "us-east-1".to_string());
+        Region::new(name)
+    }
+
+    /// STS (caller identity).
+    pub fn sts(&self, fallback_region: Option<&str>) -> aws_sdk_sts::Client {
+        let conf = aws_sdk_sts::config::Builder::from(&self.config)
+            .region(self.home_region(fallback_region))
+            .interceptor(self.stats.interceptor())
+            .build();
+        aws_sdk_sts::Client::from_conf(conf)
+    }
+
+    /// IAM (global).
+    pub fn iam(&self, fallback_region: Option<&str>) -> aws_sdk_iam::Client {
+        let conf = aws_sdk_iam::config::Builder::from(&self.config)
+            .region(self.home_region(fallback_region))
+            .interceptor(self.stats.interceptor())
+            .build();
+        aws_sdk_iam::Client::from_conf(conf)
+    }
+
+    /// Organizations (global).
+    pub fn organizations(&self, fallback_region: Option<&str>) -> aws_sdk_organizations::Client {
+        let conf = aws_sdk_organizations::config::Builder::from(&self.config)
+            .region(self.home_region(fallback_region))
+            .interceptor(self.stats.interceptor())
+            .build();
+        aws_sdk_organizations::Client::from_conf(conf)
+    }
+
+    /// EC2 in one region.
+    pub fn ec2(&self, region: &str) -> aws_sdk_ec2::Client {
+        let conf = aws_sdk_ec2::config::Builder::from(&self.config)
+            .region(Region::new(region.to_string()))
+            .interceptor(self.stats.interceptor())
+            .build();
+        aws_sdk_ec2::Client::from_conf(conf)
+    }
+
+    /// Lambda in one region, for the list calls and per-function calls other than GetPolicy.
+    pub fn lambda(&self, region: &str) -> aws_sdk_lambda::Client {
+        self.lambda_in_partition(region, format!("lambda-{region}"))
+    }
+
+    /// Lambda in one region, for GetPolicy only. AWS gives GetPolicy a request quota of its own, so it
+    /// gets its own adaptive rate limiter (retry partition): throttling on one does not slow the other.
+    pub fn lambda_policy(&self, region: &str) -> aws_sdk_lambda::Client {
+        self.lambda_in_partition(region, format!("lambda-getpolicy-{region}"))
+    }
+
+    fn lambda_in_partition(&self, region: &str, partition: String) -> aws_sdk_lambda::Client {
+        let conf = aws_sdk_lambda::config::Builder::from(&self.config)
+            .region(Region::new(region.to_string()))
+            .retry_partition(aws_sdk_lambda::config::retry::RetryPartition::new(
+                partition,
+            ))
+            .interceptor(self.stats.interceptor())
+            .build();
+        aws_sdk_lambda::Client::from_conf(conf)
+    }
+}

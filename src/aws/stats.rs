@@ -1,0 +1,130 @@
+//! API call counting (`--stats`): an SDK interceptor counts operations and HTTP attempts per
+//! service and operation.
+
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::interceptors::Intercept;
+use aws_smithy_runtime_api::client::interceptors::context::{
+    BeforeSerializationInterceptorContextRef, BeforeTransmitInterceptorContextRef,
+    FinalizerInterceptorContextRef,
+};
+use aws_smithy_runtime_api::client::orchestrator::Metadata;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_types::config_bag::ConfigBag;
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+/// Counts of one operation.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OpCount {
+    /// Operations started (one per SDK call).
+    pub calls: u64,
+    /// HTTP attempts (calls plus retries).
+    pub requests: u64,
+    /// Attempts answered 429 or with a throttling error type.
+    pub throttled: u64,
+}
+
+/// Shared counters; cloning shares them.
+#[derive(Debug, Clone, Default)]
+pub struct Stats {
+    counts: Arc<Mutex<BTreeMap<(String, String), OpCount>>>,
+}
+
+impl Stats {
+    /// The interceptor to put on a client config.
+    pub fn interceptor(&self) -> StatsInterceptor {
+        StatsInterceptor {
+            stats: self.clone(),
+        }
+    }
+
+    fn bump(&self, cfg: &ConfigBag, f: impl FnOnce(&mut OpCount)) {
+        let Some(meta) = cfg.load::<Metadata>() else {
+            return;
+        };
+        if let Ok(mut counts) = self.counts.lock() {
+            f(counts
+                .entry((meta.service().to_string(), meta.name().to_string()))
+                .or_default());
+        }
+    }
+
+    /// A copy of the counts, keyed by (service, operation).
+    pub fn snapshot(&self) -> BTreeMap<(String, String), OpCount> {
+        self.counts.lock().map(|c| c.clone()).unwrap_or_default()
+    }
+
+    /// One line per operation, `stats: SERVICE OPERATION calls=N requests=N throttled=N`, then a total.
+    pub fn render(&self) -> String {
+        let counts = self.snapshot();
+        let mut out = String::new();
+        let mut total = OpCount::default();
+        for ((service, op), c) in &counts {
+            out.push_str(&format!(
+                "stats: {service} {op} calls={} requests={} throttled={}\n",
+                c.calls, c.requests, c.throttled
+            ));
+            total.calls += c.calls;
+            total.requests += c.requests;
+            total.throttled += c.throttled;
+        }
+        out.push_str(&format!(
+            "stats: total calls={} requests={} throttled={}\n",
+            total.calls, total.requests, total.throttled
+        ));
+        out
+    }
+}
+
+/// The SDK interceptor behind [`Stats`].
+#[derive(Debug)]
+pub struct StatsInterceptor {
+    stats: Stats,
+}
+
+impl Intercept for StatsInterceptor {
+    fn name(&self) -> &'static str {
+        "vpcwarden-stats"
+    }
+
+    fn read_before_serialization(
+        &self,
+        _context: &BeforeSerializationInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        // Once per operation (retries do not serialise again); the operation metadata is in the
+        // config bag by now, unlike in read_before_execution.
+        self.stats.bump(cfg, |c| c.calls += 1);
+        Ok(())
+    }
+
+    fn read_before_attempt(
+        &self,
+        _context: &BeforeTransmitInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        self.stats.bump(cfg, |c| c.requests += 1);
+        Ok(())
+    }
+
+    fn read_after_attempt(
+        &self,
+        context: &FinalizerInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        if let Some(response) = context.response() {
+            let throttled = response.status().as_u16() == 429
+                || response
+                    .headers()
+                    .get("x-amzn-errortype")
+                    .is_some_and(|t| t.contains("Throttl") || t.contains("TooManyRequests"));
+            if throttled {
+                self.stats.bump(cfg, |c| c.throttled += 1);
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,137 @@
+//! LAMBDA003 `function-not-in-vpc`: a function that is not attached to a customer VPC (Security Hub Lambda.3).
+
+use crate::checks::{CheckContext, CheckDef, Findings, account_arn};
+use crate::finding::{FindingError, Status};
+use crate::snapshot::{Account, Function, GLOBAL_REGION, RegionData};
+use crate::trust::{TrustAnswer, trusts_service};
+use serde_json::{Value, json};
+
+/// The registry line.
+pub const CHECK: CheckDef = CheckDef {
+    catalog: include_str!("../../../checks/lambda/LAMBDA003-function-not-in-vpc.md"),
+    run,
+};
+
+/// The service principal Lambda@Edge replicates functions with.
+const EDGE_SERVICE: &str = "edgelambda.amazonaws.com";
+
+fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingError> {
+    for account in &ctx.snapshot.accounts {
+        for region in &account.regions {
+            if let Some(gap) = account.gap(&region.region, "lambda", "ListFunctions") {
+                // The function list of this region is missing or partial: say so for the region, and
+                // still judge the functions that were listed.
+                out.not_evaluated(
+                    account,
+                    &region.region,
+                    Some("AwsAccount"),
+                    &account_arn(account),
+                    gap,
+                )?;
+            }
+            for function in &region.lambda.functions {
+                judge(account, region, function, out)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn judge(
+    account: &Account,
+    region: &RegionData,
+    function: &Function,
+    out: &mut Findings<'_>,
+) -> Result<(), FindingError> {
+    let b = out
+        .builder(&account.account_id, &region.region)
+        .resource(&function.arn)
+        .evidence("function_name", function.name.as_str())
+        .evidence("role", function.role.as_str());
+    if let Some(vpc) = function
+        .vpc_config
+        .as_ref()
+        .filter(|v| !v.subnet_ids.is_empty())
+    {
+        // Lambda may report an empty VpcId; the subnets say which VPC it really is.
+        let vpc_id = vpc
+            .subnet_ids
+            .iter()
+            .find_map(|s| region.subnet(s).map(|s| s.vpc_id.clone()))
+            .or_else(|| vpc.vpc_id.clone().filter(|v| !v.is_empty()));
+        return out.push(
+            b.status(Status::Pass)
+                .message(format!(
+                    "Lambda function {} is attached to VPC {} through {} subnet(s).",
+                    function.name,
+                    vpc_id.as_deref().unwrap_or("(unknown)"),
+                    vpc.subnet_ids.len()
+                ))
+                .evidence("vpc_id", vpc_id.map_or(Value::Null, Value::from))
+                .evidence("subnet_ids", json!(vpc.subnet_ids))
+                .evidence("security_group_ids", json!(vpc.security_group_ids)),
+        );
+    }
+    let b = b.evidence("vpc_config", Value::Null);
+    // Lambda@Edge functions cannot be attached to a VPC: whether this is one is decided by the
+    // execution role's trust policy, which needs IAM.
+    let Some(iam) = &account.iam else {
+        let gap = account.gap(GLOBAL_REGION, "iam", "GetAccountAuthorizationDetails");
+        return match gap {
+            Some(gap) => out.not_evaluated(account, &region.region, None, &function.arn, gap),
+            None => out.push(
+                b.status(Status::NotEvaluated)
+                    .evidence("reason", "iam_not_collected")
+                    .message(format!(
+                        "Not evaluated: IAM was not collected, so whether {} is a Lambda@Edge function is unknown.",
+                        function.name
+                    )),
+            ),
+        };
+    };
+    let role = iam
+        .roles
+        .binary_search_by(|r| r.arn.as_str().cmp(&function.role));
+    let edge = match role {
+        Ok(i) => {
+            let role = &iam.roles[i];
+            match trusts_service(&role.trust_policy, EDGE_SERVICE) {
+                TrustAnswer::Trusted { statement } => Some(statement),
+                TrustAnswer::NotTrusted => None,
+                TrustAnswer::Unreadable(problem) => {
+                    return out.push(
+                        b.status(Status::NotEvaluated)
+                            .evidence("reason", "trust_policy_unreadable")
+                            .evidence("trust_policy_error", problem.as_str())
+                            .message(format!(
+                                "Not evaluated: the trust policy of role {} (used by {}) cannot be read: {problem}.",
+                                role.name, function.name
+                            )),
+                    );
+                }
+            }
+        }
+        // No such role in the account (deleted, or in another account): no Lambda@Edge trust to find.
+        Err(_) => None,
+    };
+    let b = b.evidence("role_found", role.is_ok());
+    match edge {
+        Some(statement) => out.push(
+            b.status(Status::Pass)
+                .evidence("lambda_at_edge", true)
+                .evidence("trust_statement", statement)
+                .message(format!(
+                    "Lambda function {} is not attached to a VPC, but it is a Lambda@Edge function (its role trusts {EDGE_SERVICE}), and Lambda@Edge functions cannot be attached to a VPC.",
+                    function.name
+                )),
+        ),
+        None => out.push(
+            b.status(Status::Fail)
+                .evidence("lambda_at_edge", false)
+                .message(format!(
+                    "Lambda function {} is not attached to a VPC: no security group or network ACL applies to its traffic and it cannot reach private resources.",
+                    function.name
+                )),
+        ),
+    }
+}

@@ -1,0 +1,3 @@
+//! Checks on Lambda functions.
+
+pub mod function_not_in_vpc;

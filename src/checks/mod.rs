@@ -1,0 +1,245 @@
+//! Pure, synchronous checks: `&Snapshot` in, findings out. An explicit registry ties each check to its
+//! catalog page.
+//!
+//! Adding a check is pure addition: one module under `src/checks/<service>/`, one page under
+//! `checks/<service>/`, one line in [`REGISTRY`], one scenario in `mocks/snapshots/`, one test.
+
+pub mod catalog;
+pub mod lambda;
+
+use crate::finding::{Finding, FindingBuilder, FindingError, FindingTemplate, Status};
+use crate::snapshot::{Account, Gap, Snapshot};
+use catalog::{CatalogEntry, CatalogError};
+use serde_json::json;
+use std::sync::OnceLock;
+
+/// What a check reads.
+#[derive(Debug, Clone, Copy)]
+pub struct CheckContext<'a> {
+    /// The collected data.
+    pub snapshot: &'a Snapshot,
+}
+
+/// A check's entry point: emit one finding per resource it judges (pass, fail or not evaluated).
+pub type RunFn = fn(&CheckContext<'_>, &mut Findings<'_>) -> Result<(), FindingError>;
+
+/// A registry line: the catalog page (embedded) and the function that runs the check.
+#[derive(Debug, Clone, Copy)]
+pub struct CheckDef {
+    /// The catalog page text.
+    pub catalog: &'static str,
+    /// The check.
+    pub run: RunFn,
+}
+
+/// Every check vpcwarden has, in code order. One line per check.
+pub static REGISTRY: &[CheckDef] = &[lambda::function_not_in_vpc::CHECK];
+
+/// A registered check with its parsed catalog page.
+#[derive(Debug)]
+pub struct Check {
+    /// The parsed catalog page.
+    pub entry: CatalogEntry,
+    /// The finding template derived from it.
+    pub template: FindingTemplate,
+    /// The check.
+    pub run: RunFn,
+}
+
+impl Check {
+    /// The check code.
+    pub fn code(&self) -> &str {
+        &self.entry.meta.code
+    }
+    /// The check slug.
+    pub fn slug(&self) -> &str {
+        &self.entry.meta.slug
+    }
+}
+
+/// All checks with their catalog pages parsed (once per process).
+pub fn all() -> Result<&'static [Check], &'static CatalogError> {
+    static CHECKS: OnceLock<Result<Vec<Check>, CatalogError>> = OnceLock::new();
+    CHECKS
+        .get_or_init(|| {
+            REGISTRY
+                .iter()
+                .map(|def| {
+                    let entry = CatalogEntry::parse(def.catalog)?;
+                    Ok(Check {
+                        template: entry.template(),
+                        entry,
+                        run: def.run,
+                    })
+                })
+                .collect()
+        })
+        .as_ref()
+        .map(Vec::as_slice)
+}
+
+/// A `--checks`/`--exclude-checks` value that names no check.
+#[derive(Debug, thiserror::Error)]
+#[error("no check has the code or slug {0:?} (see `vpcwarden checks`)")]
+pub struct UnknownCheck(pub String);
+
+/// Finds one check by code (any case) or slug.
+pub fn find<'a>(checks: &'a [Check], name: &str) -> Option<&'a Check> {
+    checks
+        .iter()
+        .find(|c| c.code().eq_ignore_ascii_case(name) || c.slug() == name)
+}
+
+/// The checks to run: all, or those named in `include`, minus those named in `exclude`.
+pub fn select<'a>(
+    checks: &'a [Check],
+    include: &[String],
+    exclude: &[String],
+) -> Result<Vec<&'a Check>, UnknownCheck> {
+    let resolve = |names: &[String]| -> Result<Vec<&'a Check>, UnknownCheck> {
+        names
+            .iter()
+            .map(|n| find(checks, n.trim()).ok_or_else(|| UnknownCheck(n.clone())))
+            .collect()
+    };
+    let included = resolve(include)?;
+    let excluded = resolve(exclude)?;
+    Ok(checks
+        .iter()
+        .filter(|c| included.is_empty() || included.iter().any(|i| std::ptr::eq(*i, *c)))
+        .filter(|c| !excluded.iter().any(|e| std::ptr::eq(*e, *c)))
+        .collect())
+}
+
+/// Runs the checks over a snapshot; the findings come back sorted (see [`sort_findings`]).
+pub fn run(snapshot: &Snapshot, checks: &[&Check]) -> Result<Vec<Finding>, FindingError> {
+    let ctx = CheckContext { snapshot };
+    let mut all = Vec::new();
+    for check in checks {
+        let mut out = Findings {
+            template: &check.template,
+            out: Vec::new(),
+        };
+        (check.run)(&ctx, &mut out)?;
+        all.append(&mut out.out);
+    }
+    sort_findings(&mut all);
+    Ok(all)
+}
+
+/// The output order: failing first, then not evaluated, then passing; within a status, most severe
+/// first, then by code, account, region and resource. Output is byte-stable.
+pub fn sort_findings(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        (
+            a.status,
+            std::cmp::Reverse(a.severity),
+            &a.code,
+            &a.account_id,
+            &a.region,
+            &a.resource_arn,
+        )
+            .cmp(&(
+                b.status,
+                std::cmp::Reverse(b.severity),
+                &b.code,
+                &b.account_id,
+                &b.region,
+                &b.resource_arn,
+            ))
+    });
+}
+
+/// Where a check puts its findings; it hands out builders pre-filled from the check's catalog page.
+#[derive(Debug)]
+pub struct Findings<'a> {
+    template: &'a FindingTemplate,
+    out: Vec<Finding>,
+}
+
+impl<'a> Findings<'a> {
+    /// A builder for a finding in this account and region.
+    pub fn builder(&self, account_id: &str, region: &str) -> FindingBuilder<'a> {
+        FindingBuilder::new(self.template, account_id, region)
+    }
+
+    /// Adds a finding; fails when the builder is incomplete.
+    pub fn push(&mut self, builder: FindingBuilder<'_>) -> Result<(), FindingError> {
+        self.out.push(builder.build()?);
+        Ok(())
+    }
+
+    /// Adds a `not_evaluated` finding for a resource whose input has a gap; the gap is the reason.
+    pub fn not_evaluated(
+        &mut self,
+        account: &Account,
+        region: &str,
+        resource_type: Option<&str>,
+        resource_arn: &str,
+        gap: &Gap,
+    ) -> Result<(), FindingError> {
+        let b = self.builder(&account.account_id, region);
+        let b = match resource_type {
+            Some(t) => b.resource_of_type(t, resource_arn),
+            None => b.resource(resource_arn),
+        };
+        self.push(
+            b.status(Status::NotEvaluated)
+                .message(gap_sentence(gap))
+                .evidence("gap", gap_evidence(gap)),
+        )
+    }
+}
+
+/// The ARN vpcwarden uses for account-level findings.
+pub fn account_arn(account: &Account) -> String {
+    format!("arn:{}:iam::{}:root", account.partition, account.account_id)
+}
+
+/// A gap as finding evidence.
+pub fn gap_evidence(gap: &Gap) -> serde_json::Value {
+    json!({
+        "service": gap.service,
+        "operation": gap.operation,
+        "region": gap.region,
+        "error_code": gap.error_code,
+        "message": gap.message,
+    })
+}
+
+/// "Not evaluated: lambda:ListFunctions failed in us-east-1 (AccessDeniedException)."
+pub fn gap_sentence(gap: &Gap) -> String {
+    let place = if gap.region == crate::snapshot::GLOBAL_REGION {
+        String::new()
+    } else {
+        format!(" in {}", gap.region)
+    };
+    format!(
+        "Not evaluated: {}:{} failed{place} ({}).",
+        gap.service, gap.operation, gap.error_code
+    )
+}
+
+/// The Markdown checks table of the README (between the `checks:start`/`checks:end` markers).
+pub fn readme_table(checks: &[Check]) -> String {
+    let mut out = String::from(
+        "| Code | Slug | Severity | Title | Resource | Compliance |\n|---|---|---|---|---|---|\n",
+    );
+    for c in checks {
+        let m = &c.entry.meta;
+        out.push_str(&format!(
+            "| {} | `{}` | {} | {} | {} | {} |\n",
+            m.code,
+            m.slug,
+            m.severity,
+            m.title,
+            m.resource_type,
+            if m.compliance.is_empty() {
+                "-".to_string()
+            } else {
+                m.compliance.join(", ")
+            }
+        ));
+    }
+    out
+}

@@ -1,0 +1,106 @@
+//! The command line (clap derive). Every flag is documented here and in the README.
+
+use crate::finding::Severity;
+use crate::render::Format;
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+/// vpcwarden audits how AWS Lambda functions meet VPCs, ENIs and IAM.
+#[derive(Debug, Parser)]
+#[command(name = "vpcwarden", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    /// More logging on stderr (-v info, -vv debug); RUST_LOG overrides.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// The command.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Collect an account and run the checks (or run them on a saved snapshot or the demo account).
+    Audit(AuditArgs),
+    /// Collect an account into a snapshot file, without running checks.
+    Collect(CollectArgs),
+    /// List the checks: code, slug, severity, title.
+    Checks,
+    /// Show one check's catalog page (by code or slug).
+    Explain {
+        /// A check code (LAMBDA003) or slug (function-not-in-vpc).
+        check: String,
+    },
+}
+
+/// Which account and regions to read, and how.
+#[derive(Debug, Args, Clone, Default)]
+pub struct TargetArgs {
+    /// The AWS profile to use (default: the standard credential chain).
+    #[arg(long, env = "AWS_PROFILE")]
+    pub profile: Option<String>,
+    /// A region to scan; repeat for several. Default: the profile's or environment's region.
+    #[arg(long = "region", value_name = "REGION")]
+    pub regions: Vec<String>,
+    /// Scan every region enabled for the account (EC2 DescribeRegions).
+    #[arg(long, conflicts_with = "regions")]
+    pub all_regions: bool,
+    /// Send every AWS request to this endpoint (an emulator such as moto).
+    #[arg(long, env = "AWS_ENDPOINT_URL", value_name = "URL")]
+    pub endpoint_url: Option<String>,
+    /// How many per-resource calls (GetPolicy, function URL) run at once per region.
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub concurrency: u16,
+    /// Attempts per API call, first try included, with adaptive retry on throttling.
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=20))]
+    pub max_attempts: u32,
+    /// Print API calls per service and operation on stderr when done.
+    #[arg(long)]
+    pub stats: bool,
+}
+
+/// `vpcwarden audit`.
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// Where to read from.
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// Audit a snapshot saved by `collect` or `--save-snapshot`, with no AWS calls.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["demo", "regions", "all_regions", "endpoint_url", "profile"])]
+    pub from_snapshot: Option<PathBuf>,
+    /// Audit the built-in demo account (no credentials needed).
+    #[arg(long, conflicts_with_all = ["regions", "all_regions", "endpoint_url", "profile"])]
+    pub demo: bool,
+    /// Also write the collected snapshot to FILE.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["from_snapshot"])]
+    pub save_snapshot: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write the output to FILE instead of stdout.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Run only these checks (codes or slugs, comma-separated or repeated).
+    #[arg(long, value_delimiter = ',', value_name = "CHECK")]
+    pub checks: Vec<String>,
+    /// Skip these checks (codes or slugs).
+    #[arg(long, value_delimiter = ',', value_name = "CHECK")]
+    pub exclude_checks: Vec<String>,
+    /// Exit 3 when a failing finding is at or above this severity.
+    #[arg(long, value_enum, default_value_t = Severity::Low)]
+    pub fail_on: Severity,
+    /// Show passing findings in the table too (JSON always has them).
+    #[arg(long)]
+    pub show_passed: bool,
+}
+
+/// `vpcwarden collect`.
+#[derive(Debug, Args)]
+pub struct CollectArgs {
+    /// Where to read from.
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// The snapshot file to write (stdout when absent).
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}

@@ -1,0 +1,184 @@
+//! Lambda, per region: functions, their resource policies and URLs, and event source mappings.
+
+use super::{drain, gap};
+use crate::aws::{ApiFailure, ErrorClass};
+use crate::snapshot::{
+    Collected, EventSourceMapping, Function, FunctionUrl, Gap, Lambda, Layer, VpcConfig,
+};
+use aws_sdk_lambda::Client;
+use aws_sdk_lambda::types::{EventSourceMappingConfiguration, FunctionConfiguration};
+use futures::{StreamExt, stream};
+use serde_json::Value;
+
+impl From<&FunctionConfiguration> for Function {
+    fn from(f: &FunctionConfiguration) -> Self {
+        let vpc_config = f
+            .vpc_config()
+            .filter(|v| !v.subnet_ids().is_empty())
+            .map(|v| VpcConfig {
+                vpc_id: v.vpc_id().filter(|id| !id.is_empty()).map(str::to_string),
+                subnet_ids: v.subnet_ids().to_vec(),
+                security_group_ids: v.security_group_ids().to_vec(),
+                ipv6_allowed_for_dual_stack: v.ipv6_allowed_for_dual_stack().unwrap_or(false),
+            });
+        Function {
+            arn: f.function_arn().unwrap_or_default().to_string(),
+            name: f.function_name().unwrap_or_default().to_string(),
+            role: f.role().unwrap_or_default().to_string(),
+            runtime: f.runtime().map(|r| r.as_str().to_string()),
+            package_type: f.package_type().map(|p| p.as_str().to_string()),
+            architectures: f
+                .architectures()
+                .iter()
+                .map(|a| a.as_str().to_string())
+                .collect(),
+            vpc_config,
+            layers: f
+                .layers()
+                .iter()
+                .map(|l| Layer {
+                    arn: l.arn().unwrap_or_default().to_string(),
+                    code_size: l.code_size(),
+                })
+                .collect(),
+            state: f.state().map(|s| s.as_str().to_string()),
+            state_reason_code: f.state_reason_code().map(|s| s.as_str().to_string()),
+            last_update_status: f.last_update_status().map(|s| s.as_str().to_string()),
+            last_modified: f.last_modified().map(str::to_string),
+            resource_policy: Collected::NotCollected,
+            url_config: Collected::NotCollected,
+        }
+    }
+}
+
+impl From<&EventSourceMappingConfiguration> for EventSourceMapping {
+    fn from(m: &EventSourceMappingConfiguration) -> Self {
+        EventSourceMapping {
+            uuid: m.uuid().unwrap_or_default().to_string(),
+            event_source_arn: m.event_source_arn().map(str::to_string),
+            function_arn: m.function_arn().unwrap_or_default().to_string(),
+            state: m.state().map(str::to_string),
+        }
+    }
+}
+
+/// Parses a JSON policy document; text that is not JSON is kept as a JSON string so the checks can
+/// report it against the resource instead of losing it.
+pub fn document(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.to_string()))
+}
+
+/// Functions of one region with their policies and URLs, and the region's event source mappings.
+///
+/// `policy_client` is used for GetPolicy only (it has its own quota, hence its own rate limiter);
+/// at most `concurrency` functions are being read at once.
+pub async fn functions_in_region(
+    client: &Client,
+    policy_client: &Client,
+    account_id: &str,
+    region: &str,
+    concurrency: usize,
+) -> (Lambda, Vec<Gap>) {
+    let mut gaps = Vec::new();
+    let (configs, failure) = drain(client.list_functions().into_paginator().items().send()).await;
+    if let Some(f) = failure {
+        gaps.push(gap(account_id, region, "lambda", "ListFunctions", None, &f));
+    }
+    let per_function = stream::iter(configs.iter().map(Function::from))
+        .map(|function| async move { details(client, policy_client, function).await })
+        .buffer_unordered(concurrency.max(1));
+    let mapping_fut = drain(
+        client
+            .list_event_source_mappings()
+            .into_paginator()
+            .items()
+            .send(),
+    );
+    let (details, (mappings, mapping_failure)) =
+        tokio::join!(per_function.collect::<Vec<_>>(), mapping_fut);
+    let mut functions = Vec::with_capacity(details.len());
+    for (function, failures) in details {
+        for (operation, failure) in failures {
+            gaps.push(gap(
+                account_id,
+                region,
+                "lambda",
+                operation,
+                Some(&function.arn),
+                &failure,
+            ));
+        }
+        functions.push(function);
+    }
+    if let Some(f) = mapping_failure {
+        gaps.push(gap(
+            account_id,
+            region,
+            "lambda",
+            "ListEventSourceMappings",
+            None,
+            &f,
+        ));
+    }
+    (
+        Lambda {
+            functions,
+            event_source_mappings: mappings.iter().map(EventSourceMapping::from).collect(),
+        },
+        gaps,
+    )
+}
+
+/// GetPolicy and GetFunctionUrlConfig for one function, side by side. "Not found" is a normal answer.
+async fn details(
+    client: &Client,
+    policy_client: &Client,
+    mut function: Function,
+) -> (Function, Vec<(&'static str, ApiFailure)>) {
+    let mut failures = Vec::new();
+    let (policy, url) = tokio::join!(
+        policy_client
+            .get_policy()
+            .function_name(&function.arn)
+            .send(),
+        client
+            .get_function_url_config()
+            .function_name(&function.arn)
+            .send(),
+    );
+    function.resource_policy = match policy {
+        Ok(out) => match out.policy() {
+            Some(text) => Collected::Present(document(text)),
+            None => Collected::Absent,
+        },
+        Err(err) => {
+            let failure = ApiFailure::from_sdk(&err);
+            if failure.class == ErrorClass::NotFound {
+                Collected::Absent
+            } else {
+                failures.push(("GetPolicy", failure));
+                Collected::NotCollected
+            }
+        }
+    };
+    function.url_config = match url {
+        Ok(out) => Collected::Present(FunctionUrl {
+            url: out.function_url().to_string(),
+            auth_type: out.auth_type().as_str().to_string(),
+            cors_allow_origins: out
+                .cors()
+                .map(|c| c.allow_origins().to_vec())
+                .unwrap_or_default(),
+        }),
+        Err(err) => {
+            let failure = ApiFailure::from_sdk(&err);
+            if failure.class == ErrorClass::NotFound {
+                Collected::Absent
+            } else {
+                failures.push(("GetFunctionUrlConfig", failure));
+                Collected::NotCollected
+            }
+        }
+    };
+    (function, failures)
+}

@@ -1,0 +1,191 @@
+//! Collectors: AWS → snapshot. Regions run concurrently, IAM and Organizations once per account,
+//! per-resource calls under a bound; every failed call becomes a gap, never a silent omission.
+
+mod ec2;
+mod iam;
+mod lambda;
+mod organizations;
+
+pub use crate::aws::Stats;
+pub use ec2::network_in_region;
+pub use iam::iam_of_account;
+pub use lambda::functions_in_region;
+pub use organizations::organizations_of_account;
+
+use crate::aws::{ApiFailure, ClientFactory};
+use crate::snapshot::{Account, CollectedBy, Gap, RegionData, SCHEMA_VERSION, Snapshot};
+use aws_smithy_async::future::pagination_stream::PaginationStream;
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+use futures::future::join_all;
+use tracing::info;
+
+/// Why collection could not start (per-call failures are gaps, not errors).
+#[derive(Debug, thiserror::Error)]
+pub enum CollectError {
+    /// STS GetCallerIdentity failed: no usable credentials.
+    #[error(
+        "cannot identify the AWS account (sts:GetCallerIdentity): {0}. Check the profile or credentials."
+    )]
+    Identity(ApiFailure),
+    /// No region was given and none is configured.
+    #[error(
+        "no region: pass --region REGION (repeatable) or --all-regions, or set AWS_REGION or the profile's region"
+    )]
+    NoRegion,
+    /// `--all-regions` needs ec2:DescribeRegions, and it failed.
+    #[error("cannot list the account's regions for --all-regions (ec2:DescribeRegions): {0}")]
+    Regions(ApiFailure),
+}
+
+impl CollectError {
+    /// Whether the error is the user's to fix (exit 2) rather than an internal failure.
+    pub fn is_usage(&self) -> bool {
+        true
+    }
+}
+
+/// A gap for a failed call.
+pub fn gap(
+    account_id: &str,
+    region: &str,
+    service: &str,
+    operation: &str,
+    resource: Option<&str>,
+    failure: &ApiFailure,
+) -> Gap {
+    Gap {
+        account_id: account_id.to_string(),
+        region: region.to_string(),
+        service: service.to_string(),
+        operation: operation.to_string(),
+        resource: resource.map(str::to_string),
+        error_code: failure.code.clone(),
+        message: failure.message.clone(),
+    }
+}
+
+/// Reads a paginated stream to its end or its first error; what was read before an error is kept.
+pub async fn drain<T, E>(
+    mut stream: PaginationStream<Result<T, SdkError<E, HttpResponse>>>,
+) -> (Vec<T>, Option<ApiFailure>)
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    let mut items = Vec::new();
+    while let Some(next) = stream.next().await {
+        match next {
+            Ok(item) => items.push(item),
+            Err(err) => return (items, Some(ApiFailure::from_sdk(&err))),
+        }
+    }
+    (items, None)
+}
+
+/// Collects one account (the one the credentials belong to) in the given regions.
+///
+/// `regions` empty and `all_regions` false means the configured default region.
+pub async fn account(
+    factory: &ClientFactory,
+    all_regions: bool,
+    regions: &[String],
+) -> Result<Snapshot, CollectError> {
+    let collected_at = crate::now_rfc3339();
+    let first = regions.first().map(String::as_str);
+    let identity = factory
+        .sts(first)
+        .get_caller_identity()
+        .send()
+        .await
+        .map_err(|e| CollectError::Identity(ApiFailure::from_sdk(&e)))?;
+    let account_id = identity.account().unwrap_or_default().to_string();
+    let caller_arn = identity.arn().unwrap_or_default().to_string();
+    let partition = caller_arn.split(':').nth(1).unwrap_or("aws").to_string();
+    info!(account = %account_id, caller = %caller_arn, "identified");
+
+    let mut regions: Vec<String> = if all_regions {
+        let home = factory
+            .default_region()
+            .unwrap_or_else(|| "us-east-1".to_string());
+        let out = factory
+            .ec2(&home)
+            .describe_regions()
+            .send()
+            .await
+            .map_err(|e| CollectError::Regions(ApiFailure::from_sdk(&e)))?;
+        out.regions()
+            .iter()
+            .filter_map(|r| r.region_name().map(str::to_string))
+            .collect()
+    } else if regions.is_empty() {
+        vec![factory.default_region().ok_or(CollectError::NoRegion)?]
+    } else {
+        regions.to_vec()
+    };
+    regions.sort();
+    regions.dedup();
+    info!(regions = ?regions, "collecting");
+
+    let home = regions.first().map(String::as_str);
+    let iam_client = factory.iam(home);
+    let org_client = factory.organizations(home);
+    let iam_fut = iam_of_account(&iam_client, &account_id);
+    let org_fut = organizations_of_account(&org_client, &account_id);
+    let regions_fut = join_all(regions.iter().map(|region| {
+        let account_id = account_id.as_str();
+        async move {
+            let lambda_client = factory.lambda(region);
+            let policy_client = factory.lambda_policy(region);
+            let ec2_client = factory.ec2(region);
+            let ((lambda, mut gaps), (ec2, ec2_gaps)) = tokio::join!(
+                functions_in_region(
+                    &lambda_client,
+                    &policy_client,
+                    account_id,
+                    region,
+                    factory.concurrency
+                ),
+                network_in_region(&ec2_client, account_id, region),
+            );
+            gaps.extend(ec2_gaps);
+            (
+                RegionData {
+                    region: region.clone(),
+                    lambda,
+                    ec2,
+                },
+                gaps,
+            )
+        }
+    }));
+    let ((iam, iam_gaps), (organizations, org_gaps), region_results) =
+        tokio::join!(iam_fut, org_fut, regions_fut);
+
+    let mut gaps = iam_gaps;
+    gaps.extend(org_gaps);
+    let mut region_data = Vec::new();
+    for (data, region_gaps) in region_results {
+        gaps.extend(region_gaps);
+        region_data.push(data);
+    }
+    let mut snapshot = Snapshot {
+        schema_version: SCHEMA_VERSION.to_string(),
+        collected_at,
+        collected_by: CollectedBy {
+            tool: crate::TOOL_VERSION.to_string(),
+            caller_arn: caller_arn.clone(),
+        },
+        accounts: vec![Account {
+            account_id,
+            partition,
+            caller_arn,
+            regions: region_data,
+            iam,
+            organizations,
+            gaps,
+        }],
+    };
+    snapshot.normalize();
+    Ok(snapshot)
+}

@@ -1,0 +1,48 @@
+//! vpcwarden: an AWS account auditor for how Lambda functions meet VPCs, ENIs and IAM.
+//!
+//! The pipeline is collect → snapshot → check → render: [`aws`] and [`collect`] read AWS (the only async
+//! code), [`snapshot`] is the plain data they produce, [`checks`] turn it into [`finding`]s, and
+//! [`render`] shows a [`report`].
+
+pub mod app;
+pub mod aws;
+pub mod checks;
+pub mod cli;
+pub mod collect;
+pub mod finding;
+pub mod render;
+pub mod report;
+pub mod snapshot;
+pub mod trust;
+
+/// `vpcwarden X.Y.Z`, as written into snapshots and reports.
+pub const TOOL_VERSION: &str = concat!("vpcwarden ", env!("CARGO_PKG_VERSION"));
+
+/// Now, as RFC 3339 UTC with second precision. `SOURCE_DATE_EPOCH` (seconds) pins it, so two runs
+/// over the same account produce byte-identical snapshots and reports.
+pub fn now_rfc3339() -> String {
+    let now = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|s| time::OffsetDateTime::from_unix_timestamp(s).ok())
+        .unwrap_or_else(time::OffsetDateTime::now_utc);
+    let now = now.replace_nanosecond(0).unwrap_or(now);
+    now.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| now.unix_timestamp().to_string())
+}
+
+/// Logging on stderr: warnings by default, more with `-v`; `RUST_LOG` overrides.
+pub fn init_logging(verbose: u8) {
+    let default = match verbose {
+        0 => "warn",
+        1 => "vpcwarden=info,warn",
+        _ => "vpcwarden=debug,info",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .try_init();
+}

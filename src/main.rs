@@ -1,0 +1,18 @@
+//! The `vpcwarden` binary: parse the command line, run it, map the outcome to an exit code.
+
+use clap::Parser;
+use std::process::ExitCode;
+use vpcwarden::app;
+use vpcwarden::cli::Cli;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    vpcwarden::init_logging(cli.verbose);
+    match app::run(cli) {
+        Ok(exit) => ExitCode::from(exit as u8),
+        Err(err) => {
+            eprintln!("vpcwarden: error: {err:#}");
+            ExitCode::from(err.exit() as u8)
+        }
+    }
+}

@@ -1,0 +1,35 @@
+//! Renderers: one module per output format, each a function over the report.
+//!
+//! A renderer reads findings and the report only; adding a format adds a module and a [`Format`] variant
+//! and touches no check.
+
+pub mod json;
+pub mod table;
+
+use crate::report::Report;
+
+/// The output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// A table for the terminal: failing and not-evaluated findings, a summary line, then the gaps.
+    Table,
+    /// The documented JSON v1 document (`vpcwarden.findings/v1`).
+    Json,
+}
+
+/// Options that change what a renderer shows (not what the report holds).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RenderOptions {
+    /// Show passing findings in the table.
+    pub show_passed: bool,
+    /// Use colour (only when writing to a terminal).
+    pub color: bool,
+}
+
+/// Renders the report in `format`.
+pub fn render(report: &Report, format: Format, options: RenderOptions) -> String {
+    match format {
+        Format::Table => table::render(report, options),
+        Format::Json => json::render(report),
+    }
+}

@@ -1,0 +1,125 @@
+//! Table output for people at a terminal (comfy-table).
+
+use super::RenderOptions;
+use crate::finding::{Severity, Status};
+use crate::report::Report;
+use comfy_table::{Cell, Color, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
+use std::fmt::Write;
+
+/// Failing and not-evaluated findings (passing too with `show_passed`), a summary line, then the gaps.
+pub fn render(report: &Report, options: RenderOptions) -> String {
+    let mut out = String::new();
+    let rows: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| options.show_passed || f.status != Status::Pass)
+        .collect();
+    if rows.is_empty() {
+        out.push_str("No failing findings.\n");
+    } else {
+        let mut table = new_table();
+        table.set_header(vec![
+            "Severity", "Status", "Check", "Region", "Resource", "Finding",
+        ]);
+        for f in rows {
+            let severity = if f.status == Status::Fail {
+                f.severity.as_str()
+            } else {
+                "-"
+            };
+            table.add_row(vec![
+                colored(
+                    Cell::new(severity),
+                    severity_color(f.severity, f.status),
+                    options,
+                ),
+                Cell::new(f.status.as_str()),
+                Cell::new(format!("{} {}", f.code, f.slug)),
+                Cell::new(format!("{}\n{}", f.account_id, f.region)),
+                Cell::new(short_arn(&f.resource_arn)),
+                Cell::new(&f.message),
+            ]);
+        }
+        let _ = writeln!(out, "{table}");
+    }
+    let s = &report.summary;
+    let count =
+        |m: &std::collections::BTreeMap<String, usize>, k: &str| m.get(k).copied().unwrap_or(0);
+    let _ = writeln!(
+        out,
+        "{} findings: {} failing ({}), {} not evaluated, {} passing{}; {} gap(s); scan {}.",
+        s.total,
+        count(&s.by_status, "fail"),
+        Severity::ALL_DESC
+            .iter()
+            .map(|sev| format!("{} {}", count(&s.failing_by_severity, sev.as_str()), sev))
+            .collect::<Vec<_>>()
+            .join(", "),
+        count(&s.by_status, "not_evaluated"),
+        count(&s.by_status, "pass"),
+        if options.show_passed {
+            ""
+        } else {
+            " (hidden; --show-passed)"
+        },
+        s.gaps,
+        if report.scan.complete {
+            "complete"
+        } else {
+            "INCOMPLETE"
+        }
+    );
+    if !report.gaps.is_empty() {
+        let mut table = new_table();
+        table.set_header(vec!["Gap: account", "Region", "Call", "Resource", "Error"]);
+        for g in &report.gaps {
+            table.add_row(vec![
+                Cell::new(&g.account_id),
+                Cell::new(&g.region),
+                Cell::new(format!("{}:{}", g.service, g.operation)),
+                Cell::new(g.resource.as_deref().map(short_arn).unwrap_or("-")),
+                Cell::new(format!("{}: {}", g.error_code, g.message)),
+            ]);
+        }
+        let _ = writeln!(out, "\n{table}");
+    }
+    out
+}
+
+fn new_table() -> Table {
+    let mut table = Table::new();
+    table
+        .load_style(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_width(160);
+    table
+}
+
+fn colored(cell: Cell, color: Option<Color>, options: RenderOptions) -> Cell {
+    match (options.color, color) {
+        (true, Some(c)) => cell.fg(c),
+        _ => cell,
+    }
+}
+
+fn severity_color(severity: Severity, status: Status) -> Option<Color> {
+    if status != Status::Fail {
+        return None;
+    }
+    Some(match severity {
+        Severity::Critical => Color::Magenta,
+        Severity::High => Color::Red,
+        Severity::Medium => Color::Yellow,
+        Severity::Low => Color::Cyan,
+        Severity::Informational => Color::Grey,
+    })
+}
+
+/// The part of an ARN a person reads (`function:name`, `role/name`), the whole ARN otherwise.
+fn short_arn(arn: &str) -> &str {
+    let mut parts = arn.splitn(6, ':');
+    match (parts.next(), parts.nth(4)) {
+        (Some("arn"), Some(rest)) if !rest.is_empty() => rest,
+        _ => arn,
+    }
+}

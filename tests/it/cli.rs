@@ -1,0 +1,322 @@
+//! The binary: commands, output formats and exit codes, offline (demo and snapshot files).
+
+use crate::support::root;
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn vpcwarden() -> Command {
+    let mut cmd = Command::cargo_bin("vpcwarden").expect("binary");
+    // Never reach for real credentials, profiles or the instance metadata service.
+    cmd.env_remove("AWS_PROFILE")
+        .env_remove("AWS_ENDPOINT_URL")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_CONFIG_FILE", "/dev/null")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+        .env("SOURCE_DATE_EPOCH", "1793523600");
+    cmd
+}
+
+fn scenario_path(name: &str) -> String {
+    root()
+        .join("mocks/snapshots")
+        .join(format!("{name}.json"))
+        .display()
+        .to_string()
+}
+
+fn json_of(output: &[u8]) -> Value {
+    serde_json::from_slice(output).expect("JSON output")
+}
+
+#[test]
+fn demo_audit_prints_a_table_and_exits_3_on_failing_findings() {
+    let out = vpcwarden()
+        .args(["audit", "--demo"])
+        .assert()
+        .code(3)
+        .get_output()
+        .clone();
+    let text = String::from_utf8(out.stdout).expect("utf8");
+    assert!(text.contains("function-not-in-vpc"), "{text}");
+    assert!(text.contains("scan complete"), "{text}");
+    assert!(
+        !text.contains(" pass "),
+        "PASS rows are hidden by default:\n{text}"
+    );
+}
+
+#[test]
+fn json_output_follows_schema_v1() {
+    let out = vpcwarden()
+        .args([
+            "audit",
+            "--from-snapshot",
+            &scenario_path("function-not-in-vpc"),
+            "--format",
+            "json",
+        ])
+        .assert()
+        .code(3)
+        .get_output()
+        .clone();
+    let report = json_of(&out.stdout);
+    assert_eq!(report["schema"], "vpcwarden.findings/v1");
+    let scan = &report["scan"];
+    for key in [
+        "tool_version",
+        "accounts",
+        "regions",
+        "started_at",
+        "finished_at",
+        "complete",
+    ] {
+        assert!(scan.get(key).is_some(), "scan.{key} missing");
+    }
+    assert_eq!(scan["complete"], true);
+    assert_eq!(scan["source"], "snapshot");
+    assert_eq!(
+        scan["regions"],
+        serde_json::json!(["eu-west-1", "us-east-1"])
+    );
+    let findings = report["findings"].as_array().expect("findings");
+    assert_eq!(findings.len(), 5);
+    for f in findings {
+        for key in [
+            "id",
+            "code",
+            "slug",
+            "title",
+            "severity",
+            "status",
+            "account_id",
+            "region",
+            "resource_type",
+            "resource_arn",
+            "evidence",
+            "compliance",
+            "remediation",
+        ] {
+            assert!(f.get(key).is_some(), "finding.{key} missing in {f}");
+        }
+        assert!(
+            f["resource_arn"]
+                .as_str()
+                .expect("arn")
+                .starts_with("arn:aws:lambda:")
+        );
+    }
+    assert_eq!(report["summary"]["by_status"]["fail"], 3);
+    assert_eq!(report["summary"]["failing_by_severity"]["low"], 3);
+    assert_eq!(report["gaps"], serde_json::json!([]));
+}
+
+#[test]
+fn output_is_byte_stable_across_runs() {
+    let run = || {
+        vpcwarden()
+            .args(["audit", "--demo", "--format", "json"])
+            .assert()
+            .code(3)
+            .get_output()
+            .stdout
+            .clone()
+    };
+    assert_eq!(run(), run());
+}
+
+#[test]
+fn fail_on_threshold_sets_the_exit_code() {
+    let path = scenario_path("function-not-in-vpc");
+    vpcwarden()
+        .args(["audit", "--from-snapshot", &path, "--fail-on", "low"])
+        .assert()
+        .code(3);
+    vpcwarden()
+        .args(["audit", "--from-snapshot", &path, "--fail-on", "medium"])
+        .assert()
+        .code(0);
+    vpcwarden()
+        .args([
+            "audit",
+            "--from-snapshot",
+            &scenario_path("function-not-in-vpc-clean"),
+        ])
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn incomplete_scan_exits_4_and_lists_gaps() {
+    let out = vpcwarden()
+        .args([
+            "audit",
+            "--from-snapshot",
+            &scenario_path("function-not-in-vpc-incomplete"),
+        ])
+        .assert()
+        .code(4)
+        .get_output()
+        .clone();
+    let text = String::from_utf8(out.stdout).expect("utf8");
+    assert!(text.contains("INCOMPLETE"), "{text}");
+    assert!(text.contains("lambda:ListFunctions"), "{text}");
+    assert!(text.contains("not_evaluated"), "{text}");
+}
+
+#[test]
+fn check_selection_by_code_or_slug_and_unknown_names_are_usage_errors() {
+    let path = scenario_path("function-not-in-vpc");
+    vpcwarden()
+        .args(["audit", "--from-snapshot", &path, "--checks", "lambda003"])
+        .assert()
+        .code(3);
+    let out = vpcwarden()
+        .args([
+            "audit",
+            "--from-snapshot",
+            &path,
+            "--exclude-checks",
+            "function-not-in-vpc",
+            "--format",
+            "json",
+        ])
+        .assert()
+        .code(0)
+        .get_output()
+        .clone();
+    assert_eq!(json_of(&out.stdout)["findings"], serde_json::json!([]));
+    vpcwarden()
+        .args([
+            "audit",
+            "--from-snapshot",
+            &path,
+            "--checks",
+            "no-such-check",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicates_str("no-such-check"));
+}
+
+fn predicates_str(needle: &'static str) -> impl predicates::Predicate<str> {
+    predicates::str::contains(needle)
+}
+
+#[test]
+fn snapshots_of_another_schema_or_malformed_are_refused_with_the_file_named() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let other = dir.path().join("v2.json");
+    std::fs::write(&other, r#"{"schema_version": "2.0", "accounts": []}"#).expect("write");
+    vpcwarden()
+        .args(["audit", "--from-snapshot", other.to_str().expect("utf8")])
+        .assert()
+        .code(2)
+        .stderr(predicates_str("schema_version \"2.0\""))
+        .stderr(predicates_str("v2.json"));
+    let broken = dir.path().join("broken.json");
+    std::fs::write(
+        &broken,
+        r#"{"schema_version": "1.0", "collected_at": "x", "collected_by": {"tool": "t", "caller_arn": "a"}, "accounts": [{"account_id": 5}]}"#,
+    )
+    .expect("write");
+    vpcwarden()
+        .args(["audit", "--from-snapshot", broken.to_str().expect("utf8")])
+        .assert()
+        .code(2)
+        .stderr(predicates_str("broken.json"))
+        .stderr(predicates_str("account_id"));
+    vpcwarden()
+        .args(["audit", "--from-snapshot", "/nonexistent/snap.json"])
+        .assert()
+        .code(2)
+        .stderr(predicates_str("/nonexistent/snap.json"));
+}
+
+#[test]
+fn save_snapshot_then_audit_it_gives_the_same_report() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let snap = dir.path().join("snap.json");
+    let first = dir.path().join("first.json");
+    vpcwarden()
+        .args(["audit", "--demo", "--format", "json", "--output"])
+        .arg(&first)
+        .arg("--save-snapshot")
+        .arg(&snap)
+        .assert()
+        .code(3);
+    let again = vpcwarden()
+        .args(["audit", "--format", "json", "--from-snapshot"])
+        .arg(&snap)
+        .assert()
+        .code(3)
+        .get_output()
+        .stdout
+        .clone();
+    let mut a = json_of(&std::fs::read(&first).expect("read"));
+    let mut b = json_of(&again);
+    assert_eq!(a["scan"]["source"], "demo");
+    assert_eq!(b["scan"]["source"], "snapshot");
+    a["scan"]["source"] = Value::Null;
+    b["scan"]["source"] = Value::Null;
+    assert_eq!(a, b);
+}
+
+#[test]
+fn checks_and_explain_come_from_the_catalog() {
+    let out = vpcwarden()
+        .arg("checks")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).expect("utf8");
+    assert!(
+        text.contains("LAMBDA003") && text.contains("function-not-in-vpc"),
+        "{text}"
+    );
+    for name in ["function-not-in-vpc", "LAMBDA003", "lambda003"] {
+        vpcwarden()
+            .args(["explain", name])
+            .assert()
+            .success()
+            .stdout(predicates_str("## Remediation"))
+            .stdout(predicates_str("### Terraform"));
+    }
+    vpcwarden().args(["explain", "nope"]).assert().code(2);
+}
+
+#[test]
+fn live_scan_without_credentials_or_region_is_a_usage_error() {
+    vpcwarden()
+        .env_remove("AWS_REGION")
+        .env_remove("AWS_DEFAULT_REGION")
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env_remove("AWS_SESSION_TOKEN")
+        .env_remove("AWS_WEB_IDENTITY_TOKEN_FILE")
+        .env_remove("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI")
+        .env_remove("AWS_CONTAINER_CREDENTIALS_FULL_URI")
+        .args([
+            "collect",
+            "--region",
+            "us-east-1",
+            "--endpoint-url",
+            "http://127.0.0.1:9",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicates_str("sts:GetCallerIdentity"));
+}
+
+#[test]
+fn conflicting_sources_are_usage_errors() {
+    vpcwarden()
+        .args(["audit", "--demo", "--from-snapshot", "x.json"])
+        .assert()
+        .code(2);
+    vpcwarden()
+        .args(["audit", "--demo", "--region", "us-east-1"])
+        .assert()
+        .code(2);
+}

@@ -1,0 +1,435 @@
+//! End-to-end: the real binary against moto in server mode on loopback, seeded by `mocks/seed.py`
+//! into an account of each test's own. `scripts/test` starts moto and exports where it is; without it
+//! these tests fail with a message saying so (set VPCWARDEN_SKIP_MOTO=1 to skip them, loudly).
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+/// Where moto and the seeding script are, from the environment `scripts/test` sets.
+struct Moto {
+    endpoint: String,
+    python: String,
+    seed: String,
+}
+
+fn moto() -> Option<Moto> {
+    let get = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    match (
+        get("VPCWARDEN_MOTO_ENDPOINT"),
+        get("VPCWARDEN_PYTHON"),
+        get("VPCWARDEN_SEED"),
+    ) {
+        (Some(endpoint), Some(python), Some(seed)) => Some(Moto {
+            endpoint,
+            python,
+            seed,
+        }),
+        _ if std::env::var_os("VPCWARDEN_SKIP_MOTO").is_some() => {
+            eprintln!("SKIPPED: moto end-to-end test (VPCWARDEN_SKIP_MOTO is set)");
+            None
+        }
+        _ => panic!(
+            "moto is not running: run the tests with `scripts/test` (it starts moto on loopback and \
+             exports VPCWARDEN_MOTO_ENDPOINT), or set VPCWARDEN_SKIP_MOTO=1 to skip the end-to-end tests"
+        ),
+    }
+}
+
+/// What `seed.py` printed.
+struct Seeded {
+    json: Value,
+}
+
+impl Seeded {
+    fn account(&self) -> &str {
+        self.json["account_id"].as_str().expect("account_id")
+    }
+    fn expected(&self, slug: &str, status: &str) -> BTreeSet<String> {
+        self.json["expect"][slug][status]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+    /// The binary, with this account's credentials and nothing of the developer's environment.
+    fn vpcwarden(&self, endpoint: &str) -> Command {
+        let mut cmd = Command::cargo_bin("vpcwarden").expect("binary");
+        let creds = &self.json["credentials"];
+        cmd.env_remove("AWS_PROFILE")
+            .env(
+                "AWS_ACCESS_KEY_ID",
+                creds["AWS_ACCESS_KEY_ID"].as_str().expect("key"),
+            )
+            .env(
+                "AWS_SECRET_ACCESS_KEY",
+                creds["AWS_SECRET_ACCESS_KEY"].as_str().expect("secret"),
+            )
+            .env(
+                "AWS_SESSION_TOKEN",
+                creds["AWS_SESSION_TOKEN"].as_str().unwrap_or_default(),
+            )
+            .env("AWS_REGION", "us-east-1")
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env("SOURCE_DATE_EPOCH", "1793523600")
+            .env("AWS_ENDPOINT_URL", endpoint);
+        cmd
+    }
+}
+
+fn seed(
+    python: &str,
+    script: &str,
+    endpoint: &str,
+    scenario: &str,
+    account: &str,
+    extra: &[&str],
+) -> Seeded {
+    let out = std::process::Command::new(python)
+        .arg(script)
+        .args([
+            "--endpoint",
+            endpoint,
+            "--scenario",
+            scenario,
+            "--account",
+            account,
+        ])
+        .args(extra)
+        .stderr(Stdio::inherit())
+        .output()
+        .expect("run seed.py");
+    assert!(
+        out.status.success(),
+        "seeding {scenario} failed: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    Seeded {
+        json: serde_json::from_slice(&out.stdout).expect("seed.py prints JSON"),
+    }
+}
+
+fn report_of(stdout: &[u8]) -> Value {
+    serde_json::from_slice(stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(stdout)))
+}
+
+fn arns(report: &Value, slug: &str, status: &str) -> BTreeSet<String> {
+    report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["slug"] == slug && f["status"] == status)
+        .map(|f| f["resource_arn"].as_str().expect("arn").to_string())
+        .collect()
+}
+
+#[test]
+fn live_audit_flags_exactly_the_functions_outside_a_vpc() {
+    let Some(m) = moto() else { return };
+    let s = seed(
+        &m.python,
+        &m.seed,
+        &m.endpoint,
+        "lambda-vpc-mix",
+        "210000000101",
+        &[],
+    );
+    let out = s
+        .vpcwarden(&m.endpoint)
+        .args([
+            "audit",
+            "--region",
+            "us-east-1",
+            "--region",
+            "eu-west-1",
+            "--format",
+            "json",
+            "--stats",
+        ])
+        .assert()
+        .code(3)
+        .get_output()
+        .clone();
+    let report = report_of(&out.stdout);
+    assert_eq!(
+        report["gaps"],
+        serde_json::json!([]),
+        "moto answers every call"
+    );
+    assert_eq!(report["scan"]["complete"], true);
+    assert_eq!(report["scan"]["accounts"], serde_json::json!([s.account()]));
+    let fail = arns(&report, "function-not-in-vpc", "fail");
+    assert_eq!(fail, s.expected("function-not-in-vpc", "fail"));
+    assert_eq!(fail.len(), 2);
+    assert!(
+        fail.iter()
+            .all(|a| a.starts_with("arn:aws:lambda:") && a.contains(s.account()))
+    );
+    assert_eq!(
+        arns(&report, "function-not-in-vpc", "pass"),
+        s.expected("function-not-in-vpc", "pass")
+    );
+    assert!(arns(&report, "function-not-in-vpc", "not_evaluated").is_empty());
+    // --stats counts calls per operation: one IAM download, one ListFunctions per region,
+    // GetPolicy and GetFunctionUrlConfig once per function.
+    let stats = String::from_utf8_lossy(&out.stderr);
+    let count = |op: &str| -> u64 {
+        stats
+            .lines()
+            .find(|l| l.contains(&format!(" {op} ")))
+            .and_then(|l| l.split("calls=").nth(1))
+            .and_then(|v| v.split_whitespace().next())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("no stats line for {op} in:\n{stats}"))
+    };
+    assert_eq!(count("GetAccountAuthorizationDetails"), 1, "{stats}");
+    assert_eq!(count("ListFunctions"), 2);
+    assert_eq!(count("GetPolicy"), 5);
+    assert_eq!(count("GetFunctionUrlConfig"), 5);
+}
+
+#[test]
+fn collect_then_offline_audit_equals_the_live_audit_and_snapshots_are_byte_identical() {
+    let Some(m) = moto() else { return };
+    let s = seed(
+        &m.python,
+        &m.seed,
+        &m.endpoint,
+        "lambda-vpc-mix",
+        "210000000102",
+        &[],
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let collect = |name: &str| {
+        let path = dir.path().join(name);
+        s.vpcwarden(&m.endpoint)
+            .args([
+                "collect",
+                "--region",
+                "us-east-1",
+                "--region",
+                "eu-west-1",
+                "--output",
+            ])
+            .arg(&path)
+            .assert()
+            .code(0);
+        std::fs::read_to_string(&path).expect("snapshot written")
+    };
+    let first = collect("a.json");
+    assert_eq!(
+        first,
+        collect("b.json"),
+        "the same account gives a byte-identical snapshot"
+    );
+    let live = s
+        .vpcwarden(&m.endpoint)
+        .args([
+            "audit",
+            "--region",
+            "eu-west-1",
+            "--region",
+            "us-east-1",
+            "--format",
+            "json",
+        ])
+        .assert()
+        .code(3)
+        .get_output()
+        .stdout
+        .clone();
+    let offline = Command::cargo_bin("vpcwarden")
+        .expect("binary")
+        .env("SOURCE_DATE_EPOCH", "1793523600")
+        .args(["audit", "--format", "json", "--from-snapshot"])
+        .arg(dir.path().join("a.json"))
+        .assert()
+        .code(3)
+        .get_output()
+        .stdout
+        .clone();
+    let (live, offline) = (report_of(&live), report_of(&offline));
+    assert_eq!(live["findings"], offline["findings"]);
+    assert_eq!(live["summary"], offline["summary"]);
+    assert_eq!(live["gaps"], offline["gaps"]);
+}
+
+#[test]
+fn an_account_with_nothing_in_it_is_clean() {
+    let Some(m) = moto() else { return };
+    let s = seed(
+        &m.python,
+        &m.seed,
+        &m.endpoint,
+        "empty",
+        "210000000103",
+        &[],
+    );
+    let out = s
+        .vpcwarden(&m.endpoint)
+        .args(["audit", "--region", "us-east-1", "--format", "json"])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let report = report_of(&out);
+    assert_eq!(report["findings"], serde_json::json!([]));
+    assert_eq!(report["scan"]["complete"], true);
+}
+
+/// A moto server of one test's own with IAM enforcement (the switch is server-wide); killed on drop.
+struct AuthMoto {
+    child: Child,
+    endpoint: String,
+}
+
+impl Drop for AuthMoto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn auth_moto(python: &str) -> AuthMoto {
+    let server = std::env::var("VPCWARDEN_MOTO_AUTH_SERVER")
+        .expect("scripts/test exports VPCWARDEN_MOTO_AUTH_SERVER");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port();
+    let child = std::process::Command::new(python)
+        .args([server.as_str(), "-H", "127.0.0.1", "-p", &port.to_string()])
+        .env("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+        .env("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start the auth moto server");
+    let server = AuthMoto {
+        child,
+        endpoint: format!("http://127.0.0.1:{port}"),
+    };
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            Instant::now() < deadline,
+            "the auth moto server did not start on port {port}"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    server
+}
+
+fn denied_audit(account: &str, deny: &str, expected_exit: i32) -> (Seeded, Value) {
+    let m = moto().expect("checked by the caller");
+    let server = auth_moto(&m.python);
+    let s = seed(
+        &m.python,
+        &m.seed,
+        &server.endpoint,
+        "access-denied",
+        account,
+        &["--deny", deny],
+    );
+    let out = s
+        .vpcwarden(&server.endpoint)
+        .args(["audit", "--region", "us-east-1", "--format", "json"])
+        .assert()
+        .code(expected_exit)
+        .get_output()
+        .stdout
+        .clone();
+    (s, report_of(&out))
+}
+
+fn fn_arn(account: &str, name: &str) -> String {
+    format!("arn:aws:lambda:us-east-1:{account}:function:{name}")
+}
+
+#[test]
+fn denied_get_policy_is_a_gap_per_function_and_the_scan_is_incomplete() {
+    if moto().is_none() {
+        return;
+    }
+    let (s, report) = denied_audit("210000000104", "lambda:GetPolicy", 3);
+    assert_eq!(report["scan"]["complete"], false);
+    let gaps = report["gaps"].as_array().expect("gaps");
+    let denied: BTreeSet<_> = gaps
+        .iter()
+        .filter(|g| g["operation"] == "GetPolicy")
+        .map(|g| {
+            (
+                g["error_code"].as_str().unwrap_or_default().to_string(),
+                g["resource"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    let account = s.account();
+    assert_eq!(
+        denied,
+        BTreeSet::from([
+            (
+                "AccessDeniedException".to_string(),
+                fn_arn(account, "ad-public")
+            ),
+            (
+                "AccessDeniedException".to_string(),
+                fn_arn(account, "ad-vpc")
+            ),
+        ])
+    );
+    assert!(
+        gaps.iter().all(|g| g["operation"] == "GetPolicy"),
+        "only GetPolicy was denied: {gaps:?}"
+    );
+    // function-not-in-vpc does not need GetPolicy: it still judges both functions.
+    assert_eq!(
+        arns(&report, "function-not-in-vpc", "fail"),
+        BTreeSet::from([fn_arn(account, "ad-public")])
+    );
+}
+
+#[test]
+fn denied_list_functions_is_never_a_pass() {
+    if moto().is_none() {
+        return;
+    }
+    let (s, report) = denied_audit("210000000105", "lambda:ListFunctions", 4);
+    let account = s.account();
+    assert!(arns(&report, "function-not-in-vpc", "pass").is_empty());
+    assert!(arns(&report, "function-not-in-vpc", "fail").is_empty());
+    assert_eq!(
+        arns(&report, "function-not-in-vpc", "not_evaluated"),
+        BTreeSet::from([format!("arn:aws:iam::{account}:root")])
+    );
+    let gap = &report["gaps"].as_array().expect("gaps")[0];
+    assert_eq!(
+        (gap["service"].as_str(), gap["operation"].as_str()),
+        (Some("lambda"), Some("ListFunctions"))
+    );
+}
+
+#[test]
+fn denied_iam_download_leaves_non_vpc_functions_not_evaluated() {
+    if moto().is_none() {
+        return;
+    }
+    let (s, report) = denied_audit("210000000106", "iam:GetAccountAuthorizationDetails", 4);
+    let account = s.account();
+    assert_eq!(
+        arns(&report, "function-not-in-vpc", "pass"),
+        BTreeSet::from([fn_arn(account, "ad-vpc")])
+    );
+    assert_eq!(
+        arns(&report, "function-not-in-vpc", "not_evaluated"),
+        BTreeSet::from([fn_arn(account, "ad-public")])
+    );
+    assert!(arns(&report, "function-not-in-vpc", "fail").is_empty());
+}
