@@ -168,3 +168,41 @@ impl ClientFactory {
         aws_sdk_lambda::Client::from_conf(conf)
     }
 }
+
+/// Every IAM action vpcwarden calls, sorted: the read-only policy the README gives (a test keeps the
+/// two equal, and the end-to-end test checks that every call made is in this list).
+pub const REQUIRED_ACTIONS: &[&str] = &[
+    "ec2:DescribeInternetGateways",
+    "ec2:DescribeNatGateways",
+    "ec2:DescribeNetworkInterfaces",
+    "ec2:DescribeRegions",
+    "ec2:DescribeRouteTables",
+    "ec2:DescribeSecurityGroups",
+    "ec2:DescribeSubnets",
+    "ec2:DescribeVpcEndpoints",
+    "ec2:DescribeVpcs",
+    "iam:GetAccountAuthorizationDetails",
+    "lambda:GetFunctionUrlConfig",
+    "lambda:GetPolicy",
+    "lambda:ListEventSourceMappings",
+    "lambda:ListFunctions",
+    "organizations:DescribeOrganization",
+    "organizations:DescribePolicy",
+    "organizations:ListParents",
+    "organizations:ListPoliciesForTarget",
+    "organizations:ListRoots",
+];
+
+/// The read-only IAM policy document vpcwarden needs, as pretty JSON.
+pub fn required_policy() -> String {
+    let doc = serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Sid": "VpcwardenReadOnly",
+            "Effect": "Allow",
+            "Action": REQUIRED_ACTIONS,
+            "Resource": "*"
+        }]
+    });
+    serde_json::to_string_pretty(&doc).unwrap_or_default()
+}

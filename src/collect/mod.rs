@@ -83,6 +83,23 @@ where
     (items, None)
 }
 
+/// Whether a region belongs to a partition (`cn-*` to `aws-cn`, `us-gov-*` to `aws-us-gov`,
+/// `us-iso*` to the ISO partitions, the rest to `aws`).
+fn region_in_partition(region: &str, partition: &str) -> bool {
+    let of_region = if region.starts_with("cn-") {
+        "aws-cn"
+    } else if region.starts_with("us-gov-") {
+        "aws-us-gov"
+    } else if region.starts_with("us-isob-") {
+        "aws-iso-b"
+    } else if region.starts_with("us-iso-") {
+        "aws-iso"
+    } else {
+        "aws"
+    };
+    of_region == partition
+}
+
 /// Collects one account (the one the credentials belong to) in the given regions.
 ///
 /// `regions` empty and `all_regions` false means the configured default region.
@@ -114,8 +131,17 @@ pub async fn account(
             .send()
             .await
             .map_err(|e| CollectError::Regions(ApiFailure::from_sdk(&e)))?;
+        // Without AllRegions, AWS lists only the enabled regions; the filter also keeps an
+        // emulator's not-opted-in regions out.
         out.regions()
             .iter()
+            .filter(|r| {
+                matches!(
+                    r.opt_in_status(),
+                    None | Some("opt-in-not-required") | Some("opted-in")
+                )
+            })
+            .filter(|r| region_in_partition(r.region_name().unwrap_or_default(), &partition))
             .filter_map(|r| r.region_name().map(str::to_string))
             .collect()
     } else if regions.is_empty() {

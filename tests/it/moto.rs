@@ -192,6 +192,30 @@ fn live_audit_flags_exactly_the_functions_outside_a_vpc() {
     assert_eq!(count("ListFunctions"), 2);
     assert_eq!(count("GetPolicy"), 5);
     assert_eq!(count("GetFunctionUrlConfig"), 5);
+    // Every call made is covered by the read-only policy the README documents.
+    for line in stats
+        .lines()
+        .filter(|l| l.starts_with("stats: ") && !l.starts_with("stats: total"))
+    {
+        let mut parts = line.split_whitespace().skip(1);
+        let (service, op) = (
+            parts.next().expect("service"),
+            parts.next().expect("operation"),
+        );
+        let prefix = match service {
+            "EC2" => "ec2",
+            "IAM" => "iam",
+            "Lambda" => "lambda",
+            "Organizations" => "organizations",
+            "STS" => continue, // GetCallerIdentity needs no permission
+            other => panic!("unexpected service {other} in {line}"),
+        };
+        let action = format!("{prefix}:{op}");
+        assert!(
+            vpcwarden::aws::REQUIRED_ACTIONS.contains(&action.as_str()),
+            "{action} is not in the documented policy"
+        );
+    }
 }
 
 #[test]
