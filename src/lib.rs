@@ -10,10 +10,10 @@ pub mod checks;
 pub mod cli;
 pub mod collect;
 pub mod finding;
+pub mod policy;
 pub mod render;
 pub mod report;
 pub mod snapshot;
-pub mod trust;
 
 /// `vpcwarden X.Y.Z`, as written into snapshots and reports.
 pub const TOOL_VERSION: &str = concat!("vpcwarden ", env!("CARGO_PKG_VERSION"));

@@ -22,7 +22,7 @@ mod function_not_in_vpc {
         );
         let edge = &findings[3];
         assert_eq!(edge.evidence["lambda_at_edge"], true);
-        assert_eq!(edge.evidence["trust_statement"], "LambdaAndEdge");
+        assert_eq!(edge.evidence["trust_statements"][0]["sid"], "LambdaAndEdge");
         // Lambda reports the constant VpcId of some emulators; the subnets say which VPC it is.
         assert_eq!(findings[4].evidence["vpc_id"], "vpc-0000000000000000a");
         assert!(findings.iter().all(|f| f.compliance == ["Lambda.3"]));
@@ -90,7 +90,14 @@ mod function_not_in_vpc {
             .expect("judged");
         assert_eq!(public.status, NotEvaluated);
         assert_eq!(public.evidence["reason"], "trust_policy_unreadable");
-        assert!(public.message.contains("app-role"), "{}", public.message);
+        assert!(
+            public.evidence["trust_policy_error"]
+                .as_str()
+                .expect("error")
+                .contains("role/app-role"),
+            "the error names the policy: {:?}",
+            public.evidence
+        );
     }
 }
 
@@ -114,5 +121,62 @@ mod demo {
         // The demo file is exactly what `collect` would write for that account: sorted, every field
         // known (an unknown field would be dropped here and show up as a difference).
         assert_eq!(snapshot.to_json(), vpcwarden::app::DEMO_SNAPSHOT);
+    }
+}
+
+mod function_not_in_vpc_trust_shapes {
+    use super::*;
+    use serde_json::json;
+
+    /// The failing scenario with edge-role's trust policy replaced.
+    fn with_edge_trust(trust: serde_json::Value) -> Vec<vpcwarden::finding::Finding> {
+        let mut snapshot = scenario("function-not-in-vpc");
+        let iam = snapshot.accounts[0].iam.as_mut().expect("iam");
+        let role = iam
+            .roles
+            .iter_mut()
+            .find(|r| r.name == "edge-role")
+            .expect("edge-role");
+        role.trust_policy = trust;
+        run_check(&snapshot, "function-not-in-vpc")
+            .into_iter()
+            .filter(|f| f.resource_arn.ends_with(":function:edge-auth"))
+            .collect()
+    }
+
+    #[test]
+    fn an_explicit_deny_for_the_edge_service_is_not_lambda_at_edge() {
+        let f = with_edge_trust(json!({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": ["lambda.amazonaws.com", "edgelambda.amazonaws.com"]}, "Action": "sts:AssumeRole"},
+            {"Effect": "Deny", "Principal": {"Service": "edgelambda.amazonaws.com"}, "Action": "sts:*"}
+        ]}));
+        assert_eq!(f[0].status, Fail);
+    }
+
+    #[test]
+    fn wildcard_actions_and_a_single_statement_object_are_read() {
+        let f = with_edge_trust(json!({"Version": "2012-10-17", "Statement":
+            {"Effect": "Allow", "Principal": {"Service": "edgelambda.amazonaws.com"}, "Action": "sts:Assume*"}}));
+        assert_eq!(f[0].status, Pass);
+        assert_eq!(f[0].evidence["lambda_at_edge"], true);
+    }
+
+    #[test]
+    fn a_condition_on_an_unknown_key_is_not_evaluated_rather_than_guessed() {
+        let f = with_edge_trust(json!({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "edgelambda.amazonaws.com"}, "Action": "sts:AssumeRole",
+             "Condition": {"StringEquals": {"aws:SourceAccount": "111111111111"}}}
+        ]}));
+        assert_eq!(f[0].status, NotEvaluated);
+        assert_eq!(f[0].evidence["reason"], "trust_policy_undecided");
+    }
+
+    #[test]
+    fn a_lambda_only_role_fails() {
+        let f = with_edge_trust(json!({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
+        ]}));
+        assert_eq!(f[0].status, Fail);
+        assert_eq!(f[0].evidence["lambda_at_edge"], false);
     }
 }

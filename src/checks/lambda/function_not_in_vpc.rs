@@ -2,8 +2,11 @@
 
 use crate::checks::{CheckContext, CheckDef, Findings, account_arn};
 use crate::finding::{FindingError, Status};
-use crate::snapshot::{Account, Function, GLOBAL_REGION, RegionData};
-use crate::trust::{TrustAnswer, trusts_service};
+use crate::policy::{
+    CallerPrincipal, Decision, PolicyError, PolicyKind, PolicySource, Request,
+    evaluate_resource_policy, parse_policy_value,
+};
+use crate::snapshot::{Account, Function, GLOBAL_REGION, RegionData, Role};
 use serde_json::{Value, json};
 
 /// The registry line.
@@ -91,35 +94,44 @@ fn judge(
     };
     let role = iam
         .roles
-        .binary_search_by(|r| r.arn.as_str().cmp(&function.role));
-    let edge = match role {
-        Ok(i) => {
-            let role = &iam.roles[i];
-            match trusts_service(&role.trust_policy, EDGE_SERVICE) {
-                TrustAnswer::Trusted { statement } => Some(statement),
-                TrustAnswer::NotTrusted => None,
-                TrustAnswer::Unreadable(problem) => {
-                    return out.push(
-                        b.status(Status::NotEvaluated)
-                            .evidence("reason", "trust_policy_unreadable")
-                            .evidence("trust_policy_error", problem.as_str())
-                            .message(format!(
-                                "Not evaluated: the trust policy of role {} (used by {}) cannot be read: {problem}.",
-                                role.name, function.name
-                            )),
-                    );
-                }
-            }
-        }
+        .binary_search_by(|r| r.arn.as_str().cmp(&function.role))
+        .ok()
+        .map(|i| &iam.roles[i]);
+    let edge = match role.map(edge_trust) {
         // No such role in the account (deleted, or in another account): no Lambda@Edge trust to find.
-        Err(_) => None,
+        None => None,
+        Some(Ok(Decision::Allowed { by })) => Some(json!(by)),
+        Some(Ok(Decision::Denied { .. })) => None,
+        Some(Ok(Decision::Unknown { reason, statements })) => {
+            return out.push(
+                b.status(Status::NotEvaluated)
+                    .evidence("reason", "trust_policy_undecided")
+                    .evidence("trust_policy_unknown", reason.as_str())
+                    .evidence("trust_statements", json!(statements))
+                    .message(format!(
+                        "Not evaluated: whether {EDGE_SERVICE} may assume the role of {} cannot be decided: {reason}.",
+                        function.name
+                    )),
+            );
+        }
+        Some(Err(error)) => {
+            return out.push(
+                b.status(Status::NotEvaluated)
+                    .evidence("reason", "trust_policy_unreadable")
+                    .evidence("trust_policy_error", error.to_string())
+                    .message(format!(
+                        "Not evaluated: the trust policy of the role of {} cannot be read: {error}.",
+                        function.name
+                    )),
+            );
+        }
     };
-    let b = b.evidence("role_found", role.is_ok());
+    let b = b.evidence("role_found", role.is_some());
     match edge {
         Some(statement) => out.push(
             b.status(Status::Pass)
                 .evidence("lambda_at_edge", true)
-                .evidence("trust_statement", statement)
+                .evidence("trust_statements", statement)
                 .message(format!(
                     "Lambda function {} is not attached to a VPC, but it is a Lambda@Edge function (its role trusts {EDGE_SERVICE}), and Lambda@Edge functions cannot be attached to a VPC.",
                     function.name
@@ -134,4 +146,16 @@ fn judge(
                 )),
         ),
     }
+}
+
+/// Whether the Lambda@Edge service may assume the role, decided by the policy engine on the trust
+/// policy (every Principal, Action and Condition shape; an explicit Deny wins).
+fn edge_trust(role: &Role) -> Result<Decision, PolicyError> {
+    let policy = parse_policy_value(
+        PolicySource::new(role.arn.clone(), PolicyKind::Trust),
+        &role.trust_policy,
+    )?;
+    let request = Request::new("sts:AssumeRole", role.arn.clone())
+        .with_principal(CallerPrincipal::Service(EDGE_SERVICE.to_string()));
+    Ok(evaluate_resource_policy(&request, &policy))
 }
