@@ -150,10 +150,7 @@ fn collect_live(target: &TargetArgs) -> Result<Snapshot, AppError> {
     if target.stats {
         eprint!("{}", stats.render());
     }
-    result.map_err(|e| match e.is_usage() {
-        true => AppError::Usage(e.to_string()),
-        false => AppError::Internal(anyhow::anyhow!(e)),
-    })
+    result.map_err(|e| AppError::Usage(e.to_string()))
 }
 
 fn write_file(path: &Path, text: &str) -> Result<(), AppError> {

@@ -21,7 +21,8 @@ use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use futures::future::join_all;
 use tracing::info;
 
-/// Why collection could not start (per-call failures are gaps, not errors).
+/// Why collection could not start (per-call failures are gaps, not errors). Each is the user's to fix:
+/// credentials, region, or a permission.
 #[derive(Debug, thiserror::Error)]
 pub enum CollectError {
     /// STS GetCallerIdentity failed: no usable credentials.
@@ -37,13 +38,6 @@ pub enum CollectError {
     /// `--all-regions` needs ec2:DescribeRegions, and it failed.
     #[error("cannot list the account's regions for --all-regions (ec2:DescribeRegions): {0}")]
     Regions(ApiFailure),
-}
-
-impl CollectError {
-    /// Whether the error is the user's to fix (exit 2) rather than an internal failure.
-    pub fn is_usage(&self) -> bool {
-        true
-    }
 }
 
 /// A gap for a failed call.

@@ -331,32 +331,30 @@ fn identities(caller: &CallerPrincipal) -> Vec<Ident<'_>> {
     }
 }
 
+/// The six `:`-separated parts of an ARN (the last keeps any further `:`), if it is one.
+fn arn_parts(arn: &str) -> Option<[&str; 6]> {
+    let mut it = arn.splitn(6, ':');
+    let parts = [
+        it.next()?,
+        it.next()?,
+        it.next()?,
+        it.next()?,
+        it.next()?,
+        it.next()?,
+    ];
+    (parts[0] == "arn").then_some(parts)
+}
+
 /// `arn:PARTITION:iam::ACCOUNT:root` → ACCOUNT.
 fn arn_account_root(arn: &str) -> Option<&str> {
-    let mut it = arn.splitn(6, ':');
-    let (a, _part, svc, region, acct, res) = (
-        it.next()?,
-        it.next()?,
-        it.next()?,
-        it.next()?,
-        it.next()?,
-        it.next()?,
-    );
-    (a == "arn" && svc == "iam" && region.is_empty() && res == "root").then_some(acct)
+    let [_, _, svc, region, acct, res] = arn_parts(arn)?;
+    (svc == "iam" && region.is_empty() && res == "root").then_some(acct)
 }
 
 /// `arn:PARTITION:sts::ACCOUNT:assumed-role/ROLE/SESSION` → (ACCOUNT, ROLE).
 fn session_role(arn: &str) -> Option<(&str, &str)> {
-    let mut it = arn.splitn(6, ':');
-    let (a, _part, svc, _region, acct, res) = (
-        it.next()?,
-        it.next()?,
-        it.next()?,
-        it.next()?,
-        it.next()?,
-        it.next()?,
-    );
-    if a != "arn" || svc != "sts" {
+    let [_, _, svc, _, acct, res] = arn_parts(arn)?;
+    if svc != "sts" {
         return None;
     }
     let rest = res.strip_prefix("assumed-role/")?;
@@ -366,16 +364,8 @@ fn session_role(arn: &str) -> Option<(&str, &str)> {
 
 /// `arn:PARTITION:iam::ACCOUNT:role/PATH/NAME` → (ACCOUNT, NAME).
 fn role_arn(arn: &str) -> Option<(&str, &str)> {
-    let mut it = arn.splitn(6, ':');
-    let (a, _part, svc, _region, acct, res) = (
-        it.next()?,
-        it.next()?,
-        it.next()?,
-        it.next()?,
-        it.next()?,
-        it.next()?,
-    );
-    if a != "arn" || svc != "iam" {
+    let [_, _, svc, _, acct, res] = arn_parts(arn)?;
+    if svc != "iam" {
         return None;
     }
     let path = res.strip_prefix("role/")?;
