@@ -143,10 +143,12 @@ fn collect_live(target: &TargetArgs) -> Result<Snapshot, AppError> {
         .build()
         .context("cannot start the async runtime")?;
     let stats = Stats::default();
+    let progress = Progress::start(&stats);
     let result = runtime.block_on(async {
         let factory = ClientFactory::new(&Target::from(target), stats.clone()).await?;
         collect::account(&factory, target.all_regions, &target.regions).await
     });
+    progress.finish();
     if target.stats {
         eprint!("{}", stats.render());
     }
@@ -171,6 +173,55 @@ fn write_output(path: Option<&Path>, text: &str) -> Result<(), AppError> {
                     .context("cannot write to stdout")
                     .map_err(AppError::Internal),
             }
+        }
+    }
+}
+
+/// A spinner on stderr while collecting (only when stderr is a terminal): API calls so far and
+/// throttled answers, so a long scan visibly moves.
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    ticker: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Progress {
+    fn start(stats: &Stats) -> Progress {
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        if !std::io::stderr().is_terminal() {
+            return Progress {
+                bar: None,
+                stop,
+                ticker: None,
+            };
+        }
+        let bar = indicatif::ProgressBar::new_spinner();
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        let (b, s, st) = (bar.clone(), stats.clone(), stop.clone());
+        let ticker = std::thread::spawn(move || {
+            while !st.load(std::sync::atomic::Ordering::Relaxed) {
+                let t = s.total();
+                b.set_message(format!(
+                    "collecting: {} API calls, {} throttled and retried",
+                    t.calls, t.throttled
+                ));
+                std::thread::sleep(std::time::Duration::from_millis(200));
+            }
+        });
+        Progress {
+            bar: Some(bar),
+            stop,
+            ticker: Some(ticker),
+        }
+    }
+
+    fn finish(mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        if let Some(t) = self.ticker.take() {
+            let _ = t.join();
+        }
+        if let Some(bar) = self.bar.take() {
+            bar.finish_and_clear();
         }
     }
 }

@@ -54,20 +54,27 @@ impl Stats {
         self.counts.lock().map(|c| c.clone()).unwrap_or_default()
     }
 
-    /// One line per operation, `stats: SERVICE OPERATION calls=N requests=N throttled=N`, then a total.
-    pub fn render(&self) -> String {
-        let counts = self.snapshot();
-        let mut out = String::new();
+    /// Totals over every operation.
+    pub fn total(&self) -> OpCount {
         let mut total = OpCount::default();
-        for ((service, op), c) in &counts {
-            out.push_str(&format!(
-                "stats: {service} {op} calls={} requests={} throttled={}\n",
-                c.calls, c.requests, c.throttled
-            ));
+        for c in self.snapshot().values() {
             total.calls += c.calls;
             total.requests += c.requests;
             total.throttled += c.throttled;
         }
+        total
+    }
+
+    /// One line per operation, `stats: SERVICE OPERATION calls=N requests=N throttled=N`, then a total.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        for ((service, op), c) in &self.snapshot() {
+            out.push_str(&format!(
+                "stats: {service} {op} calls={} requests={} throttled={}\n",
+                c.calls, c.requests, c.throttled
+            ));
+        }
+        let total = self.total();
         out.push_str(&format!(
             "stats: total calls={} requests={} throttled={}\n",
             total.calls, total.requests, total.throttled

@@ -457,3 +457,94 @@ fn denied_iam_download_leaves_non_vpc_functions_not_evaluated() {
     );
     assert!(arns(&report, "function-not-in-vpc", "fail").is_empty());
 }
+
+#[test]
+fn a_profile_supplies_credentials_and_region_and_all_regions_lists_enabled_ones() {
+    let Some(m) = moto() else { return };
+    let s = seed(
+        &m.python,
+        &m.seed,
+        &m.endpoint,
+        "empty",
+        "210000000107",
+        &[],
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let creds = &s.json["credentials"];
+    std::fs::write(
+        dir.path().join("credentials"),
+        format!(
+            "[prod]\naws_access_key_id = {}\naws_secret_access_key = {}\naws_session_token = {}\n",
+            creds["AWS_ACCESS_KEY_ID"].as_str().expect("key"),
+            creds["AWS_SECRET_ACCESS_KEY"].as_str().expect("secret"),
+            creds["AWS_SESSION_TOKEN"].as_str().unwrap_or_default(),
+        ),
+    )
+    .expect("write credentials");
+    std::fs::write(
+        dir.path().join("config"),
+        "[profile prod]\nregion = eu-west-1\n",
+    )
+    .expect("write config");
+    let profile_cmd = || {
+        let mut cmd = Command::cargo_bin("vpcwarden").expect("binary");
+        for var in [
+            "AWS_ACCESS_KEY_ID",
+            "AWS_SECRET_ACCESS_KEY",
+            "AWS_SESSION_TOKEN",
+            "AWS_REGION",
+            "AWS_DEFAULT_REGION",
+        ] {
+            cmd.env_remove(var);
+        }
+        cmd.env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            dir.path().join("credentials"),
+        )
+        .env("AWS_CONFIG_FILE", dir.path().join("config"))
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_ENDPOINT_URL", &m.endpoint);
+        cmd
+    };
+    let out = profile_cmd()
+        .args(["audit", "--profile", "prod", "--format", "json"])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let report = report_of(&out);
+    assert_eq!(
+        report["scan"]["regions"],
+        serde_json::json!(["eu-west-1"]),
+        "the profile's region"
+    );
+    assert_eq!(report["scan"]["accounts"], serde_json::json!([s.account()]));
+
+    let out = profile_cmd()
+        .env("AWS_PROFILE", "prod")
+        .args(["audit", "--all-regions", "--format", "json"])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let report = report_of(&out);
+    let regions: Vec<&str> = report["scan"]["regions"]
+        .as_array()
+        .expect("regions")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(
+        regions.contains(&"us-east-1") && regions.contains(&"eu-west-1"),
+        "{regions:?}"
+    );
+    assert!(
+        regions
+            .iter()
+            .all(|r| !r.starts_with("cn-") && !r.starts_with("us-gov-")),
+        "only the caller's partition: {regions:?}"
+    );
+    assert_eq!(report["scan"]["complete"], true, "{:?}", report["gaps"]);
+}
