@@ -2,7 +2,7 @@
 """Seed a named scenario into a moto server, in its own AWS account.
 
     python mocks/seed.py --endpoint http://127.0.0.1:PORT --scenario NAME --account 123456789012 \
-        [--functions N] [--deny lambda:GetPolicy]
+        [--functions N] [--deny lambda:GetPolicy] [--scp unrelated|guardrail] [--member]
 
 Prints ONE JSON object on stdout (progress goes to stderr):
     {"account_id", "regions", "credentials": {AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN},
@@ -14,7 +14,10 @@ credentials returned, so a client using them sees exactly this account. Use a fr
 test (seeding the same account twice fails on duplicate names).
 
 Scenarios: lambda-vpc-mix, empty, bench (--functions N), access-denied (needs a DEDICATED moto
-server: it turns on moto's IAM enforcement server-wide; see mocks/seedlib/access_denied.py).
+server: it turns on moto's IAM enforcement server-wide; see mocks/seedlib/access_denied.py),
+iam-guardrails ([--scp unrelated|guardrail] [--member]: with --member the --account is the
+organization's management account and the scenario is seeded into a new member account, whose id
+is the returned account_id; see mocks/seedlib/iam_guardrails.py).
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ import sys
 sys.dont_write_bytecode = True  # keep mocks/ free of __pycache__
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from seedlib import access_denied, bench, lambda_vpc_mix  # noqa: E402
+from seedlib import access_denied, bench, iam_guardrails, lambda_vpc_mix  # noqa: E402
 from seedlib.common import Account, Timer, log  # noqa: E402
 
 
@@ -40,6 +43,7 @@ SCENARIOS = {
     "empty": seed_empty,
     "bench": bench.seed,
     "access-denied": access_denied.seed,
+    "iam-guardrails": iam_guardrails.seed,
 }
 
 
@@ -52,6 +56,10 @@ def main() -> int:
     p.add_argument("--workers", type=int, default=8, help="bench: parallel seeding threads")
     p.add_argument("--deny", action="append", default=None,
                    help="access-denied: IAM action(s) to deny (default lambda:GetPolicy)")
+    p.add_argument("--scp", choices=["unrelated", "guardrail"], default="unrelated",
+                   help="iam-guardrails: the SCP attached to the organization root")
+    p.add_argument("--member", action="store_true",
+                   help="iam-guardrails: seed into a new member account of --account's organization")
     args = p.parse_args()
 
     t = Timer()
@@ -59,7 +67,7 @@ def main() -> int:
     acct.create_seeder_role()
     out = SCENARIOS[args.scenario](acct, args)
     result = {
-        "account_id": acct.account_id,
+        "account_id": out.get("account_id", acct.account_id),
         "regions": out["regions"],
         "credentials": out.get("credentials", acct.credentials),
         "expect": out["expect"],
@@ -67,7 +75,7 @@ def main() -> int:
     }
     secs = t.elapsed()
     result["resources"]["seed_seconds"] = round(secs, 3)
-    log(f"scenario {args.scenario} seeded into {acct.account_id} in {secs:.2f}s")
+    log(f"scenario {args.scenario} seeded into {result['account_id']} in {secs:.2f}s")
     json.dump(result, sys.stdout, indent=None, sort_keys=False)
     sys.stdout.write("\n")
     return 0

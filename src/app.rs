@@ -105,7 +105,9 @@ fn audit(args: AuditArgs) -> Result<Exit, AppError> {
     if let Some(path) = &args.save_snapshot {
         write_file(path, &snapshot.to_json())?;
     }
-    let findings = checks::run(&snapshot, &selected).context("a check failed")?;
+    let config = crate::config::Config::resolve(args.config.as_deref())
+        .map_err(|e| AppError::Usage(e.to_string()))?;
+    let findings = checks::run(&snapshot, &config, &selected).context("a check failed")?;
     let codes = selected.iter().map(|c| c.code().to_string()).collect();
     let report = Report::new(&snapshot, findings, codes, source, crate::now_rfc3339());
     let color = args.output.is_none() && std::io::stdout().is_terminal();

@@ -92,6 +92,9 @@ pub struct AuditArgs {
     /// Show passing findings in the table too (JSON always has them).
     #[arg(long)]
     pub show_passed: bool,
+    /// Check settings (approved VPCs, subnets, security groups). Default: ./vpcwarden.toml if present.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 /// `vpcwarden collect`.

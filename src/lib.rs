@@ -9,6 +9,7 @@ pub mod aws;
 pub mod checks;
 pub mod cli;
 pub mod collect;
+pub mod config;
 pub mod finding;
 pub mod policy;
 pub mod render;

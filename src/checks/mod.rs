@@ -5,19 +5,50 @@
 //! `checks/<service>/`, one line in [`REGISTRY`], one scenario in `mocks/snapshots/`, one test.
 
 pub mod catalog;
+pub mod iam;
 pub mod lambda;
+pub mod organizations;
+pub mod vpc_guardrail;
 
+use crate::config::Config;
 use crate::finding::{Finding, FindingBuilder, FindingError, FindingTemplate, Status};
 use crate::snapshot::{Account, Gap, Snapshot};
 use catalog::{CatalogEntry, CatalogError};
+use iam::principals::AccountPolicies;
 use serde_json::json;
 use std::sync::OnceLock;
 
-/// What a check reads.
-#[derive(Debug, Clone, Copy)]
+/// What a check reads: the snapshot, the configuration, and (built on first use, shared by every
+/// check) each account's policies parsed for the policy engine.
+#[derive(Debug)]
 pub struct CheckContext<'a> {
     /// The collected data.
     pub snapshot: &'a Snapshot,
+    /// Approved networks and other settings.
+    pub config: &'a Config,
+    policies: OnceLock<Vec<AccountPolicies>>,
+}
+
+impl<'a> CheckContext<'a> {
+    /// A context over a snapshot.
+    pub fn new(snapshot: &'a Snapshot, config: &'a Config) -> Self {
+        CheckContext {
+            snapshot,
+            config,
+            policies: OnceLock::new(),
+        }
+    }
+
+    /// The parsed policies of the account at `index` in `snapshot.accounts`.
+    pub fn policies(&self, index: usize) -> &AccountPolicies {
+        &self.policies.get_or_init(|| {
+            self.snapshot
+                .accounts
+                .iter()
+                .map(AccountPolicies::build)
+                .collect()
+        })[index]
+    }
 }
 
 /// A check's entry point: emit one finding per resource it judges (pass, fail or not evaluated).
@@ -33,7 +64,13 @@ pub struct CheckDef {
 }
 
 /// Every check vpcwarden has, in code order. One line per check.
-pub static REGISTRY: &[CheckDef] = &[lambda::function_not_in_vpc::CHECK];
+pub static REGISTRY: &[CheckDef] = &[
+    iam::role_eni_write_unconditioned::CHECK,
+    iam::principal_vpc_guardrail_missing::CHECK,
+    iam::role_admin_access::CHECK,
+    lambda::function_not_in_vpc::CHECK,
+    organizations::account_vpc_guardrail_missing::CHECK,
+];
 
 /// A registered check with its parsed catalog page.
 #[derive(Debug)]
@@ -112,8 +149,12 @@ pub fn select<'a>(
 }
 
 /// Runs the checks over a snapshot; the findings come back sorted (see [`sort_findings`]).
-pub fn run(snapshot: &Snapshot, checks: &[&Check]) -> Result<Vec<Finding>, FindingError> {
-    let ctx = CheckContext { snapshot };
+pub fn run(
+    snapshot: &Snapshot,
+    config: &Config,
+    checks: &[&Check],
+) -> Result<Vec<Finding>, FindingError> {
+    let ctx = CheckContext::new(snapshot, config);
     let mut all = Vec::new();
     for check in checks {
         let mut out = Findings {

@@ -247,6 +247,17 @@ pub struct Policy {
 }
 
 impl Policy {
+    /// The same policy under another kind, e.g. a managed policy used as a permissions boundary,
+    /// so that citations of its statements name the role it plays.
+    pub fn as_kind(&self, kind: PolicyKind) -> Policy {
+        let mut copy = self.clone();
+        copy.source.kind = kind;
+        for st in &mut copy.statements {
+            st.sref.policy_kind = kind;
+        }
+        copy
+    }
+
     /// Where the policy came from.
     pub fn source(&self) -> &PolicySource {
         &self.source

@@ -112,7 +112,9 @@ mod demo {
         assert!(snapshot.accounts.iter().all(|a| a.gaps.is_empty()));
         let all = vpcwarden::checks::all().expect("catalog");
         let selected: Vec<_> = all.iter().collect();
-        let findings = vpcwarden::checks::run(&snapshot, &selected).expect("runs");
+        let findings =
+            vpcwarden::checks::run(&snapshot, &vpcwarden::config::Config::default(), &selected)
+                .expect("runs");
         assert!(
             findings.iter().any(|f| f.status == Fail),
             "the demo shows problems"
@@ -178,5 +180,403 @@ mod function_not_in_vpc_trust_shapes {
         ]}));
         assert_eq!(f[0].status, Fail);
         assert_eq!(f[0].evidence["lambda_at_edge"], false);
+    }
+}
+
+/// `(status, last ARN segment)` pairs: short, readable assertions for IAM resources.
+fn short(findings: &[vpcwarden::finding::Finding]) -> Vec<(vpcwarden::finding::Status, String)> {
+    findings
+        .iter()
+        .map(|f| {
+            (
+                f.status,
+                f.resource_arn
+                    .rsplit(':')
+                    .next()
+                    .unwrap_or_default()
+                    .to_string(),
+            )
+        })
+        .collect()
+}
+
+fn named(v: &[(vpcwarden::finding::Status, &str)]) -> Vec<(vpcwarden::finding::Status, String)> {
+    v.iter().map(|(s, n)| (*s, n.to_string())).collect()
+}
+
+mod role_eni_write_unconditioned {
+    use super::*;
+
+    #[test]
+    fn failing_case_flags_every_unguarded_grant_and_cites_it() {
+        let findings = run_check(
+            &scenario("role-eni-write-unconditioned"),
+            "role-eni-write-unconditioned",
+        );
+        assert_eq!(
+            short(&findings),
+            named(&[
+                (Fail, "role/admin-role"),
+                (Fail, "role/eni-ec2star-role"),
+                (Fail, "role/eni-managed-role"),
+                (Fail, "role/eni-wildcard-role"),
+                // Trusts another service, but a function runs as it: code is what matters.
+                (Fail, "role/odd-trust-role"),
+                // NotAction iam:*, organizations:*, account:* still grants every ec2 action.
+                (Fail, "role/power-role"),
+                (Pass, "role/eni-boundary-role"),
+                (Pass, "role/eni-denied-role"),
+                (Pass, "role/eni-null-role"),
+                (Pass, "role/eni-scoped-role"),
+                (Pass, "role/plain-role"),
+            ])
+        );
+        // ci-deploy-role (admin, but neither Lambda-trusting nor used by a function) is not judged.
+        let managed = findings
+            .iter()
+            .find(|f| f.resource_arn.ends_with("role/eni-managed-role"))
+            .expect("judged");
+        assert_eq!(
+            managed.evidence["allowed_actions"],
+            serde_json::json!([
+                "ec2:AssignPrivateIpAddresses",
+                "ec2:CreateNetworkInterface",
+                "ec2:DeleteNetworkInterface",
+                "ec2:UnassignPrivateIpAddresses"
+            ])
+        );
+        assert_eq!(
+            managed.evidence["granted_by"][0]["policy_id"],
+            "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"
+        );
+        assert_eq!(
+            managed.evidence["remediation_statements"][0]["statement"]["Condition"]["Null"]["lambda:SourceFunctionArn"],
+            "true",
+            "the remediation rewrites the granting statement with the guard"
+        );
+        assert_eq!(
+            managed.evidence["functions"],
+            serde_json::json!(["arn:aws:lambda:us-east-1:111111111111:function:orders"])
+        );
+        insta::assert_json_snapshot!("role_eni_write_unconditioned_failing", findings);
+    }
+
+    #[test]
+    fn clean_case_passes_guarded_scoped_bounded_and_denied_grants() {
+        let findings = run_check(
+            &scenario("role-eni-write-unconditioned-clean"),
+            "role-eni-write-unconditioned",
+        );
+        assert!(
+            !findings.is_empty() && findings.iter().all(|f| f.status == Pass),
+            "{:?}",
+            short(&findings)
+        );
+        insta::assert_json_snapshot!("role_eni_write_unconditioned_clean", findings);
+    }
+
+    #[test]
+    fn incomplete_case_is_not_evaluated_on_the_account() {
+        let findings = run_check(
+            &scenario("role-eni-write-unconditioned-incomplete"),
+            "role-eni-write-unconditioned",
+        );
+        assert_eq!(short(&findings), named(&[(NotEvaluated, "root")]));
+        assert_eq!(
+            findings[0].evidence["gap"]["operation"],
+            "GetAccountAuthorizationDetails"
+        );
+    }
+
+    #[test]
+    fn an_scp_that_denies_eni_changes_from_code_makes_the_role_pass() {
+        let mut snapshot = scenario("role-eni-write-unconditioned");
+        let scp = serde_json::json!({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "*", "Resource": "*"},
+            {"Sid": "NoEniFromFunctionCode", "Effect": "Deny",
+             "Action": ["ec2:*NetworkInterface*", "ec2:*PrivateIpAddresses", "ec2:*Ipv6Addresses"], "Resource": "*",
+             "Condition": {"Null": {"lambda:SourceFunctionArn": "false"}}}]});
+        snapshot.accounts[0].organizations = Some(
+            serde_json::from_value(serde_json::json!({
+                "status": "member", "organization_id": "o-1", "management_account_id": "222222222222",
+                "scps_enabled": true,
+                "scp_levels": [{"target_id": "r-1", "target_type": "ROOT", "policies": [
+                    {"id": "p-1", "arn": "arn:aws:organizations::222222222222:policy/o-1/service_control_policy/p-1",
+                     "name": "NoEni", "document": scp}]}]
+            }))
+            .expect("organizations"),
+        );
+        let findings = run_check(&snapshot, "role-eni-write-unconditioned");
+        assert!(
+            findings.iter().all(|f| f.status == Pass),
+            "{:?}",
+            short(&findings)
+        );
+    }
+}
+
+mod role_admin_access {
+    use super::*;
+
+    #[test]
+    fn failing_case_flags_only_star_on_star() {
+        let findings = run_check(&scenario("role-admin-access"), "role-admin-access");
+        assert_eq!(
+            short(&findings),
+            named(&[
+                (Fail, "role/admin-role"),
+                (Pass, "role/eni-ec2star-role"),
+                (Pass, "role/plain-role"),
+                // Everything but IAM and Organizations is broad, but not administrator access.
+                (Pass, "role/power-role"),
+            ])
+        );
+        assert_eq!(
+            findings[0].evidence["granted_by"][0]["policy_id"],
+            "arn:aws:iam::aws:policy/AdministratorAccess"
+        );
+        insta::assert_json_snapshot!("role_admin_access_failing", findings);
+    }
+
+    #[test]
+    fn clean_case_passes() {
+        let findings = run_check(&scenario("role-admin-access-clean"), "role-admin-access");
+        assert_eq!(findings.len(), 3);
+        assert!(findings.iter().all(|f| f.status == Pass));
+    }
+
+    #[test]
+    fn a_malformed_policy_makes_its_role_not_evaluated_naming_policy_and_field() {
+        let findings = run_check(
+            &scenario("role-admin-access-incomplete"),
+            "role-admin-access",
+        );
+        assert_eq!(
+            short(&findings),
+            named(&[
+                (NotEvaluated, "role/broken-role"),
+                (Pass, "role/plain-role")
+            ])
+        );
+        let error = findings[0].evidence["policy_errors"][0]
+            .as_str()
+            .expect("error text");
+        assert!(error.contains("role/broken-role inline bad"), "{error}");
+        assert!(
+            error.contains("Statement[0].Condition.StringEqualz"),
+            "{error}"
+        );
+    }
+}
+
+mod principal_vpc_guardrail_missing {
+    use super::*;
+    use vpcwarden::config::Config;
+
+    fn run_with(config: &Config, name: &str) -> Vec<vpcwarden::finding::Finding> {
+        let all = vpcwarden::checks::all().expect("catalog");
+        let selected =
+            vpcwarden::checks::select(all, &["principal-vpc-guardrail-missing".into()], &[])
+                .expect("known");
+        vpcwarden::checks::run(&scenario(name), config, &selected).expect("runs")
+    }
+
+    #[test]
+    fn failing_case_flags_leaky_and_missing_guardrails() {
+        let findings = run_check(
+            &scenario("principal-vpc-guardrail-missing"),
+            "principal-vpc-guardrail-missing",
+        );
+        assert_eq!(
+            short(&findings),
+            named(&[
+                (Fail, "role/deploy-anyvalue"),
+                (Fail, "role/deploy-create-only"),
+                (Fail, "user/dev-unguarded"),
+                (Pass, "role/deploy-guarded"),
+                (Pass, "user/dev-guarded"),
+                (Pass, "user/dev-subnet-guarded"),
+            ]),
+            "reader and plain-role have no Lambda rights; the service-linked role is skipped"
+        );
+        let create_only = &findings[1];
+        let leaks: Vec<(String, String)> = create_only.evidence["outcomes"]
+            .as_array()
+            .expect("outcomes")
+            .iter()
+            .filter(|o| o["decision"] == "allowed")
+            .map(|o| {
+                (
+                    o["action"].as_str().unwrap_or_default().into(),
+                    o["case"].as_str().unwrap_or_default().into(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            leaks,
+            [
+                (
+                    "lambda:UpdateFunctionConfiguration".to_string(),
+                    "no_vpc".to_string()
+                ),
+                (
+                    "lambda:UpdateFunctionConfiguration".to_string(),
+                    "unapproved_network".to_string()
+                )
+            ],
+            "a guardrail on CreateFunction alone leaks through UpdateFunctionConfiguration"
+        );
+        // ForAnyValue:StringNotEquals is false on an absent key: no VPC at all gets through.
+        let anyvalue = &findings[0];
+        assert!(
+            anyvalue.message.contains("with no VPC configuration"),
+            "{}",
+            anyvalue.message
+        );
+        assert_eq!(findings[3].resource_type, "AwsIamRole");
+        assert_eq!(findings[4].resource_type, "AwsIamUser");
+        insta::assert_json_snapshot!("principal_vpc_guardrail_missing_failing", findings);
+    }
+
+    #[test]
+    fn approved_subnets_expose_the_multi_valued_for_all_values_leak() {
+        let config = Config {
+            approved_vpcs: vec!["vpc-0000000000000000a".into()],
+            approved_subnets: vec![
+                "subnet-0000000000000000a".into(),
+                "subnet-0000000000000000b".into(),
+            ],
+            approved_security_groups: vec!["sg-0000000000000000f".into()],
+        };
+        let findings = run_with(&config, "principal-vpc-guardrail-missing");
+        let subnet_guarded = findings
+            .iter()
+            .find(|f| f.resource_arn.ends_with("user/dev-subnet-guarded"))
+            .expect("judged");
+        assert_eq!(subnet_guarded.status, Fail, "{}", subnet_guarded.message);
+        assert!(
+            subnet_guarded
+                .message
+                .contains("unapproved subnet or security group beside approved ones")
+        );
+        // A VPC-only guardrail keeps functions in the approved VPC, not in the approved subnets.
+        let vpc_guarded = findings
+            .iter()
+            .find(|f| f.resource_arn.ends_with("user/dev-guarded"))
+            .expect("judged");
+        assert_eq!(vpc_guarded.status, Fail);
+        let leaks: Vec<&str> = vpc_guarded.evidence["outcomes"]
+            .as_array()
+            .expect("outcomes")
+            .iter()
+            .filter(|o| o["decision"] == "allowed")
+            .filter_map(|o| o["case"].as_str())
+            .collect();
+        assert_eq!(
+            leaks,
+            ["mixed_subnets_and_groups", "mixed_subnets_and_groups"]
+        );
+    }
+
+    #[test]
+    fn clean_case_passes() {
+        let findings = run_check(
+            &scenario("principal-vpc-guardrail-missing-clean"),
+            "principal-vpc-guardrail-missing",
+        );
+        assert_eq!(
+            short(&findings),
+            named(&[(Pass, "role/deploy-guarded"), (Pass, "user/dev-guarded")])
+        );
+    }
+
+    #[test]
+    fn incomplete_case_is_not_evaluated_with_the_reason() {
+        let findings = run_check(
+            &scenario("principal-vpc-guardrail-missing-incomplete"),
+            "principal-vpc-guardrail-missing",
+        );
+        assert_eq!(
+            short(&findings),
+            named(&[
+                (NotEvaluated, "user/dev-mfa"),
+                (NotEvaluated, "user/dev-orphan-group")
+            ])
+        );
+        assert_eq!(findings[0].evidence["reason"], "decision_unknown");
+        assert!(
+            findings[1].message.contains("group deleted-group"),
+            "{}",
+            findings[1].message
+        );
+    }
+}
+
+mod account_vpc_guardrail_missing {
+    use super::*;
+
+    #[test]
+    fn failing_case_unrelated_scps_do_not_guard() {
+        let findings = run_check(
+            &scenario("account-vpc-guardrail-missing"),
+            "account-vpc-guardrail-missing",
+        );
+        assert_eq!(short(&findings), named(&[(Fail, "root")]));
+        assert_eq!(findings[0].resource_type, "AwsAccount");
+        assert_eq!(findings[0].evidence["scp_levels"], 3);
+        insta::assert_json_snapshot!("account_vpc_guardrail_missing_failing", findings);
+    }
+
+    #[test]
+    fn clean_case_an_ou_scp_guards_the_account() {
+        let findings = run_check(
+            &scenario("account-vpc-guardrail-missing-clean"),
+            "account-vpc-guardrail-missing",
+        );
+        assert_eq!(short(&findings), named(&[(Pass, "root")]));
+        let outcomes = findings[0].evidence["outcomes"]
+            .as_array()
+            .expect("outcomes");
+        assert!(outcomes.iter().all(|o| o["decision"] == "denied"));
+        assert_eq!(outcomes[0]["by"][0]["sid"], "OnlyApprovedVpc");
+    }
+
+    #[test]
+    fn incomplete_case_is_not_evaluated() {
+        let findings = run_check(
+            &scenario("account-vpc-guardrail-missing-incomplete"),
+            "account-vpc-guardrail-missing",
+        );
+        assert_eq!(short(&findings), named(&[(NotEvaluated, "root")]));
+        assert_eq!(
+            findings[0].evidence["gap"]["operation"],
+            "ListPoliciesForTarget"
+        );
+    }
+
+    #[test]
+    fn management_account_and_standalone_accounts_have_no_scp_guard() {
+        let mut snapshot = scenario("account-vpc-guardrail-missing-clean");
+        if let Some(vpcwarden::snapshot::Organizations::Member(m)) =
+            &mut snapshot.accounts[0].organizations
+        {
+            m.management_account_id = "111111111111".into();
+        }
+        let findings = run_check(&snapshot, "account-vpc-guardrail-missing");
+        assert_eq!(findings[0].status, Fail);
+        assert!(
+            findings[0].message.contains("management account"),
+            "{}",
+            findings[0].message
+        );
+        snapshot.accounts[0].organizations =
+            Some(vpcwarden::snapshot::Organizations::NotInOrganization);
+        let findings = run_check(&snapshot, "account-vpc-guardrail-missing");
+        assert_eq!(findings[0].status, Fail);
+        assert!(
+            findings[0].message.contains("not in an organization"),
+            "{}",
+            findings[0].message
+        );
     }
 }

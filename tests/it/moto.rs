@@ -284,6 +284,8 @@ fn collect_then_offline_audit_equals_the_live_audit_and_snapshots_are_byte_ident
     assert_eq!(live["gaps"], offline["gaps"]);
 }
 
+/// An empty account is clean for the function checks (the organization checks fail it: it is in no
+/// organization, so no SCP guards it).
 #[test]
 fn an_account_with_nothing_in_it_is_clean() {
     let Some(m) = moto() else { return };
@@ -297,7 +299,15 @@ fn an_account_with_nothing_in_it_is_clean() {
     );
     let out = s
         .vpcwarden(&m.endpoint)
-        .args(["audit", "--region", "us-east-1", "--format", "json"])
+        .args([
+            "audit",
+            "--region",
+            "us-east-1",
+            "--format",
+            "json",
+            "--checks",
+            "function-not-in-vpc",
+        ])
         .assert()
         .code(0)
         .get_output()
@@ -364,7 +374,15 @@ fn denied_audit(account: &str, deny: &str, expected_exit: i32) -> (Seeded, Value
     );
     let out = s
         .vpcwarden(&server.endpoint)
-        .args(["audit", "--region", "us-east-1", "--format", "json"])
+        .args([
+            "audit",
+            "--region",
+            "us-east-1",
+            "--format",
+            "json",
+            "--checks",
+            "function-not-in-vpc",
+        ])
         .assert()
         .code(expected_exit)
         .get_output()
@@ -507,7 +525,15 @@ fn a_profile_supplies_credentials_and_region_and_all_regions_lists_enabled_ones(
         cmd
     };
     let out = profile_cmd()
-        .args(["audit", "--profile", "prod", "--format", "json"])
+        .args([
+            "audit",
+            "--profile",
+            "prod",
+            "--format",
+            "json",
+            "--checks",
+            "function-not-in-vpc",
+        ])
         .assert()
         .code(0)
         .get_output()
@@ -523,7 +549,14 @@ fn a_profile_supplies_credentials_and_region_and_all_regions_lists_enabled_ones(
 
     let out = profile_cmd()
         .env("AWS_PROFILE", "prod")
-        .args(["audit", "--all-regions", "--format", "json"])
+        .args([
+            "audit",
+            "--all-regions",
+            "--format",
+            "json",
+            "--checks",
+            "function-not-in-vpc",
+        ])
         .assert()
         .code(0)
         .get_output()
@@ -547,4 +580,138 @@ fn a_profile_supplies_credentials_and_region_and_all_regions_lists_enabled_ones(
         "only the caller's partition: {regions:?}"
     );
     assert_eq!(report["scan"]["complete"], true, "{:?}", report["gaps"]);
+}
+
+/// Compares one check's fail and pass sets with what the scenario expects.
+fn assert_expected(report: &Value, s: &Seeded, slug: &str) {
+    for status in ["fail", "pass", "not_evaluated"] {
+        assert_eq!(
+            arns(report, slug, status),
+            s.expected(slug, status),
+            "{slug}: the {status} set differs from the scenario's expectation"
+        );
+    }
+}
+
+#[test]
+fn iam_checks_flag_exactly_the_expected_roles_users_and_account() {
+    let Some(m) = moto() else { return };
+    let s = seed(
+        &m.python,
+        &m.seed,
+        &m.endpoint,
+        "iam-guardrails",
+        "210000000108",
+        &["--scp", "unrelated"],
+    );
+    let out = s
+        .vpcwarden(&m.endpoint)
+        .args(["audit", "--region", "us-east-1", "--format", "json"])
+        .assert()
+        .code(3)
+        .get_output()
+        .stdout
+        .clone();
+    let report = report_of(&out);
+    assert_eq!(report["gaps"], serde_json::json!([]));
+    for slug in [
+        "role-eni-write-unconditioned",
+        "role-admin-access",
+        "principal-vpc-guardrail-missing",
+        "account-vpc-guardrail-missing",
+    ] {
+        assert_expected(&report, &s, slug);
+    }
+    // Each failure cites the deciding statement.
+    let findings = report["findings"].as_array().expect("findings");
+    let managed = findings
+        .iter()
+        .find(|f| {
+            f["slug"] == "role-eni-write-unconditioned"
+                && f["resource_arn"]
+                    .as_str()
+                    .is_some_and(|a| a.ends_with("role/eni-managed-role"))
+        })
+        .expect("eni-managed-role judged");
+    assert_eq!(
+        managed["evidence"]["granted_by"][0]["policy_id"],
+        "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"
+    );
+    let create_only = findings
+        .iter()
+        .find(|f| {
+            f["slug"] == "principal-vpc-guardrail-missing"
+                && f["resource_arn"]
+                    .as_str()
+                    .is_some_and(|a| a.ends_with("role/deploy-create-only"))
+        })
+        .expect("deploy-create-only judged");
+    assert!(
+        create_only["message"]
+            .as_str()
+            .expect("message")
+            .contains("lambda:UpdateFunctionConfiguration")
+    );
+    // This account created the organization: SCPs never bind the management account.
+    let account = findings
+        .iter()
+        .find(|f| f["slug"] == "account-vpc-guardrail-missing")
+        .expect("account judged");
+    assert!(
+        account["message"]
+            .as_str()
+            .expect("message")
+            .contains("management account")
+    );
+}
+
+#[test]
+fn a_member_account_that_cannot_read_scps_reports_the_gap_not_a_verdict() {
+    let Some(m) = moto() else { return };
+    let s = seed(
+        &m.python,
+        &m.seed,
+        &m.endpoint,
+        "iam-guardrails",
+        "210000000109",
+        &["--scp", "guardrail", "--member"],
+    );
+    let out = s
+        .vpcwarden(&m.endpoint)
+        .args(["audit", "--region", "us-east-1", "--format", "json"])
+        .assert()
+        .code(3)
+        .get_output()
+        .stdout
+        .clone();
+    let report = report_of(&out);
+    let account = s.account();
+    assert_eq!(
+        arns(&report, "account-vpc-guardrail-missing", "not_evaluated"),
+        BTreeSet::from([format!("arn:aws:iam::{account}:root")]),
+        "the SCPs that guard this account are not visible from it: not evaluated, never a verdict"
+    );
+    let gaps = report["gaps"].as_array().expect("gaps");
+    assert!(
+        gaps.iter().any(|g| g["service"] == "organizations"),
+        "{gaps:?}"
+    );
+    // Identity findings still stand, marked as evaluated without SCPs.
+    let findings = report["findings"].as_array().expect("findings");
+    let unguarded = findings
+        .iter()
+        .find(|f| {
+            f["slug"] == "principal-vpc-guardrail-missing"
+                && f["resource_arn"]
+                    .as_str()
+                    .is_some_and(|a| a.ends_with("user/dev-unguarded"))
+        })
+        .expect("dev-unguarded judged");
+    assert_eq!(unguarded["status"], "fail");
+    assert_eq!(unguarded["evidence"]["scps_evaluated"], false);
+    assert!(
+        arns(&report, "role-eni-write-unconditioned", "fail")
+            .iter()
+            .any(|a| a.ends_with("role/eni-managed-role"))
+    );
 }

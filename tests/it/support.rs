@@ -19,7 +19,8 @@ pub fn scenario(name: &str) -> Snapshot {
 pub fn run_check(snapshot: &Snapshot, slug: &str) -> Vec<Finding> {
     let all = vpcwarden::checks::all().expect("catalog parses");
     let selected = vpcwarden::checks::select(all, &[slug.to_string()], &[]).expect("known check");
-    vpcwarden::checks::run(snapshot, &selected).expect("check runs")
+    vpcwarden::checks::run(snapshot, &vpcwarden::config::Config::default(), &selected)
+        .expect("check runs")
 }
 
 /// `(status, resource_arn)` pairs, for compact assertions.

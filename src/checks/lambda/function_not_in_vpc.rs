@@ -1,12 +1,10 @@
 //! LAMBDA003 `function-not-in-vpc`: a function that is not attached to a customer VPC (Security Hub Lambda.3).
 
+use crate::checks::iam::principals::trust_decision;
 use crate::checks::{CheckContext, CheckDef, Findings, account_arn};
 use crate::finding::{FindingError, Status};
-use crate::policy::{
-    CallerPrincipal, Decision, PolicyError, PolicyKind, PolicySource, Request,
-    evaluate_resource_policy, parse_policy_value,
-};
-use crate::snapshot::{Account, Function, GLOBAL_REGION, RegionData, Role};
+use crate::policy::Decision;
+use crate::snapshot::{Account, Function, GLOBAL_REGION, RegionData};
 use serde_json::{Value, json};
 
 /// The registry line.
@@ -97,7 +95,7 @@ fn judge(
         .binary_search_by(|r| r.arn.as_str().cmp(&function.role))
         .ok()
         .map(|i| &iam.roles[i]);
-    let edge = match role.map(edge_trust) {
+    let edge = match role.map(|r| trust_decision(r, EDGE_SERVICE)) {
         // No such role in the account (deleted, or in another account): no Lambda@Edge trust to find.
         None => None,
         Some(Ok(Decision::Allowed { by })) => Some(json!(by)),
@@ -146,16 +144,4 @@ fn judge(
                 )),
         ),
     }
-}
-
-/// Whether the Lambda@Edge service may assume the role, decided by the policy engine on the trust
-/// policy (every Principal, Action and Condition shape; an explicit Deny wins).
-fn edge_trust(role: &Role) -> Result<Decision, PolicyError> {
-    let policy = parse_policy_value(
-        PolicySource::new(role.arn.clone(), PolicyKind::Trust),
-        &role.trust_policy,
-    )?;
-    let request = Request::new("sts:AssumeRole", role.arn.clone())
-        .with_principal(CallerPrincipal::Service(EDGE_SERVICE.to_string()));
-    Ok(evaluate_resource_policy(&request, &policy))
 }

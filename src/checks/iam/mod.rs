@@ -1,0 +1,212 @@
+//! Checks on IAM principals, decided by the policy engine: what a Lambda function's code may do as
+//! its execution role, and whether deployers are kept to approved VPCs.
+
+pub mod principal_vpc_guardrail_missing;
+pub mod principals;
+pub mod role_admin_access;
+pub mod role_eni_write_unconditioned;
+
+use crate::checks::{Findings, account_arn};
+use crate::finding::{FindingError, Status};
+use crate::policy::{Decision, PolicyKind, RequestContext, StatementRef};
+use crate::snapshot::{Account, Function, GLOBAL_REGION, Role};
+use principals::{AccountPolicies, PrincipalEntry, trust_decision};
+use serde_json::{Value, json};
+
+/// The service principal Lambda assumes execution roles with.
+pub const LAMBDA_SERVICE: &str = "lambda.amazonaws.com";
+
+/// A Lambda execution role: trusts Lambda, or is the role of a collected function.
+pub struct ExecutionRole<'a> {
+    /// The role.
+    pub role: &'a Role,
+    /// Its parsed policies.
+    pub entry: &'a PrincipalEntry,
+    /// The functions that run as it, with their regions.
+    pub functions: Vec<(&'a str, &'a Function)>,
+    /// Whether the trust policy admits `lambda.amazonaws.com` (`allowed`, `unknown`, `denied`, or
+    /// `unreadable`).
+    pub trust: &'static str,
+}
+
+/// The account's Lambda execution roles, in ARN order.
+pub fn execution_roles<'a>(
+    account: &'a Account,
+    policies: &'a AccountPolicies,
+) -> Vec<ExecutionRole<'a>> {
+    let Some(iam) = &account.iam else {
+        return Vec::new();
+    };
+    let mut used: std::collections::HashMap<&str, Vec<(&str, &Function)>> =
+        std::collections::HashMap::new();
+    for region in &account.regions {
+        for f in &region.lambda.functions {
+            used.entry(f.role.as_str())
+                .or_default()
+                .push((region.region.as_str(), f));
+        }
+    }
+    iam.roles
+        .iter()
+        .zip(&policies.roles)
+        .filter_map(|(role, entry)| {
+            let trust = match trust_decision(role, LAMBDA_SERVICE) {
+                Ok(Decision::Allowed { .. }) => "allowed",
+                Ok(Decision::Unknown { .. }) => "unknown",
+                Ok(Decision::Denied { .. }) => "denied",
+                Err(_) => "unreadable",
+            };
+            let functions = used.remove(role.arn.as_str()).unwrap_or_default();
+            (trust == "allowed" || trust == "unknown" || !functions.is_empty()).then_some(
+                ExecutionRole {
+                    role,
+                    entry,
+                    functions,
+                    trust,
+                },
+            )
+        })
+        .collect()
+}
+
+/// The region to place probe requests in: the first function's, else the first collected region.
+pub fn probe_region<'a>(account: &'a Account, functions: &[(&'a str, &Function)]) -> &'a str {
+    functions
+        .first()
+        .map(|(r, _)| *r)
+        .or_else(|| account.regions.first().map(|r| r.region.as_str()))
+        .unwrap_or("us-east-1")
+}
+
+/// The request context of an AWS call made by a function's code running as `role`: Lambda adds
+/// `lambda:SourceFunctionArn`; the principal keys are the role's; tags and network keys stay unknown.
+pub fn code_context(
+    account: &Account,
+    role: &Role,
+    function_arn: &str,
+    region: &str,
+) -> RequestContext {
+    RequestContext::new()
+        .with_value("lambda:SourceFunctionArn", function_arn)
+        .with_value("aws:PrincipalArn", role.arn.as_str())
+        .with_value("aws:PrincipalAccount", account.account_id.as_str())
+        .with_value("aws:PrincipalType", "AssumedRole")
+        .with_value("aws:RequestedRegion", region)
+        .with_value("aws:SecureTransport", "true")
+        .with_value("aws:ViaAWSService", "false")
+        .with_absent("aws:username")
+        .with_absent("aws:MultiFactorAuthPresent")
+        .with_absent("aws:CalledVia")
+}
+
+/// A function ARN to stand for "some function running as the role".
+pub fn probe_function_arn(
+    account: &Account,
+    region: &str,
+    functions: &[(&str, &Function)],
+) -> String {
+    functions.first().map_or_else(
+        || {
+            format!(
+                "arn:{}:lambda:{region}:{}:function:vpcwarden-probe",
+                account.partition, account.account_id
+            )
+        },
+        |(_, f)| f.arn.clone(),
+    )
+}
+
+/// Emits `not_evaluated` for a principal whose policies cannot be read, or for IAM missing entirely
+/// (one finding on the account). Returns `true` when it emitted.
+pub fn not_evaluable(
+    account: &Account,
+    policies: &AccountPolicies,
+    entry: Option<&PrincipalEntry>,
+    out: &mut Findings<'_>,
+) -> Result<bool, FindingError> {
+    if let Some(why) = &policies.iam_missing {
+        let gap = account.gap(GLOBAL_REGION, "iam", "GetAccountAuthorizationDetails");
+        match gap {
+            Some(gap) => out.not_evaluated(
+                account,
+                GLOBAL_REGION,
+                Some("AwsAccount"),
+                &account_arn(account),
+                gap,
+            )?,
+            None => out.push(
+                out.builder(&account.account_id, GLOBAL_REGION)
+                    .resource_of_type("AwsAccount", &account_arn(account))
+                    .status(Status::NotEvaluated)
+                    .evidence("reason", why.as_str())
+                    .message(format!("Not evaluated: {why}.")),
+            )?,
+        }
+        return Ok(true);
+    }
+    if let Some(
+        e @ PrincipalEntry {
+            policies: Err(problems),
+            arn,
+            name,
+            ..
+        },
+    ) = entry
+    {
+        out.push(
+            out.builder(&account.account_id, GLOBAL_REGION)
+                .resource_of_type(e.resource_type(), arn)
+                .status(Status::NotEvaluated)
+                .evidence("reason", "policy_unreadable")
+                .evidence("policy_errors", json!(problems))
+                .message(format!(
+                    "Not evaluated: a policy of {name} cannot be read: {}.",
+                    problems.join("; ")
+                )),
+        )?;
+        return Ok(true);
+    }
+    Ok(false)
+}
+
+/// The JSON of a statement a decision cites, for remediation: from a managed policy, or from an
+/// inline policy of `role` (the principal being judged).
+pub fn statement_json(account: &Account, role: &Role, sref: &StatementRef) -> Option<Value> {
+    let iam = account.iam.as_ref()?;
+    let doc = match sref.policy_kind {
+        PolicyKind::IdentityManaged => {
+            // Sorted by ARN (the snapshot is normalised): no scan over thousands of policies.
+            let i = iam
+                .managed_policies
+                .binary_search_by(|m| m.arn.as_str().cmp(&sref.policy_id))
+                .ok()?;
+            &iam.managed_policies[i].document
+        }
+        PolicyKind::IdentityInline => {
+            // Inline ids are `role/NAME inline POLICY` (see principals.rs).
+            let (owner, policy) = sref.policy_id.split_once(" inline ")?;
+            if owner.strip_prefix("role/") != Some(role.name.as_str()) {
+                return None;
+            }
+            &role
+                .inline_policies
+                .iter()
+                .find(|p| p.name == policy)?
+                .document
+        }
+        _ => return None,
+    };
+    match doc.get("Statement")? {
+        Value::Array(a) => a.get(sref.index).cloned(),
+        o @ Value::Object(_) if sref.index == 0 => Some(o.clone()),
+        _ => None,
+    }
+}
+
+/// The statements a decision cites, as evidence.
+pub fn cited(decision: &Decision) -> Value {
+    match decision {
+        Decision::Allowed { by } | Decision::Denied { by, .. } => json!(by),
+        Decision::Unknown { statements, .. } => json!(statements),
+    }
+}

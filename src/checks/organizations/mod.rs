@@ -1,0 +1,3 @@
+//! Checks on the organization's service control policies.
+
+pub mod account_vpc_guardrail_missing;
