@@ -1,7 +1,8 @@
 //! Fuzz target: the IAM policy engine must never panic, whatever document and request it is given.
 //!
 //! Input framing: `DOCUMENT \0 ACTION \0 RESOURCE [\0 KEY \0 VALUE]...`; a value holds several
-//! values joined by `\x1f`, or is `\x1d` for an unknown key; an empty KEY makes VALUE the caller's
+//! values joined by `\x1f`, or is `\x1d` for an unknown key or `\x1e` for an absent one; an empty
+//! KEY makes VALUE the caller's
 //! ARN. The document is parsed as every policy kind and evaluated as an identity policy (alone,
 //! with itself as boundary and as an SCP level) and as a resource policy for several callers.
 #![no_main]
@@ -37,6 +38,8 @@ fn requests(fields: &[&str]) -> Vec<Request> {
             caller = Some(value.to_string());
         } else if value == "\u{1d}" {
             context.set(key, KeyState::Unknown);
+        } else if value == "\u{1e}" {
+            context.set(key, KeyState::Absent);
         } else {
             context.set(key, KeyState::Present(value.split('\u{1f}').map(str::to_string).collect()));
         }
@@ -44,6 +47,7 @@ fn requests(fields: &[&str]) -> Vec<Request> {
     let mut callers = vec![
         CallerPrincipal::Anonymous,
         CallerPrincipal::Service("s3.amazonaws.com".into()),
+        CallerPrincipal::Federated("cognito-identity.amazonaws.com".into()),
         CallerPrincipal::Aws { arn: "arn:aws:iam::111122223333:role/r".into(), account: "111122223333".into() },
     ];
     if let Some(arn) = caller {
@@ -51,7 +55,7 @@ fn requests(fields: &[&str]) -> Vec<Request> {
         callers.push(CallerPrincipal::Aws { arn, account });
     }
     let mut out = Vec::new();
-    for ctx in [context.clone(), context.unlisted_absent()] {
+    for ctx in [RequestContext::new(), context.clone(), context.unlisted_absent()] {
         out.push(Request::new(action, resource).with_context(ctx.clone()));
         for c in &callers {
             out.push(Request::new(action, resource).with_principal(c.clone()).with_context(ctx.clone()));
