@@ -10,7 +10,7 @@ use crate::checks::{Findings, account_arn};
 use crate::finding::{FindingError, Status};
 use crate::policy::{Decision, PolicyKind, RequestContext, StatementRef};
 use crate::snapshot::{Account, Function, GLOBAL_REGION, Role};
-use principals::{AccountPolicies, PrincipalEntry, trust_decision};
+use principals::{AccountPolicies, PrincipalEntry};
 use serde_json::{Value, json};
 
 /// The service principal Lambda assumes execution roles with.
@@ -50,12 +50,7 @@ pub fn execution_roles<'a>(
         .iter()
         .zip(&policies.roles)
         .filter_map(|(role, entry)| {
-            let trust = match trust_decision(role, LAMBDA_SERVICE) {
-                Ok(Decision::Allowed { .. }) => "allowed",
-                Ok(Decision::Unknown { .. }) => "unknown",
-                Ok(Decision::Denied { .. }) => "denied",
-                Err(_) => "unreadable",
-            };
+            let trust = entry.lambda_trust;
             let functions = used.remove(role.arn.as_str()).unwrap_or_default();
             (trust == "allowed" || trust == "unknown" || !functions.is_empty()).then_some(
                 ExecutionRole {

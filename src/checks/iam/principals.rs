@@ -37,6 +37,9 @@ pub struct PrincipalEntry {
     pub service_linked: bool,
     /// Identity policies and boundary, or the problems that prevent evaluation.
     pub policies: Result<PrincipalSet, Vec<String>>,
+    /// For roles, whether the trust policy lets `lambda.amazonaws.com` assume it: `allowed`,
+    /// `unknown` (a condition on an unknown key), `denied`, or `unreadable`. Empty for users.
+    pub lambda_trust: &'static str,
 }
 
 impl PrincipalEntry {
@@ -247,7 +250,14 @@ fn role_entry(r: &Role, managed: &HashMap<&str, Result<Arc<Policy>, String>>) ->
         &mut problems,
     );
     set.boundary = boundary_of(r.permissions_boundary.as_ref(), managed, &mut problems);
+    let lambda_trust = match trust_decision(r, super::LAMBDA_SERVICE) {
+        Ok(Decision::Allowed { .. }) => "allowed",
+        Ok(Decision::Unknown { .. }) => "unknown",
+        Ok(Decision::Denied { .. }) => "denied",
+        Err(_) => "unreadable",
+    };
     PrincipalEntry {
+        lambda_trust,
         arn: r.arn.clone(),
         name: r.name.clone(),
         principal_type: "AssumedRole",
@@ -300,6 +310,7 @@ fn user_entry(
     }
     set.boundary = boundary_of(u.permissions_boundary.as_ref(), managed, &mut problems);
     PrincipalEntry {
+        lambda_trust: "",
         arn: u.arn.clone(),
         name: u.name.clone(),
         principal_type: "User",

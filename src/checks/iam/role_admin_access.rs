@@ -49,13 +49,13 @@ fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingErro
                 "arn:{}:vpcwarden-probe:{region}:{}:anything/any",
                 account.partition, account.account_id
             );
+            let mut request = Request::new("", resource).with_context(context);
             let decisions: Vec<Decision> = ANY_ACTION_PROBES
                 .iter()
                 .map(|a| {
-                    evaluate_identity(
-                        &Request::new(*a, resource.clone()).with_context(context.clone()),
-                        &engine,
-                    )
+                    request.action.clear();
+                    request.action.push_str(a);
+                    evaluate_identity(&request, &engine)
                 })
                 .collect();
             let functions: Vec<&str> = exec.functions.iter().map(|(_, f)| f.arn.as_str()).collect();

@@ -91,8 +91,11 @@ fn judge(
     let mut allowed: BTreeMap<&str, Vec<StatementRef>> = BTreeMap::new();
     let mut unknown: BTreeMap<&str, String> = BTreeMap::new();
     let mut decisions: BTreeMap<&str, &'static str> = BTreeMap::new();
+    // One request, its action changed in place: the context is built once per role.
+    let mut request = Request::new("", resource.clone()).with_context(context);
     for action in ENI_MUTATING_ACTIONS {
-        let request = Request::new(*action, resource.clone()).with_context(context.clone());
+        request.action.clear();
+        request.action.push_str(action);
         let decision = evaluate_identity(&request, &engine);
         decisions.insert(action, decision.label());
         match decision {
@@ -117,7 +120,7 @@ fn judge(
         .evidence(
             "probe_request",
             json!({
-                "resource": resource,
+                "resource": request.resource,
                 "lambda:SourceFunctionArn": function_arn,
             }),
         );
