@@ -14,6 +14,20 @@ pub const GUARDED_ACTIONS: &[&str] = &[
     "lambda:UpdateFunctionConfiguration",
 ];
 
+/// The region and function ARN the guardrail requests name: a function that does not exist yet, in
+/// the account's first collected region.
+pub fn probe_function(account: &crate::snapshot::Account) -> (&str, String) {
+    let region = account
+        .regions
+        .first()
+        .map_or("us-east-1", |r| r.region.as_str());
+    let resource = format!(
+        "arn:{}:lambda:{region}:{}:function:vpcwarden-probe",
+        account.partition, account.account_id
+    );
+    (region, resource)
+}
+
 /// Stand-ins for a network nobody approved.
 const ROGUE_VPC: &str = "vpc-0vpcwarden0unapproved";
 const ROGUE_SUBNET: &str = "subnet-0vpcwarden0unapproved";

@@ -6,11 +6,11 @@ pub mod principals;
 pub mod role_admin_access;
 pub mod role_eni_write_unconditioned;
 
-use crate::checks::{Findings, account_arn};
+use crate::checks::{CheckContext, Findings, account_arn};
 use crate::finding::{FindingError, Status};
 use crate::policy::{Decision, PolicyKind, RequestContext, StatementRef};
 use crate::snapshot::{Account, Function, GLOBAL_REGION, Role};
-use principals::{AccountPolicies, PrincipalEntry};
+use principals::{AccountPolicies, PrincipalEntry, PrincipalSet};
 use serde_json::{Value, json};
 
 /// The service principal Lambda assumes execution roles with.
@@ -62,6 +62,36 @@ pub fn execution_roles<'a>(
             )
         })
         .collect()
+}
+
+/// Calls `judge` for every Lambda execution role of every account whose policies can be read; emits
+/// `not_evaluated` for IAM missing and for roles with unreadable policies.
+pub fn each_execution_role(
+    ctx: &CheckContext<'_>,
+    out: &mut Findings<'_>,
+    mut judge: impl FnMut(
+        &Account,
+        &AccountPolicies,
+        &ExecutionRole<'_>,
+        &PrincipalSet,
+        &mut Findings<'_>,
+    ) -> Result<(), FindingError>,
+) -> Result<(), FindingError> {
+    for (i, account) in ctx.snapshot.accounts.iter().enumerate() {
+        let policies = ctx.policies(i);
+        if not_evaluable(account, policies, None, out)? {
+            continue;
+        }
+        for exec in execution_roles(account, policies) {
+            if not_evaluable(account, policies, Some(exec.entry), out)? {
+                continue;
+            }
+            if let Ok(set) = &exec.entry.policies {
+                judge(account, policies, &exec, set, out)?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The region to place probe requests in: the first function's, else the first collected region.

@@ -3,7 +3,9 @@
 
 use super::not_evaluable;
 use super::principals::{AccountPolicies, PrincipalEntry};
-use crate::checks::vpc_guardrail::{describe, evaluate, in_scope, leaks, undecided};
+use crate::checks::vpc_guardrail::{
+    describe, evaluate, in_scope, leaks, probe_function, undecided,
+};
 use crate::checks::{CheckContext, CheckDef, Findings};
 use crate::finding::{FindingError, Status};
 use crate::policy::RequestContext;
@@ -45,14 +47,7 @@ fn judge(
     let Ok(set) = &entry.policies else {
         return Ok(());
     };
-    let region = account
-        .regions
-        .first()
-        .map_or("us-east-1", |r| r.region.as_str());
-    let resource = format!(
-        "arn:{}:lambda:{region}:{}:function:vpcwarden-probe",
-        account.partition, account.account_id
-    );
+    let (region, resource) = probe_function(account);
     let mut base = RequestContext::new()
         .with_value("aws:PrincipalArn", entry.arn.as_str())
         .with_value("aws:PrincipalAccount", account.account_id.as_str())

@@ -1,8 +1,9 @@
 //! IAM001 `role-eni-write-unconditioned`: a Lambda execution role lets the function's own code
 //! create, delete or rewire network interfaces (no `lambda:SourceFunctionArn` guard).
 
+use super::principals::{AccountPolicies, PrincipalSet};
 use super::{
-    ExecutionRole, code_context, execution_roles, not_evaluable, probe_function_arn, probe_region,
+    ExecutionRole, code_context, each_execution_role, probe_function_arn, probe_region,
     statement_json,
 };
 use crate::checks::{CheckContext, CheckDef, Findings};
@@ -34,16 +35,7 @@ pub const ENI_MUTATING_ACTIONS: &[&str] = &[
 ];
 
 fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingError> {
-    for (i, account) in ctx.snapshot.accounts.iter().enumerate() {
-        let policies = ctx.policies(i);
-        if not_evaluable(account, policies, None, out)? {
-            continue;
-        }
-        for exec in execution_roles(account, policies) {
-            judge(account, policies, &exec, out)?;
-        }
-    }
-    Ok(())
+    each_execution_role(ctx, out, judge)
 }
 
 /// An ENI that belongs to nobody in particular: what "any ENI" means for the request.
@@ -56,16 +48,11 @@ fn probe_eni(account: &Account, region: &str) -> String {
 
 fn judge(
     account: &Account,
-    policies: &super::principals::AccountPolicies,
+    policies: &AccountPolicies,
     exec: &ExecutionRole<'_>,
+    set: &PrincipalSet,
     out: &mut Findings<'_>,
 ) -> Result<(), FindingError> {
-    if not_evaluable(account, policies, Some(exec.entry), out)? {
-        return Ok(());
-    }
-    let Ok(set) = &exec.entry.policies else {
-        return Ok(());
-    };
     let region = probe_region(account, &exec.functions);
     let function_arn = probe_function_arn(account, region, &exec.functions);
     let scps = policies.scps_for(exec.entry);

@@ -2,7 +2,7 @@
 //! VPCs, so every principal with Lambda rights needs a guardrail of its own.
 
 use crate::checks::iam::principals::Scps;
-use crate::checks::vpc_guardrail::{describe, evaluate, leaks, undecided};
+use crate::checks::vpc_guardrail::{describe, evaluate, leaks, probe_function, undecided};
 use crate::checks::{CheckContext, CheckDef, Findings, account_arn};
 use crate::finding::{FindingError, Status};
 use crate::policy::{PolicyKind, PolicySource, PrincipalPolicies, RequestContext, parse_policy};
@@ -65,14 +65,7 @@ fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingErro
                 continue;
             }
         };
-        let region = account
-            .regions
-            .first()
-            .map_or("us-east-1", |r| r.region.as_str());
-        let resource = format!(
-            "arn:{}:lambda:{region}:{}:function:vpcwarden-probe",
-            account.partition, account.account_id
-        );
+        let (region, resource) = probe_function(account);
         // A role that no SCP exception names.
         let probe_role = format!(
             "arn:{}:iam::{}:role/vpcwarden-probe",
