@@ -87,6 +87,9 @@ fn audit(args: AuditArgs) -> Result<Exit, AppError> {
     let all = registry()?;
     let selected = checks::select(all, &args.checks, &args.exclude_checks)
         .map_err(|e| AppError::Usage(e.to_string()))?;
+    // Read before collecting: a bad config file must not cost a whole live scan first.
+    let config = crate::config::Config::resolve(args.config.as_deref())
+        .map_err(|e| AppError::Usage(e.to_string()))?;
     let (snapshot, source) = if args.demo {
         (
             Snapshot::from_json("built-in demo snapshot", DEMO_SNAPSHOT)
@@ -105,8 +108,6 @@ fn audit(args: AuditArgs) -> Result<Exit, AppError> {
     if let Some(path) = &args.save_snapshot {
         write_file(path, &snapshot.to_json())?;
     }
-    let config = crate::config::Config::resolve(args.config.as_deref())
-        .map_err(|e| AppError::Usage(e.to_string()))?;
     let findings = checks::run(&snapshot, &config, &selected).context("a check failed")?;
     let codes = selected.iter().map(|c| c.code().to_string()).collect();
     let report = Report::new(&snapshot, findings, codes, source, crate::now_rfc3339());

@@ -153,3 +153,18 @@ class Timer:
 
     def elapsed(self) -> float:
         return time.monotonic() - self.t0
+
+
+def create_org(mgmt: "Account") -> dict:
+    """Creates an organization with this account as management account, SCPs enabled on the root."""
+    org = mgmt.client("organizations")
+    o = org.create_organization(FeatureSet="ALL")["Organization"]
+    root = org.list_roots()["Roots"][0]
+    if not any(p["Type"] == "SERVICE_CONTROL_POLICY" and p["Status"] == "ENABLED"
+               for p in root.get("PolicyTypes", [])):
+        try:
+            org.enable_policy_type(RootId=root["Id"], PolicyType="SERVICE_CONTROL_POLICY")
+        except org.exceptions.PolicyTypeAlreadyEnabledException:
+            pass
+    return {"organization_id": o["Id"], "organization_arn": o["Arn"], "root_id": root["Id"],
+            "root_arn": root["Arn"], "management_account_id": mgmt.account_id}

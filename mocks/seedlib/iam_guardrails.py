@@ -29,7 +29,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from .common import LAMBDA_TRUST, Account, Timer, lambda_zip, log, pj
+from .common import LAMBDA_TRUST, Account, Timer, create_org, lambda_zip, log, pj
 from .lambda_vpc_mix import AWS_BASIC_EXEC, AWS_LAMBDA_FULL, AWS_VPC_ACCESS, ENI_ACTIONS
 from .network import spec
 
@@ -189,20 +189,6 @@ def scp_content(mode: str, vpc_id: str) -> tuple[str, str, dict[str, Any]]:
     return ("deny-leave-org", "unrelated to Lambda",
             doc({"Sid": "DenyLeave", "Effect": "Deny", "Action": "organizations:LeaveOrganization",
                  "Resource": "*"}))
-
-
-def create_org(mgmt: Account) -> dict[str, Any]:
-    org = mgmt.client("organizations")
-    o = org.create_organization(FeatureSet="ALL")["Organization"]
-    root = org.list_roots()["Roots"][0]
-    if not any(p["Type"] == "SERVICE_CONTROL_POLICY" and p["Status"] == "ENABLED"
-               for p in root.get("PolicyTypes", [])):
-        try:
-            org.enable_policy_type(RootId=root["Id"], PolicyType="SERVICE_CONTROL_POLICY")
-        except org.exceptions.PolicyTypeAlreadyEnabledException:
-            pass
-    return {"organization_id": o["Id"], "organization_arn": o["Arn"], "root_id": root["Id"],
-            "root_arn": root["Arn"], "management_account_id": mgmt.account_id}
 
 
 def attach_scp(mgmt: Account, org_res: dict[str, Any], mode: str, vpc_id: str) -> None:

@@ -7,7 +7,7 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from .common import LAMBDA_TRUST, Account, lambda_zip, log, pj
+from .common import LAMBDA_TRUST, Account, create_org, lambda_zip, log, pj
 from .network import build_vpc, spec
 
 REGIONS = ["us-east-1", "eu-west-1"]
@@ -107,21 +107,15 @@ def seed_iam(acct: Account, vpc_ids: list[str]) -> dict[str, Any]:
 
 def seed_org(acct: Account) -> dict[str, Any]:
     org = acct.client("organizations")
-    o = org.create_organization(FeatureSet="ALL")["Organization"]
-    root = org.list_roots()["Roots"][0]
-    if not any(p["Type"] == "SERVICE_CONTROL_POLICY" and p["Status"] == "ENABLED"
-               for p in root.get("PolicyTypes", [])):
-        try:
-            org.enable_policy_type(RootId=root["Id"], PolicyType="SERVICE_CONTROL_POLICY")
-        except org.exceptions.PolicyTypeAlreadyEnabledException:
-            pass
+    created = create_org(acct)
+    root = {"Id": created["root_id"]}
     scp = org.create_policy(
         Name="deny-leave-org", Type="SERVICE_CONTROL_POLICY", Description="unrelated to Lambda",
         Content=pj({"Version": "2012-10-17", "Statement": [
             {"Effect": "Deny", "Action": "organizations:LeaveOrganization", "Resource": "*"}]}),
     )["Policy"]["PolicySummary"]
     org.attach_policy(PolicyId=scp["Id"], TargetId=root["Id"])
-    return {"organization_id": o["Id"], "root_id": root["Id"], "scp_id": scp["Id"],
+    return {"organization_id": created["organization_id"], "root_id": root["Id"], "scp_id": scp["Id"],
             "scp_arn": scp["Arn"], "scp_attached_to": root["Id"]}
 
 

@@ -337,3 +337,25 @@ fn conflicting_sources_are_usage_errors() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn a_bad_config_file_is_refused_before_any_aws_call() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = dir.path().join("vpcwarden.toml");
+    std::fs::write(&config, "approved_vpc = [\"vpc-1\"]\n").expect("write");
+    // Nothing listens on port 9: had it collected first, the error would name sts instead.
+    vpcwarden()
+        .args([
+            "audit",
+            "--region",
+            "us-east-1",
+            "--endpoint-url",
+            "http://127.0.0.1:9",
+            "--config",
+        ])
+        .arg(&config)
+        .assert()
+        .code(2)
+        .stderr(predicates_str("vpcwarden.toml"))
+        .stderr(predicates_str("approved_vpc"));
+}
