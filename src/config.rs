@@ -7,7 +7,7 @@ use std::path::Path;
 pub const DEFAULT_CONFIG_FILE: &str = "vpcwarden.toml";
 
 /// Check settings. Every field is optional; unknown fields are refused so a typo is not ignored.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     /// VPC ids Lambda functions may be attached to (`principal-vpc-guardrail-missing`,
@@ -17,6 +17,20 @@ pub struct Config {
     pub approved_subnets: Vec<String>,
     /// Security group ids Lambda functions may use.
     pub approved_security_groups: Vec<String>,
+    /// The fewest Availability Zones a VPC function's subnets may span (`function-single-az`); at
+    /// least 1, default 2.
+    pub min_azs: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            approved_vpcs: Vec::new(),
+            approved_subnets: Vec::new(),
+            approved_security_groups: Vec::new(),
+            min_azs: 2,
+        }
+    }
 }
 
 /// A configuration file that cannot be used.
@@ -38,9 +52,26 @@ pub enum ConfigError {
         /// What and where (toml names the key, line and column).
         error: toml::de::Error,
     },
+    /// A value is out of its range.
+    #[error("config file {path}: {problem}")]
+    Invalid {
+        /// The file.
+        path: String,
+        /// Which key and why.
+        problem: String,
+    },
 }
 
 impl Config {
+    /// The approved VPCs, subnets and security groups, as evidence.
+    pub fn approved(&self) -> serde_json::Value {
+        serde_json::json!({
+            "approved_vpcs": self.approved_vpcs,
+            "approved_subnets": self.approved_subnets,
+            "approved_security_groups": self.approved_security_groups,
+        })
+    }
+
     /// Reads a configuration file.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
         let name = path.display().to_string();
@@ -48,7 +79,17 @@ impl Config {
             path: name.clone(),
             error,
         })?;
-        toml::from_str(&text).map_err(|error| ConfigError::Parse { path: name, error })
+        let config: Config = toml::from_str(&text).map_err(|error| ConfigError::Parse {
+            path: name.clone(),
+            error,
+        })?;
+        if config.min_azs == 0 {
+            return Err(ConfigError::Invalid {
+                path: name,
+                problem: "min_azs must be at least 1".into(),
+            });
+        }
+        Ok(config)
     }
 
     /// `--config FILE` when given; else `vpcwarden.toml` in the working directory if it exists; else
@@ -77,8 +118,23 @@ mod tests {
         assert_eq!(c.approved_vpcs, ["vpc-1"]);
         assert_eq!(c.approved_subnets.len(), 2);
         assert!(c.approved_security_groups.is_empty());
+        assert_eq!(c.min_azs, 2, "the default holds when the key is absent");
         let err =
             toml::from_str::<Config>("approved_vpc = [\"vpc-1\"]\n").expect_err("typo refused");
         assert!(err.to_string().contains("approved_vpc"), "{err}");
+    }
+
+    #[test]
+    fn min_azs_is_read_and_zero_is_refused() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("vpcwarden.toml");
+        std::fs::write(&path, "min_azs = 3\n").expect("write");
+        assert_eq!(Config::load(&path).expect("valid").min_azs, 3);
+        std::fs::write(&path, "min_azs = 0\n").expect("write");
+        let err = Config::load(&path).expect_err("zero refused");
+        assert!(
+            err.to_string().contains("min_azs must be at least 1"),
+            "{err}"
+        );
     }
 }

@@ -135,6 +135,105 @@ pub struct Function {
     pub url_config: Collected<FunctionUrl>,
 }
 
+impl Function {
+    /// The VPC attachment, when the function has one with at least one subnet.
+    pub fn vpc(&self) -> Option<&VpcConfig> {
+        self.vpc_config
+            .as_ref()
+            .filter(|v| !v.subnet_ids.is_empty())
+    }
+
+    /// The (subnet, security-group set) pairs this function needs a Lambda ENI for: one per subnet.
+    pub fn eni_pairs(&self) -> Vec<EniPair> {
+        self.vpc()
+            .map(|v| {
+                v.subnet_ids
+                    .iter()
+                    .map(|s| EniPair::new(s, &v.security_group_ids))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// A (subnet, security-group set) pair: Lambda creates one Hyperplane ENI per pair in use, shared by
+/// every function of the account with that pair.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct EniPair {
+    /// The subnet.
+    pub subnet_id: String,
+    /// The security groups, sorted and without repeats.
+    pub security_group_ids: Vec<String>,
+}
+
+impl EniPair {
+    /// A pair; the security groups are sorted so that the same set always compares equal.
+    pub fn new(subnet_id: &str, security_group_ids: &[String]) -> EniPair {
+        let mut groups = security_group_ids.to_vec();
+        groups.sort();
+        groups.dedup();
+        EniPair {
+            subnet_id: subnet_id.to_string(),
+            security_group_ids: groups,
+        }
+    }
+}
+
+/// Whether a subnet's route table is associated with it or is its VPC's main route table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RouteTableSource {
+    /// Explicitly associated with the subnet.
+    Explicit,
+    /// The VPC's main route table (the subnet has no explicit association).
+    Main,
+}
+
+/// The description prefix of the ENIs Lambda creates for VPC functions.
+pub const LAMBDA_ENI_DESCRIPTION: &str = "AWS Lambda VPC ENI";
+
+impl NetworkInterface {
+    /// Whether Lambda made this ENI: interface type `lambda`, or (older ENIs, emulators) the Lambda
+    /// description. Requester-managed alone is not enough: NAT gateways and endpoints own such ENIs.
+    pub fn is_lambda(&self) -> bool {
+        self.interface_type.as_deref() == Some("lambda")
+            || self.description.starts_with(LAMBDA_ENI_DESCRIPTION)
+    }
+
+    /// The ENI's (subnet, security-group set) pair.
+    pub fn pair(&self) -> EniPair {
+        EniPair::new(&self.subnet_id, &self.security_group_ids)
+    }
+
+    /// The function name a Lambda ENI's description carries (`AWS Lambda VPC ENI-NAME-UUID`, or
+    /// `AWS Lambda VPC ENI-NAME`); `None` when there is none.
+    pub fn lambda_function_name(&self) -> Option<&str> {
+        let rest = self.description.strip_prefix(LAMBDA_ENI_DESCRIPTION)?;
+        let rest = rest.trim_start_matches(['-', ':', ' ']);
+        let name = match rest.len().checked_sub(37) {
+            Some(cut) if rest.as_bytes()[cut] == b'-' && is_uuid(&rest[cut + 1..]) => &rest[..cut],
+            _ if is_uuid(rest) => "",
+            _ => rest,
+        };
+        // Function names are letters, digits, hyphens and underscores.
+        (!name.is_empty()
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+        .then_some(name)
+    }
+}
+
+/// `8-4-4-4-12` hexadecimal digits.
+fn is_uuid(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    parts.len() == 5
+        && parts
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(p, n)| p.len() == n && p.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
 /// The answer to a per-resource read: a value, a normal "there is none", or a failed call.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(tag = "status", content = "value", rename_all = "snake_case")]
@@ -669,6 +768,47 @@ impl RegionData {
     pub fn subnet(&self, id: &str) -> Option<&Subnet> {
         self.ec2.subnets.iter().find(|s| s.subnet_id == id)
     }
+
+    /// The route table that governs a subnet: the one explicitly associated with it, else the main
+    /// route table of `vpc_id` (the subnet's VPC). `None` when neither was collected.
+    pub fn route_table_for(
+        &self,
+        subnet_id: &str,
+        vpc_id: &str,
+    ) -> Option<(&RouteTable, RouteTableSource)> {
+        let tables = &self.ec2.route_tables;
+        tables
+            .iter()
+            .find(|rt| rt.subnet_ids.iter().any(|s| s == subnet_id))
+            .map(|rt| (rt, RouteTableSource::Explicit))
+            .or_else(|| {
+                tables
+                    .iter()
+                    .find(|rt| rt.main && rt.vpc_id == vpc_id)
+                    .map(|rt| (rt, RouteTableSource::Main))
+            })
+    }
+
+    /// The VPC of a function: from its subnets (Lambda may report an empty `VpcId`), else the VPC id
+    /// Lambda reports.
+    pub fn function_vpc_id<'a>(&'a self, function: &'a Function) -> Option<&'a str> {
+        let vpc = function.vpc()?;
+        vpc.subnet_ids
+            .iter()
+            .find_map(|s| self.subnet(s).map(|s| s.vpc_id.as_str()))
+            .or_else(|| vpc.vpc_id.as_deref().filter(|v| !v.is_empty()))
+    }
+
+    /// The ENI pairs the functions of this region use, each with the names of its functions.
+    pub fn eni_pairs_in_use(&self) -> std::collections::BTreeMap<EniPair, Vec<&str>> {
+        let mut pairs: std::collections::BTreeMap<EniPair, Vec<&str>> = Default::default();
+        for f in &self.lambda.functions {
+            for pair in f.eni_pairs() {
+                pairs.entry(pair).or_default().push(f.name.as_str());
+            }
+        }
+        pairs
+    }
 }
 
 impl Iam {
@@ -690,5 +830,105 @@ impl Iam {
             r.attached_policies.sort();
             r.inline_policies.sort_by(|a, b| a.name.cmp(&b.name));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn eni(description: &str, interface_type: Option<&str>) -> NetworkInterface {
+        NetworkInterface {
+            description: description.into(),
+            interface_type: interface_type.map(str::to_string),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn lambda_enis_are_known_by_type_or_description_not_by_requester() {
+        assert!(eni("", Some("lambda")).is_lambda());
+        assert!(eni("AWS Lambda VPC ENI-orders-1", Some("interface")).is_lambda());
+        let mut nat = eni("Interface for NAT Gateway nat-0abc", Some("nat_gateway"));
+        nat.requester_managed = true;
+        assert!(!nat.is_lambda());
+        assert!(!eni("VPC Endpoint Interface vpce-1", Some("vpc_endpoint")).is_lambda());
+    }
+
+    #[test]
+    fn the_function_name_comes_out_of_the_description() {
+        let name = |d: &str| eni(d, None).lambda_function_name().map(str::to_string);
+        assert_eq!(
+            name("AWS Lambda VPC ENI-orders-api-cf215f03-44ab-4b00-a12e-00924c61d333").as_deref(),
+            Some("orders-api")
+        );
+        assert_eq!(
+            name("AWS Lambda VPC ENI-billing_sync").as_deref(),
+            Some("billing_sync")
+        );
+        assert_eq!(
+            name("AWS Lambda VPC ENI: cf215f03-44ab-4b00-a12e-00924c61d333"),
+            None
+        );
+        assert_eq!(name("AWS Lambda VPC ENI"), None);
+        assert_eq!(name("AWS Lambda VPC ENI-bad name"), None);
+        assert_eq!(name("ops debugging interface"), None);
+        // A name that ends like a UUID but is not one stays whole.
+        assert_eq!(
+            name("AWS Lambda VPC ENI-a-cf215f03-44ab-4b00-a12e-00924c61d33z").as_deref(),
+            Some("a-cf215f03-44ab-4b00-a12e-00924c61d33z")
+        );
+    }
+
+    #[test]
+    fn pairs_compare_as_sets_of_groups() {
+        let a = EniPair::new("subnet-1", &["sg-2".into(), "sg-1".into(), "sg-2".into()]);
+        let b = EniPair::new("subnet-1", &["sg-1".into(), "sg-2".into()]);
+        assert_eq!(a, b);
+        let f = Function {
+            vpc_config: Some(VpcConfig {
+                subnet_ids: vec!["subnet-1".into(), "subnet-2".into()],
+                security_group_ids: vec!["sg-2".into(), "sg-1".into()],
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        assert_eq!(f.eni_pairs().len(), 2);
+        assert_eq!(f.eni_pairs()[0], b);
+        let none = Function {
+            vpc_config: Some(VpcConfig::default()),
+            ..Default::default()
+        };
+        assert!(none.vpc().is_none() && none.eni_pairs().is_empty());
+    }
+
+    #[test]
+    fn a_subnet_without_association_falls_back_to_the_main_table() {
+        let rt = |id: &str, vpc: &str, main: bool, subnets: &[&str]| RouteTable {
+            route_table_id: id.into(),
+            vpc_id: vpc.into(),
+            main,
+            subnet_ids: subnets.iter().map(|s| s.to_string()).collect(),
+            routes: vec![],
+        };
+        let mut region = RegionData::default();
+        region.ec2.route_tables = vec![
+            rt("rtb-main-other", "vpc-2", true, &[]),
+            rt("rtb-main", "vpc-1", true, &[]),
+            rt("rtb-private", "vpc-1", false, &["subnet-a"]),
+        ];
+        let (t, src) = region
+            .route_table_for("subnet-a", "vpc-1")
+            .expect("explicit");
+        assert_eq!(
+            (t.route_table_id.as_str(), src),
+            ("rtb-private", RouteTableSource::Explicit)
+        );
+        let (t, src) = region.route_table_for("subnet-b", "vpc-1").expect("main");
+        assert_eq!(
+            (t.route_table_id.as_str(), src),
+            ("rtb-main", RouteTableSource::Main)
+        );
+        assert!(region.route_table_for("subnet-c", "vpc-3").is_none());
     }
 }

@@ -447,6 +447,7 @@ mod principal_vpc_guardrail_missing {
                 "subnet-0000000000000000b".into(),
             ],
             approved_security_groups: vec!["sg-0000000000000000f".into()],
+            ..Config::default()
         };
         let findings = run_with(&config, "principal-vpc-guardrail-missing");
         let subnet_guarded = findings

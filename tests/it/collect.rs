@@ -522,6 +522,205 @@ mod ec2 {
     }
 }
 
+mod ec2_routes {
+    use super::*;
+    use aws_sdk_ec2::Client;
+    use aws_sdk_ec2::operation::{
+        describe_internet_gateways::DescribeInternetGatewaysOutput,
+        describe_nat_gateways::DescribeNatGatewaysOutput,
+        describe_network_interfaces::DescribeNetworkInterfacesOutput,
+        describe_route_tables::DescribeRouteTablesOutput,
+        describe_security_groups::DescribeSecurityGroupsOutput,
+        describe_subnets::DescribeSubnetsOutput,
+        describe_vpc_endpoints::DescribeVpcEndpointsOutput, describe_vpcs::DescribeVpcsOutput,
+    };
+    use aws_sdk_ec2::types::{
+        GroupIdentifier, IpPermission, IpRange, Ipv6Range, NetworkInterface,
+        NetworkInterfaceStatus, NetworkInterfaceType, Route, RouteState, RouteTable,
+        RouteTableAssociation, SecurityGroup, UserIdGroupPair, VpcEndpoint, VpcEndpointType,
+    };
+
+    #[tokio::test]
+    async fn routes_endpoints_rules_and_lambda_enis_keep_what_the_placement_checks_need() {
+        let route = |dest: &str,
+                     set: fn(
+            aws_sdk_ec2::types::builders::RouteBuilder,
+        ) -> aws_sdk_ec2::types::builders::RouteBuilder,
+                     state| {
+            set(Route::builder().destination_cidr_block(dest))
+                .state(state)
+                .build()
+        };
+        let rts = mock!(Client::describe_route_tables).then_output(move || {
+            DescribeRouteTablesOutput::builder()
+                .route_tables(
+                    RouteTable::builder()
+                        .route_table_id("rtb-main")
+                        .vpc_id("vpc-1")
+                        .associations(RouteTableAssociation::builder().main(true).build())
+                        .routes(route(
+                            "10.0.0.0/16",
+                            |b| b.gateway_id("local"),
+                            RouteState::Active,
+                        ))
+                        .routes(route(
+                            "0.0.0.0/0",
+                            |b| b.nat_gateway_id("nat-1"),
+                            RouteState::Blackhole,
+                        ))
+                        .build(),
+                )
+                .route_tables(
+                    RouteTable::builder()
+                        .route_table_id("rtb-edge")
+                        .vpc_id("vpc-1")
+                        .associations(
+                            RouteTableAssociation::builder()
+                                .main(false)
+                                .subnet_id("subnet-a")
+                                .build(),
+                        )
+                        .routes(route(
+                            "0.0.0.0/0",
+                            |b| b.carrier_gateway_id("cagw-1"),
+                            RouteState::Active,
+                        ))
+                        .routes(
+                            Route::builder()
+                                .destination_ipv6_cidr_block("::/0")
+                                .egress_only_internet_gateway_id("eigw-1")
+                                .state(RouteState::Active)
+                                .build(),
+                        )
+                        .build(),
+                )
+                .build()
+        });
+        let enis = mock!(Client::describe_network_interfaces).then_output(|| {
+            DescribeNetworkInterfacesOutput::builder()
+                .network_interfaces(
+                    NetworkInterface::builder()
+                        .network_interface_id("eni-lambda")
+                        .interface_type(NetworkInterfaceType::Lambda)
+                        .requester_managed(true)
+                        .status(NetworkInterfaceStatus::InUse)
+                        .description("")
+                        .subnet_id("subnet-a")
+                        .vpc_id("vpc-1")
+                        .groups(GroupIdentifier::builder().group_id("sg-1").build())
+                        .build(),
+                )
+                .network_interfaces(
+                    NetworkInterface::builder()
+                        .network_interface_id("eni-nat")
+                        .interface_type(NetworkInterfaceType::NatGateway)
+                        .requester_managed(true)
+                        .status(NetworkInterfaceStatus::InUse)
+                        .description("Interface for NAT Gateway nat-1")
+                        .subnet_id("subnet-a")
+                        .vpc_id("vpc-1")
+                        .build(),
+                )
+                .build()
+        });
+        let endpoints = mock!(Client::describe_vpc_endpoints).then_output(|| {
+            DescribeVpcEndpointsOutput::builder()
+                .vpc_endpoints(
+                    VpcEndpoint::builder()
+                        .vpc_endpoint_id("vpce-1")
+                        .vpc_endpoint_type(VpcEndpointType::Interface)
+                        .service_name("com.amazonaws.us-east-1.lambda")
+                        .vpc_id("vpc-1")
+                        .groups(
+                            aws_sdk_ec2::types::SecurityGroupIdentifier::builder()
+                                .group_id("sg-ep")
+                                .build(),
+                        )
+                        .subnet_ids("subnet-a")
+                        .build(),
+                )
+                .build()
+        });
+        let sgs = mock!(Client::describe_security_groups).then_output(|| {
+            DescribeSecurityGroupsOutput::builder()
+                .security_groups(
+                    SecurityGroup::builder()
+                        .group_id("sg-ep")
+                        .group_name("endpoint")
+                        .vpc_id("vpc-1")
+                        .ip_permissions(
+                            IpPermission::builder()
+                                .ip_protocol("tcp")
+                                .from_port(443)
+                                .to_port(443)
+                                .ip_ranges(IpRange::builder().cidr_ip("0.0.0.0/0").build())
+                                .ipv6_ranges(Ipv6Range::builder().cidr_ipv6("::/0").build())
+                                .user_id_group_pairs(
+                                    UserIdGroupPair::builder().group_id("sg-1").build(),
+                                )
+                                .build(),
+                        )
+                        .build(),
+                )
+                .build()
+        });
+        let vpcs =
+            mock!(Client::describe_vpcs).then_output(|| DescribeVpcsOutput::builder().build());
+        let subnets = mock!(Client::describe_subnets)
+            .then_output(|| DescribeSubnetsOutput::builder().build());
+        let igws = mock!(Client::describe_internet_gateways)
+            .then_output(|| DescribeInternetGatewaysOutput::builder().build());
+        let nats = mock!(Client::describe_nat_gateways)
+            .then_output(|| DescribeNatGatewaysOutput::builder().build());
+        let client = mock_client!(
+            aws_sdk_ec2,
+            RuleMode::MatchAny,
+            [&vpcs, &subnets, &sgs, &enis, &rts, &endpoints, &igws, &nats],
+            |b| b.retry_config(fast_retries(2))
+        );
+        let (ec2, gaps) = collect::network_in_region(&client, ACCOUNT, "us-east-1").await;
+        assert!(gaps.is_empty(), "{gaps:?}");
+        let main = &ec2.route_tables[0];
+        assert!(main.main && main.subnet_ids.is_empty());
+        assert_eq!(main.routes[1].target, "nat-1");
+        assert_eq!(main.routes[1].state.as_deref(), Some("blackhole"));
+        let edge = &ec2.route_tables[1];
+        assert!(!edge.main);
+        assert_eq!(edge.subnet_ids, ["subnet-a"]);
+        assert_eq!(
+            (
+                edge.routes[0].destination.as_str(),
+                edge.routes[0].target.as_str()
+            ),
+            ("0.0.0.0/0", "cagw-1")
+        );
+        assert_eq!(
+            (
+                edge.routes[1].destination.as_str(),
+                edge.routes[1].target.as_str()
+            ),
+            ("::/0", "eigw-1")
+        );
+        // The Lambda ENI is known by its type even with an empty description; the NAT gateway's
+        // requester-managed ENI is not Lambda's.
+        assert!(ec2.network_interfaces[0].is_lambda());
+        assert!(!ec2.network_interfaces[1].is_lambda());
+        let ep = &ec2.vpc_endpoints[0];
+        assert_eq!(
+            (
+                ep.vpc_endpoint_type.as_str(),
+                ep.security_group_ids.as_slice()
+            ),
+            ("Interface", &["sg-ep".to_string()][..])
+        );
+        let rule = &ec2.security_groups[0].ingress[0];
+        assert_eq!((rule.from_port, rule.to_port), (Some(443), Some(443)));
+        assert_eq!(rule.ipv4_ranges, ["0.0.0.0/0"]);
+        assert_eq!(rule.ipv6_ranges, ["::/0"]);
+        assert_eq!(rule.source_groups, ["sg-1"]);
+    }
+}
+
 mod iam {
     use super::*;
     use aws_sdk_iam::Client;

@@ -74,7 +74,7 @@ fn judge(
         .resource_of_type(entry.resource_type(), &entry.arn)
         .evidence("principal_name", entry.name.as_str())
         .evidence("outcomes", json!(outcomes))
-        .evidence("approved", json!(ctx.config))
+        .evidence("approved", ctx.config.approved())
         .evidence("scps_evaluated", scps.unknown.is_none());
     let b = match (scps.note, scps.unknown) {
         (Some(note), _) => b.evidence("scps", note),

@@ -36,7 +36,7 @@ fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingErro
         let b = out
             .builder(&account.account_id, GLOBAL_REGION)
             .resource(&account_arn(account))
-            .evidence("approved", json!(ctx.config));
+            .evidence("approved", ctx.config.approved());
         let levels = match &policies.scps {
             Scps::Apply(levels) => levels,
             Scps::NotApplicable(why) => {
