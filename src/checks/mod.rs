@@ -5,8 +5,10 @@
 //! `checks/<service>/`, one line in [`REGISTRY`], one scenario in `mocks/snapshots/`, one test.
 
 pub mod catalog;
+pub mod ec2;
 pub mod iam;
 pub mod lambda;
+pub mod network;
 pub mod organizations;
 pub mod vpc_guardrail;
 
@@ -65,10 +67,15 @@ pub struct CheckDef {
 
 /// Every check vpcwarden has, in code order. One line per check.
 pub static REGISTRY: &[CheckDef] = &[
+    ec2::eni_orphaned::CHECK,
+    ec2::vpc_endpoint_sg_open::CHECK,
     iam::role_eni_write_unconditioned::CHECK,
     iam::principal_vpc_guardrail_missing::CHECK,
     iam::role_admin_access::CHECK,
     lambda::function_not_in_vpc::CHECK,
+    lambda::function_single_az::CHECK,
+    lambda::function_public_subnet::CHECK,
+    lambda::function_no_egress::CHECK,
     organizations::account_vpc_guardrail_missing::CHECK,
 ];
 
@@ -230,6 +237,36 @@ impl<'a> Findings<'a> {
                 .evidence("gap", gap_evidence(gap)),
         )
     }
+}
+
+impl Findings<'_> {
+    /// Adds the `not_evaluated` finding, on the account, for a region whose list of some resource
+    /// failed: the resources that were listed are still judged; those that were not are accounted for.
+    pub fn region_not_evaluated(
+        &mut self,
+        account: &Account,
+        region: &str,
+        gap: &Gap,
+    ) -> Result<(), FindingError> {
+        self.not_evaluated(
+            account,
+            region,
+            Some("AwsAccount"),
+            &account_arn(account),
+            gap,
+        )
+    }
+}
+
+/// The first region-wide gap among `needs` (service, operation) in a region.
+pub fn first_gap<'a>(
+    account: &'a Account,
+    region: &str,
+    needs: &[(&str, &str)],
+) -> Option<&'a Gap> {
+    needs
+        .iter()
+        .find_map(|(service, op)| account.gap(region, service, op))
 }
 
 /// The ARN vpcwarden uses for account-level findings.

@@ -6,4 +6,5 @@ mod checks;
 mod cli;
 mod collect;
 mod moto;
+mod network_checks;
 mod support;

@@ -1,7 +1,7 @@
 //! LAMBDA003 `function-not-in-vpc`: a function that is not attached to a customer VPC (Security Hub Lambda.3).
 
 use crate::checks::iam::principals::trust_decision;
-use crate::checks::{CheckContext, CheckDef, Findings, account_arn};
+use crate::checks::{CheckContext, CheckDef, Findings};
 use crate::finding::{FindingError, Status};
 use crate::policy::Decision;
 use crate::snapshot::{Account, Function, GLOBAL_REGION, RegionData};
@@ -17,25 +17,7 @@ pub const CHECK: CheckDef = CheckDef {
 const EDGE_SERVICE: &str = "edgelambda.amazonaws.com";
 
 fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingError> {
-    for account in &ctx.snapshot.accounts {
-        for region in &account.regions {
-            if let Some(gap) = account.gap(&region.region, "lambda", "ListFunctions") {
-                // The function list of this region is missing or partial: say so for the region, and
-                // still judge the functions that were listed.
-                out.not_evaluated(
-                    account,
-                    &region.region,
-                    Some("AwsAccount"),
-                    &account_arn(account),
-                    gap,
-                )?;
-            }
-            for function in &region.lambda.functions {
-                judge(account, region, function, out)?;
-            }
-        }
-    }
-    Ok(())
+    super::each_function(ctx, out, |_| true, &[], judge)
 }
 
 fn judge(
@@ -49,17 +31,8 @@ fn judge(
         .resource(&function.arn)
         .evidence("function_name", function.name.as_str())
         .evidence("role", function.role.as_str());
-    if let Some(vpc) = function
-        .vpc_config
-        .as_ref()
-        .filter(|v| !v.subnet_ids.is_empty())
-    {
-        // Lambda may report an empty VpcId; the subnets say which VPC it really is.
-        let vpc_id = vpc
-            .subnet_ids
-            .iter()
-            .find_map(|s| region.subnet(s).map(|s| s.vpc_id.clone()))
-            .or_else(|| vpc.vpc_id.clone().filter(|v| !v.is_empty()));
+    if let Some(vpc) = function.vpc() {
+        let vpc_id = region.function_vpc_id(function).map(str::to_string);
         return out.push(
             b.status(Status::Pass)
                 .message(format!(

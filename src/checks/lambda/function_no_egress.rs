@@ -1,0 +1,158 @@
+//! LAMBDA102 `function-no-egress`: a VPC function that can reach neither the internet nor AWS APIs:
+//! no subnet routes `0.0.0.0/0` anywhere but an internet gateway, and its VPC has no endpoints.
+
+use super::{each_function, in_vpc};
+use crate::checks::network::{
+    ANY_IPV4, ANY_IPV6, ROUTING_NEEDS, Target, route_table_unknown, routing, subnets_evidence,
+};
+use crate::checks::{CheckContext, CheckDef, Findings};
+use crate::finding::{FindingError, Status};
+use crate::snapshot::{Account, Function, RegionData, Route, VpcEndpoint};
+use serde_json::{Value, json};
+
+/// The registry line.
+pub const CHECK: CheckDef = CheckDef {
+    catalog: include_str!("../../../checks/lambda/LAMBDA102-function-no-egress.md"),
+    run,
+};
+
+/// Endpoint states in which the endpoint carries no traffic.
+const DEAD_ENDPOINT_STATES: &[&str] = &["deleted", "deleting", "rejected", "failed", "expired"];
+
+fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingError> {
+    each_function(ctx, out, in_vpc, ROUTING_NEEDS, judge)
+}
+
+/// Whether a default route gives the function a way out. IPv4: any target but an internet gateway
+/// (Lambda ENIs have no public IPv4 address) or the VPC itself. IPv6 (only when the function allows
+/// IPv6 on dual-stack subnets): any target but the VPC itself.
+fn is_egress(route: &Route, ipv6_allowed: bool) -> bool {
+    let target = Target::of(&route.target);
+    match route.destination.as_str() {
+        ANY_IPV4 => !matches!(
+            target,
+            Target::InternetGateway | Target::Local | Target::EgressOnlyInternetGateway
+        ),
+        ANY_IPV6 => ipv6_allowed && target != Target::Local,
+        _ => false,
+    }
+}
+
+/// Whether an endpoint can carry traffic.
+fn is_live(endpoint: &VpcEndpoint) -> bool {
+    endpoint.state.as_deref().is_none_or(|s| {
+        !DEAD_ENDPOINT_STATES
+            .iter()
+            .any(|d| s.eq_ignore_ascii_case(d))
+    })
+}
+
+fn judge(
+    account: &Account,
+    region: &RegionData,
+    function: &Function,
+    out: &mut Findings<'_>,
+) -> Result<(), FindingError> {
+    let ipv6_allowed = function
+        .vpc()
+        .is_some_and(|v| v.ipv6_allowed_for_dual_stack);
+    let subnets = routing(region, function);
+    let egress: Vec<Value> = subnets
+        .iter()
+        .flat_map(|s| {
+            s.default_routes()
+                .filter(|r| is_egress(r, ipv6_allowed))
+                .map(|r| s.evidence(Some(r)))
+        })
+        .collect();
+    let b = out
+        .builder(&account.account_id, &region.region)
+        .resource(&function.arn)
+        .evidence("function_name", function.name.as_str());
+    if !egress.is_empty() {
+        let kinds: std::collections::BTreeSet<&str> = egress
+            .iter()
+            .filter_map(|e| e["target_kind"].as_str())
+            .collect();
+        return out.push(
+            b.status(Status::Pass)
+                .message(format!(
+                    "Lambda function {} has a way out of its VPC ({}).",
+                    function.name,
+                    kinds.into_iter().collect::<Vec<_>>().join(", ")
+                ))
+                .evidence("egress_routes", egress),
+        );
+    }
+    let (b, unknown) = subnets_evidence(b, &subnets);
+    if !unknown.is_empty() {
+        return out.push(route_table_unknown(
+            b,
+            function,
+            &unknown,
+            "none was collected for it, and no other subnet has a way out",
+        ));
+    }
+    if let Some(gap) = account.gap(&region.region, "ec2", "DescribeVpcEndpoints") {
+        return out.not_evaluated(account, &region.region, None, &function.arn, gap);
+    }
+    let vpc_id = region.function_vpc_id(function);
+    let endpoints: Vec<&VpcEndpoint> = region
+        .ec2
+        .vpc_endpoints
+        .iter()
+        .filter(|e| Some(e.vpc_id.as_str()) == vpc_id)
+        .filter(|e| is_live(e))
+        .collect();
+    let b = b.evidence("vpc_id", vpc_id);
+    if endpoints.is_empty() {
+        return out.push(b.status(Status::Fail).message(format!(
+            "Lambda function {} can reach neither the internet nor AWS APIs: no subnet routes 0.0.0.0/0 to a NAT gateway, NAT instance, transit gateway or peering, and VPC {} has no VPC endpoints.",
+            function.name,
+            vpc_id.unwrap_or("(unknown)")
+        )));
+    }
+    let services: Vec<&str> = endpoints.iter().map(|e| e.service_name.as_str()).collect();
+    out.push(
+        b.status(Status::Pass)
+            .message(format!(
+                "Lambda function {} has no internet route; through VPC endpoints it reaches {} only.",
+                function.name,
+                services.join(", ")
+            ))
+            .evidence("internet_route", false)
+            .evidence(
+                "reachable_services",
+                endpoints
+                    .iter()
+                    .map(|e| {
+                        json!({
+                            "service_name": e.service_name,
+                            "vpc_endpoint_id": e.vpc_endpoint_id,
+                            "vpc_endpoint_type": e.vpc_endpoint_type,
+                        })
+                    })
+                    .collect::<Vec<_>>(),
+            ),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_routes_that_lead_somewhere_are_egress() {
+        let r = |d: &str, t: &str| Route {
+            destination: d.into(),
+            target: t.into(),
+            state: None,
+        };
+        assert!(is_egress(&r("0.0.0.0/0", "nat-1"), false));
+        assert!(is_egress(&r("0.0.0.0/0", "tgw-1"), false));
+        assert!(!is_egress(&r("0.0.0.0/0", "igw-1"), false));
+        assert!(!is_egress(&r("::/0", "eigw-1"), false), "IPv6 not allowed");
+        assert!(is_egress(&r("::/0", "eigw-1"), true));
+        assert!(!is_egress(&r("10.0.0.0/8", "pcx-1"), false));
+    }
+}

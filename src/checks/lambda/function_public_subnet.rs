@@ -1,0 +1,84 @@
+//! LAMBDA101 `function-public-subnet`: a VPC function with a subnet whose route table sends the
+//! default route to an internet gateway.
+
+use super::{each_function, in_vpc};
+use crate::checks::network::{
+    ANY_IPV4, ROUTING_NEEDS, Target, route_table_unknown, routing, subnets_evidence,
+};
+use crate::checks::{CheckContext, CheckDef, Findings};
+use crate::finding::{FindingError, Status};
+use crate::snapshot::{Account, Function, RegionData};
+use serde_json::Value;
+
+/// The registry line.
+pub const CHECK: CheckDef = CheckDef {
+    catalog: include_str!("../../../checks/lambda/LAMBDA101-function-public-subnet.md"),
+    run,
+};
+
+fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingError> {
+    each_function(ctx, out, in_vpc, ROUTING_NEEDS, judge)
+}
+
+fn judge(
+    account: &Account,
+    region: &RegionData,
+    function: &Function,
+    out: &mut Findings<'_>,
+) -> Result<(), FindingError> {
+    let subnets = routing(region, function);
+    let public: Vec<Value> = subnets
+        .iter()
+        .flat_map(|s| {
+            s.default_routes()
+                .filter(|r| Target::of(&r.target) == Target::InternetGateway)
+                .map(|r| s.evidence(Some(r)))
+        })
+        .collect();
+    let b = out
+        .builder(&account.account_id, &region.region)
+        .resource(&function.arn)
+        .evidence("function_name", function.name.as_str());
+    if !public.is_empty() {
+        let cited: Vec<String> = public
+            .iter()
+            .map(|p| {
+                format!(
+                    "{} ({} {} -> {})",
+                    p["subnet_id"].as_str().unwrap_or_default(),
+                    p["route_table_id"].as_str().unwrap_or_default(),
+                    p["destination"].as_str().unwrap_or_default(),
+                    p["target"].as_str().unwrap_or_default()
+                )
+            })
+            .collect();
+        let ipv4 = public.iter().any(|p| p["destination"] == ANY_IPV4);
+        let why = if ipv4 {
+            "Lambda gives its network interfaces no public IPv4 address, so the function has no internet access through that gateway"
+        } else {
+            "Such a subnet is public for IPv6"
+        };
+        return out.push(
+            b.status(Status::Fail)
+                .message(format!(
+                    "Lambda function {} uses public subnet(s): {}. {why}; place it in private subnets and give it egress through a NAT gateway.",
+                    function.name,
+                    cited.join(", ")
+                ))
+                .evidence("public_subnets", public),
+        );
+    }
+    let (b, unknown) = subnets_evidence(b, &subnets);
+    if !unknown.is_empty() {
+        return out.push(route_table_unknown(
+            b,
+            function,
+            &unknown,
+            "no explicit association and no main route table of its VPC was collected",
+        ));
+    }
+    out.push(b.status(Status::Pass).message(format!(
+        "No subnet of Lambda function {} routes to an internet gateway.",
+        function.name
+    )))
+}
