@@ -2,7 +2,10 @@
 
 use crate::aws::{ClientFactory, Target};
 use crate::checks::{self, Check};
-use crate::cli::{AuditArgs, Cli, CollectArgs, Command, TargetArgs};
+use crate::cli::{
+    AuditArgs, Cli, CollectArgs, Command, InventoryArgs, InventoryCommand, InventoryFormat,
+    SourceArgs, TargetArgs,
+};
 use crate::collect::{self, Stats};
 use crate::render::{self, RenderOptions};
 use crate::report::Report;
@@ -69,6 +72,7 @@ pub fn run(cli: Cli) -> Result<Exit, AppError> {
             write_output(None, &out)?;
             Ok(Exit::Clean)
         }
+        Command::Inventory(InventoryCommand::Enis(args)) => inventory_enis(args),
         Command::Explain { check } => {
             let checks = registry()?;
             let c = checks::find(checks, &check)
@@ -90,21 +94,7 @@ fn audit(args: AuditArgs) -> Result<Exit, AppError> {
     // Read before collecting: a bad config file must not cost a whole live scan first.
     let config = crate::config::Config::resolve(args.config.as_deref())
         .map_err(|e| AppError::Usage(e.to_string()))?;
-    let (snapshot, source) = if args.demo {
-        (
-            Snapshot::from_json("built-in demo snapshot", DEMO_SNAPSHOT)
-                .context("the built-in demo snapshot does not load")?,
-            "demo",
-        )
-    } else if let Some(path) = &args.from_snapshot {
-        (
-            Snapshot::load(path).map_err(|e| AppError::Usage(e.to_string()))?,
-            "snapshot",
-        )
-    } else {
-        let snapshot = collect_live(&args.target)?;
-        (snapshot, "live")
-    };
+    let (snapshot, source) = load_snapshot(&args.source)?;
     if let Some(path) = &args.save_snapshot {
         write_file(path, &snapshot.to_json())?;
     }
@@ -127,6 +117,40 @@ fn audit(args: AuditArgs) -> Result<Exit, AppError> {
         Exit::Incomplete
     } else {
         Exit::Clean
+    })
+}
+
+/// The snapshot to work on and where it came from (`demo`, `snapshot` or `live`).
+fn load_snapshot(source: &SourceArgs) -> Result<(Snapshot, &'static str), AppError> {
+    if source.demo {
+        Ok((
+            Snapshot::from_json("built-in demo snapshot", DEMO_SNAPSHOT)
+                .context("the built-in demo snapshot does not load")?,
+            "demo",
+        ))
+    } else if let Some(path) = &source.from_snapshot {
+        Ok((
+            Snapshot::load(path).map_err(|e| AppError::Usage(e.to_string()))?,
+            "snapshot",
+        ))
+    } else {
+        Ok((collect_live(&source.target)?, "live"))
+    }
+}
+
+/// `inventory enis`: exit 0, or 4 when a region's function list, ENIs or subnets are missing.
+fn inventory_enis(args: InventoryArgs) -> Result<Exit, AppError> {
+    let (snapshot, _) = load_snapshot(&args.source)?;
+    let inventory = crate::inventory::enis(&snapshot);
+    let text = match args.format {
+        InventoryFormat::Table => render::inventory::table(&inventory),
+        InventoryFormat::Json => render::inventory::json(&inventory),
+    };
+    write_output(args.output.as_deref(), &text)?;
+    Ok(if inventory.complete {
+        Exit::Clean
+    } else {
+        Exit::Incomplete
     })
 }
 

@@ -31,6 +31,41 @@ pub enum Command {
         /// A check code (LAMBDA003) or slug (function-not-in-vpc).
         check: String,
     },
+    /// Show what the account holds, for people deciding what to clean up.
+    #[command(subcommand)]
+    Inventory(InventoryCommand),
+}
+
+/// `vpcwarden inventory ...`.
+#[derive(Debug, Subcommand)]
+pub enum InventoryCommand {
+    /// Per account and region: each (subnet, security-group set) pair VPC functions use, with its
+    /// functions, the Lambda ENIs that serve it and the free IPs of the subnet; functions whose pair has
+    /// no ENI (Pending on the next invoke), Inactive functions, and Lambda ENIs no function uses.
+    Enis(InventoryArgs),
+}
+
+/// `vpcwarden inventory enis`.
+#[derive(Debug, Args)]
+pub struct InventoryArgs {
+    /// Live account, snapshot or demo.
+    #[command(flatten)]
+    pub source: SourceArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = InventoryFormat::Table)]
+    pub format: InventoryFormat,
+    /// Write the output to FILE instead of stdout.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// The formats of an inventory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum InventoryFormat {
+    /// Tables for the terminal.
+    Table,
+    /// JSON (`vpcwarden.inventory.enis/v1`).
+    Json,
 }
 
 /// Which account and regions to read, and how.
@@ -59,18 +94,26 @@ pub struct TargetArgs {
     pub stats: bool,
 }
 
-/// `vpcwarden audit`.
-#[derive(Debug, Args)]
-pub struct AuditArgs {
+/// Where the data comes from: a live account (the target flags), a saved snapshot, or the demo.
+#[derive(Debug, Args, Clone, Default)]
+pub struct SourceArgs {
     /// Where to read from.
     #[command(flatten)]
     pub target: TargetArgs,
-    /// Audit a snapshot saved by `collect` or `--save-snapshot`, with no AWS calls.
+    /// Read a snapshot saved by `collect` or `--save-snapshot`, with no AWS calls.
     #[arg(long, value_name = "FILE", conflicts_with_all = ["demo", "regions", "all_regions", "endpoint_url", "profile"])]
     pub from_snapshot: Option<PathBuf>,
-    /// Audit the built-in demo account (no credentials needed).
+    /// Use the built-in demo account (no credentials needed).
     #[arg(long, conflicts_with_all = ["regions", "all_regions", "endpoint_url", "profile"])]
     pub demo: bool,
+}
+
+/// `vpcwarden audit`.
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// Live account, snapshot or demo.
+    #[command(flatten)]
+    pub source: SourceArgs,
     /// Also write the collected snapshot to FILE.
     #[arg(long, value_name = "FILE", conflicts_with_all = ["from_snapshot"])]
     pub save_snapshot: Option<PathBuf>,

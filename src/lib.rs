@@ -11,6 +11,7 @@ pub mod cli;
 pub mod collect;
 pub mod config;
 pub mod finding;
+pub mod inventory;
 pub mod policy;
 pub mod render;
 pub mod report;

@@ -3,6 +3,7 @@
 //! A renderer reads findings and the report only; adding a format adds a module and a [`Format`] variant
 //! and touches no check.
 
+pub mod inventory;
 pub mod json;
 pub mod table;
 

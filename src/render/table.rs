@@ -86,7 +86,7 @@ pub fn render(report: &Report, options: RenderOptions) -> String {
     out
 }
 
-fn new_table() -> Table {
+pub(crate) fn new_table() -> Table {
     let mut table = Table::new();
     table
         .load_style(UTF8_FULL_CONDENSED)

@@ -359,3 +359,122 @@ fn a_bad_config_file_is_refused_before_any_aws_call() {
         .stderr(predicates_str("vpcwarden.toml"))
         .stderr(predicates_str("approved_vpc"));
 }
+
+#[test]
+fn inventory_enis_shows_pairs_pending_inactive_and_unused_enis() {
+    let out = vpcwarden()
+        .args(["inventory", "enis", "--demo", "--format", "json"])
+        .assert()
+        .code(0)
+        .get_output()
+        .clone();
+    let inv = json_of(&out.stdout);
+    assert_eq!(inv["schema"], "vpcwarden.inventory.enis/v1");
+    assert_eq!(inv["complete"], true);
+    let regions = &inv["accounts"][0]["regions"];
+    let eu = &regions[0];
+    assert_eq!(eu["region"], "eu-west-1");
+    // billing-sync and ledger-batch share one pair, hence one ENI.
+    let shared = eu["pairs"]
+        .as_array()
+        .expect("pairs")
+        .iter()
+        .find(|p| p["subnet_id"] == "subnet-0cd87b5c83a4f6ea4")
+        .expect("shared pair");
+    assert_eq!(
+        shared["functions"],
+        serde_json::json!(["billing-sync", "ledger-batch"])
+    );
+    assert_eq!(shared["enis"].as_array().map(Vec::len), Some(1));
+    assert_eq!(shared["availability_zone"], "eu-west-1b");
+    assert_eq!(eu["inactive_functions"][0]["name"], "audit-archiver");
+    assert_eq!(eu["inactive_functions"][0]["state_reason_code"], "Idle");
+    assert_eq!(
+        eu["functions_without_eni"],
+        serde_json::json!([]),
+        "an Inactive function is listed as inactive, not as pending"
+    );
+    let us = &regions[1];
+    assert_eq!(
+        us["unused_enis"][0]["network_interface_id"],
+        "eni-05d8f8fddfc60aee5"
+    );
+    assert_eq!(us["unused_enis"][0]["function_name"], "inventory-sync");
+
+    let table = vpcwarden()
+        .args(["inventory", "enis", "--demo"])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(table).expect("utf8");
+    assert!(
+        text.contains("Inactive (ENIs reclaimed, Idle): audit-archiver"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Lambda ENI no function uses: eni-05d8f8fddfc60aee5"),
+        "{text}"
+    );
+    assert!(text.contains("Inventory complete."), "{text}");
+}
+
+#[test]
+fn inventory_enis_lists_functions_without_an_eni_and_exits_4_on_gaps() {
+    let out = vpcwarden()
+        .args([
+            "inventory",
+            "enis",
+            "--from-snapshot",
+            &scenario_path("eni-orphaned-incomplete"),
+            "--format",
+            "json",
+        ])
+        .assert()
+        .code(4)
+        .get_output()
+        .clone();
+    let inv = json_of(&out.stdout);
+    assert_eq!(inv["complete"], false);
+    let eu = &inv["accounts"][0]["regions"][0];
+    assert_eq!(eu["gaps"][0]["operation"], "DescribeNetworkInterfaces");
+    // eu-west-1's ENIs are unknown: no function is claimed to lack one.
+    assert_eq!(eu["enis_collected"], false);
+    assert_eq!(eu["functions_without_eni"], serde_json::json!([]));
+    assert_eq!(eu["pairs"][0]["functions"], serde_json::json!(["orders"]));
+    // us-east-2's functions are unknown: only the ENI that is not in use is called unused.
+    let use2 = &inv["accounts"][0]["regions"][1];
+    assert_eq!(use2["functions_collected"], false);
+    assert_eq!(use2["unused_enis"].as_array().map(Vec::len), Some(1));
+    assert_eq!(
+        use2["unused_enis"][0]["network_interface_id"],
+        "eni-07avail"
+    );
+    let pending = vpcwarden()
+        .args([
+            "inventory",
+            "enis",
+            "--from-snapshot",
+            &scenario_path("eni-orphaned"),
+            "--format",
+            "json",
+        ])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let inv = json_of(&pending);
+    let region = &inv["accounts"][0]["regions"][0];
+    // idle is Inactive; orders and billing have ENIs on every pair.
+    assert_eq!(region["functions_without_eni"], serde_json::json!([]));
+    assert_eq!(region["inactive_functions"][0]["name"], "idle");
+    let unused: Vec<&str> = region["unused_enis"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|e| e["network_interface_id"].as_str())
+        .collect();
+    assert_eq!(unused, ["eni-02avail", "eni-03oldsg"]);
+}

@@ -1,0 +1,254 @@
+//! `vpcwarden inventory enis`: the Hyperplane ENI picture of each account and region, built from a
+//! snapshot (pure, like a check).
+//!
+//! Lambda needs one ENI per (subnet, security-group set) pair used by the account's VPC functions; the
+//! inventory lists each pair in use with its functions and ENIs, the functions whose pair has no ENI
+//! (they are Pending on the next invoke), the Inactive functions (their ENIs were reclaimed), and the
+//! Lambda ENIs that serve no pair in use.
+
+use crate::snapshot::{EniPair, Gap, NetworkInterface, RegionData, Snapshot};
+use serde::Serialize;
+
+/// The schema name of the JSON form.
+pub const SCHEMA: &str = "vpcwarden.inventory.enis/v1";
+
+/// The operations the inventory is built from; a failure of one makes a region incomplete.
+const SOURCES: &[(&str, &str)] = &[
+    ("lambda", "ListFunctions"),
+    ("ec2", "DescribeNetworkInterfaces"),
+    ("ec2", "DescribeSubnets"),
+];
+
+/// The whole inventory.
+#[derive(Debug, Serialize)]
+pub struct EniInventory {
+    /// [`SCHEMA`].
+    pub schema: &'static str,
+    /// When the data was collected.
+    pub collected_at: String,
+    /// Whether every region was collected without a gap in the inventory's sources.
+    pub complete: bool,
+    /// One entry per account.
+    pub accounts: Vec<AccountEnis>,
+}
+
+/// One account.
+#[derive(Debug, Serialize)]
+pub struct AccountEnis {
+    /// The account id.
+    pub account_id: String,
+    /// One entry per collected region.
+    pub regions: Vec<RegionEnis>,
+}
+
+/// One region.
+#[derive(Debug, Serialize)]
+pub struct RegionEnis {
+    /// The region.
+    pub region: String,
+    /// The gaps in the inventory's sources (function list, ENIs, subnets) in this region.
+    pub gaps: Vec<Gap>,
+    /// Whether the function list is complete; without it, an in-use ENI's pair may be used by a
+    /// function that was not listed, so only ENIs not in use are called unused.
+    pub functions_collected: bool,
+    /// Whether the ENIs were collected; without them, which pairs have an ENI is unknown and no
+    /// function is listed as lacking one.
+    pub enis_collected: bool,
+    /// Each pair in use by functions.
+    pub pairs: Vec<PairUse>,
+    /// Functions with a pair that no ENI serves (not Inactive): Pending on the next invoke.
+    pub functions_without_eni: Vec<FunctionPairs>,
+    /// Functions in state Inactive: Lambda reclaimed their ENIs.
+    pub inactive_functions: Vec<FunctionRef>,
+    /// Lambda ENIs whose pair no function uses, or that are not in use.
+    pub unused_enis: Vec<EniRef>,
+}
+
+/// A pair and who uses it.
+#[derive(Debug, Serialize)]
+pub struct PairUse {
+    /// The subnet.
+    pub subnet_id: String,
+    /// Its VPC, when the subnet was collected.
+    pub vpc_id: Option<String>,
+    /// Its Availability Zone, when the subnet was collected.
+    pub availability_zone: Option<String>,
+    /// The security groups, sorted.
+    pub security_group_ids: Vec<String>,
+    /// The functions using the pair, by name.
+    pub functions: Vec<String>,
+    /// The Lambda ENIs serving it.
+    pub enis: Vec<EniRef>,
+    /// Free IPv4 addresses left in the subnet, when known.
+    pub subnet_free_ips: Option<i32>,
+}
+
+/// A function by name and ARN.
+#[derive(Debug, Serialize)]
+pub struct FunctionRef {
+    /// The name.
+    pub name: String,
+    /// The ARN.
+    pub arn: String,
+    /// Its state, as Lambda reports it.
+    pub state: Option<String>,
+    /// Why (e.g. `Idle`).
+    pub state_reason_code: Option<String>,
+}
+
+/// A function and the pairs of it that no ENI serves.
+#[derive(Debug, Serialize)]
+pub struct FunctionPairs {
+    /// The function.
+    #[serde(flatten)]
+    pub function: FunctionRef,
+    /// Its pairs without an ENI.
+    pub pairs_without_eni: Vec<EniPair>,
+}
+
+/// A Lambda ENI.
+#[derive(Debug, Serialize)]
+pub struct EniRef {
+    /// `eni-...`.
+    pub network_interface_id: String,
+    /// `in-use`, `available`, ...
+    pub status: String,
+    /// Its subnet.
+    pub subnet_id: String,
+    /// Its security groups.
+    pub security_group_ids: Vec<String>,
+    /// The private IPv4 addresses it holds.
+    pub private_ip_addresses: Vec<String>,
+    /// The function its description names, if any.
+    pub function_name: Option<String>,
+}
+
+impl From<&NetworkInterface> for EniRef {
+    fn from(e: &NetworkInterface) -> Self {
+        EniRef {
+            network_interface_id: e.network_interface_id.clone(),
+            status: e.status.clone(),
+            subnet_id: e.subnet_id.clone(),
+            security_group_ids: e.security_group_ids.clone(),
+            private_ip_addresses: e.private_ip_addresses.clone(),
+            function_name: e.lambda_function_name().map(str::to_string),
+        }
+    }
+}
+
+/// Builds the inventory of a snapshot.
+pub fn enis(snapshot: &Snapshot) -> EniInventory {
+    let accounts: Vec<AccountEnis> = snapshot
+        .accounts
+        .iter()
+        .map(|account| AccountEnis {
+            account_id: account.account_id.clone(),
+            regions: account
+                .regions
+                .iter()
+                .map(|region| {
+                    let gaps = SOURCES
+                        .iter()
+                        .filter_map(|(svc, op)| account.gap(&region.region, svc, op))
+                        .cloned()
+                        .collect();
+                    let has = |op: (&str, &str)| account.gap(&region.region, op.0, op.1).is_none();
+                    region_enis(
+                        region,
+                        gaps,
+                        has(("lambda", "ListFunctions")),
+                        has(("ec2", "DescribeNetworkInterfaces")),
+                    )
+                })
+                .collect(),
+        })
+        .collect();
+    EniInventory {
+        schema: SCHEMA,
+        collected_at: snapshot.collected_at.clone(),
+        complete: accounts
+            .iter()
+            .all(|a| a.regions.iter().all(|r| r.gaps.is_empty())),
+        accounts,
+    }
+}
+
+fn region_enis(
+    region: &RegionData,
+    gaps: Vec<Gap>,
+    functions_collected: bool,
+    enis_collected: bool,
+) -> RegionEnis {
+    let in_use = region.eni_pairs_in_use();
+    let lambda_enis: Vec<&NetworkInterface> = region
+        .ec2
+        .network_interfaces
+        .iter()
+        .filter(|e| e.is_lambda())
+        .collect();
+    let pairs = in_use
+        .iter()
+        .map(|(pair, functions)| {
+            let subnet = region.subnet(&pair.subnet_id);
+            PairUse {
+                subnet_id: pair.subnet_id.clone(),
+                vpc_id: subnet.map(|s| s.vpc_id.clone()),
+                availability_zone: subnet.map(|s| s.availability_zone.clone()),
+                security_group_ids: pair.security_group_ids.clone(),
+                functions: functions.iter().map(|f| f.to_string()).collect(),
+                enis: lambda_enis
+                    .iter()
+                    .filter(|e| &e.pair() == pair)
+                    .map(|e| EniRef::from(*e))
+                    .collect(),
+                subnet_free_ips: subnet.and_then(|s| s.available_ip_address_count),
+            }
+        })
+        .collect::<Vec<_>>();
+    let function_ref = |f: &crate::snapshot::Function| FunctionRef {
+        name: f.name.clone(),
+        arn: f.arn.clone(),
+        state: f.state.clone(),
+        state_reason_code: f.state_reason_code.clone(),
+    };
+    let is_inactive = |f: &&crate::snapshot::Function| f.state.as_deref() == Some("Inactive");
+    let functions_without_eni = region
+        .lambda
+        .functions
+        .iter()
+        .filter(|f| enis_collected && !is_inactive(f))
+        .filter_map(|f| {
+            let missing: Vec<EniPair> = f
+                .eni_pairs()
+                .into_iter()
+                .filter(|p| !lambda_enis.iter().any(|e| &e.pair() == p))
+                .collect();
+            (!missing.is_empty()).then(|| FunctionPairs {
+                function: function_ref(f),
+                pairs_without_eni: missing,
+            })
+        })
+        .collect();
+    RegionEnis {
+        region: region.region.clone(),
+        gaps,
+        functions_collected,
+        enis_collected,
+        pairs,
+        functions_without_eni,
+        inactive_functions: region
+            .lambda
+            .functions
+            .iter()
+            .filter(is_inactive)
+            .map(function_ref)
+            .collect(),
+        unused_enis: lambda_enis
+            .iter()
+            .filter(|e| {
+                e.status == "available" || (functions_collected && !in_use.contains_key(&e.pair()))
+            })
+            .map(|e| EniRef::from(*e))
+            .collect(),
+    }
+}
