@@ -17,7 +17,10 @@ Scenarios: lambda-vpc-mix, empty, bench (--functions N), access-denied (needs a 
 server: it turns on moto's IAM enforcement server-wide; see mocks/seedlib/access_denied.py),
 iam-guardrails ([--scp unrelated|guardrail] [--member]: with --member the --account is the
 organization's management account and the scenario is seeded into a new member account, whose id
-is the returned account_id; see mocks/seedlib/iam_guardrails.py).
+is the returned account_id; see mocks/seedlib/iam_guardrails.py), network-placement (four VPCs:
+NAT, main-route-table, public, isolated and endpoint-only placements of VPC functions, Lambda ENIs
+in use/available/orphaned, open and narrow endpoint security groups; see
+mocks/seedlib/network_placement.py).
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ import sys
 sys.dont_write_bytecode = True  # keep mocks/ free of __pycache__
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from seedlib import access_denied, bench, iam_guardrails, lambda_vpc_mix  # noqa: E402
+from seedlib import access_denied, bench, iam_guardrails, lambda_vpc_mix, network_placement  # noqa: E402
 from seedlib.common import Account, Timer, log  # noqa: E402
 
 
@@ -44,6 +47,7 @@ SCENARIOS = {
     "bench": bench.seed,
     "access-denied": access_denied.seed,
     "iam-guardrails": iam_guardrails.seed,
+    "network-placement": network_placement.seed,
 }
 
 

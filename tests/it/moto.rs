@@ -715,3 +715,142 @@ fn a_member_account_that_cannot_read_scps_reports_the_gap_not_a_verdict() {
             .any(|a| a.ends_with("role/eni-managed-role"))
     );
 }
+
+#[test]
+fn network_placement_checks_and_the_eni_inventory_match_the_account() {
+    let Some(m) = moto() else { return };
+    let s = seed(
+        &m.python,
+        &m.seed,
+        &m.endpoint,
+        "network-placement",
+        "210000000110",
+        &[],
+    );
+    let slugs = [
+        "function-single-az",
+        "function-public-subnet",
+        "function-no-egress",
+        "eni-orphaned",
+        "vpc-endpoint-sg-open",
+        "function-not-in-vpc",
+    ];
+    let out = s
+        .vpcwarden(&m.endpoint)
+        .args(["audit", "--region", "us-east-1", "--format", "json"])
+        .args(["--checks", &slugs.join(",")])
+        .assert()
+        .code(3)
+        .get_output()
+        .stdout
+        .clone();
+    let report = report_of(&out);
+    assert_eq!(report["gaps"], serde_json::json!([]));
+    for slug in slugs {
+        assert_expected(&report, &s, slug);
+    }
+    let findings = report["findings"].as_array().expect("findings");
+    let find = |slug: &str, arn: &str| {
+        findings
+            .iter()
+            .find(|f| f["slug"] == slug && f["resource_arn"] == arn)
+            .unwrap_or_else(|| panic!("{slug} judged {arn}"))
+    };
+    // Each ENI failure gives the reason the scenario built it for.
+    let reasons = &s.json["resources"]["expected_reasons"]["eni-orphaned"];
+    for (eni, reason) in reasons.as_object().expect("reasons") {
+        let arn = format!(
+            "arn:aws:ec2:us-east-1:{}:network-interface/{eni}",
+            s.account()
+        );
+        assert_eq!(find("eni-orphaned", &arn)["evidence"]["reason"], *reason);
+    }
+    // The legacy VPC is public through its main route table.
+    let legacy = find("function-public-subnet", &fn_arn(s.account(), "f-legacy"));
+    assert_eq!(
+        legacy["evidence"]["public_subnets"][0]["route_table_source"],
+        "main"
+    );
+    // Endpoints, not routes, give f-eo its way to AWS APIs.
+    let eo = find("function-no-egress", &fn_arn(s.account(), "f-eo"));
+    let services: BTreeSet<&str> = eo["evidence"]["reachable_services"]
+        .as_array()
+        .expect("services")
+        .iter()
+        .filter_map(|e| e["service_name"].as_str())
+        .collect();
+    assert_eq!(
+        services,
+        BTreeSet::from([
+            "com.amazonaws.us-east-1.s3",
+            "com.amazonaws.us-east-1.secretsmanager"
+        ])
+    );
+
+    // The inventory agrees with what the account holds.
+    let inv = s
+        .vpcwarden(&m.endpoint)
+        .args([
+            "inventory",
+            "enis",
+            "--region",
+            "us-east-1",
+            "--format",
+            "json",
+        ])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let inv = report_of(&inv);
+    let region = &inv["accounts"][0]["regions"][0];
+    let expected = &s.json["resources"]["inventory"];
+    let pair_key = |p: &Value, enis: &str| {
+        (
+            p["subnet_id"].as_str().expect("subnet").to_string(),
+            p["security_group_ids"].to_string(),
+            p["functions"].to_string(),
+            p[enis]
+                .as_array()
+                .expect("enis")
+                .iter()
+                .map(|e| {
+                    e.as_str()
+                        .or(e["network_interface_id"].as_str())
+                        .expect("eni id")
+                        .to_string()
+                })
+                .collect::<Vec<_>>(),
+        )
+    };
+    let got: Vec<_> = region["pairs"]
+        .as_array()
+        .expect("pairs")
+        .iter()
+        .map(|p| pair_key(p, "enis"))
+        .collect();
+    let want: Vec<_> = expected["pairs"]
+        .as_array()
+        .expect("pairs")
+        .iter()
+        .map(|p| pair_key(p, "eni_ids"))
+        .collect();
+    assert_eq!(got, want);
+    let names = |v: &Value, key: &str| -> Vec<String> {
+        v.as_array()
+            .expect("list")
+            .iter()
+            .map(|x| x[key].as_str().expect(key).to_string())
+            .collect()
+    };
+    assert_eq!(
+        names(&region["functions_without_eni"], "name"),
+        names(&expected["functions_without_eni"], "name")
+    );
+    assert_eq!(
+        names(&region["unused_enis"], "network_interface_id"),
+        names(&expected["unused_enis"], "network_interface_id")
+    );
+    assert_eq!(region["inactive_functions"], serde_json::json!([]));
+}
