@@ -20,7 +20,9 @@ organization's management account and the scenario is seeded into a new member a
 is the returned account_id; see mocks/seedlib/iam_guardrails.py), network-placement (four VPCs:
 NAT, main-route-table, public, isolated and endpoint-only placements of VPC functions, Lambda ENIs
 in use/available/orphaned, open and narrow endpoint security groups; see
-mocks/seedlib/network_placement.py).
+mocks/seedlib/network_placement.py), function-exposure (function resource policies, URLs, runtimes,
+layers and execution roles; a second account, --account + 500000000000, publishes a layer; see
+mocks/seedlib/function_exposure.py).
 """
 
 from __future__ import annotations
@@ -33,7 +35,8 @@ import sys
 sys.dont_write_bytecode = True  # keep mocks/ free of __pycache__
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from seedlib import access_denied, bench, iam_guardrails, lambda_vpc_mix, network_placement  # noqa: E402
+from seedlib import (access_denied, bench, function_exposure, iam_guardrails, lambda_vpc_mix,  # noqa: E402
+                     network_placement)
 from seedlib.common import Account, Timer, log  # noqa: E402
 
 
@@ -48,6 +51,7 @@ SCENARIOS = {
     "access-denied": access_denied.seed,
     "iam-guardrails": iam_guardrails.seed,
     "network-placement": network_placement.seed,
+    "function-exposure": function_exposure.seed,
 }
 
 

@@ -20,6 +20,9 @@ pub struct Config {
     /// The fewest Availability Zones a VPC function's subnets may span (`function-single-az`); at
     /// least 1, default 2.
     pub min_azs: usize,
+    /// Accounts whose Lambda layers functions may use (`function-layer-cross-account`), besides
+    /// the function's own account.
+    pub trusted_layer_accounts: Vec<String>,
 }
 
 impl Default for Config {
@@ -29,6 +32,7 @@ impl Default for Config {
             approved_subnets: Vec::new(),
             approved_security_groups: Vec::new(),
             min_azs: 2,
+            trusted_layer_accounts: Vec::new(),
         }
     }
 }

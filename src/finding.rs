@@ -181,7 +181,7 @@ pub struct FindingTemplate {
 }
 
 /// Builds one finding from a check's template; refuses to build without a resource and a status.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct FindingBuilder<'t> {
     template: &'t FindingTemplate,
     account_id: String,

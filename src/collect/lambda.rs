@@ -45,6 +45,11 @@ impl From<&FunctionConfiguration> for Function {
             state_reason_code: f.state_reason_code().map(|s| s.as_str().to_string()),
             last_update_status: f.last_update_status().map(|s| s.as_str().to_string()),
             last_modified: f.last_modified().map(str::to_string),
+            log_group: f
+                .logging_config()
+                .and_then(|l| l.log_group())
+                .filter(|g| !g.is_empty())
+                .map(str::to_string),
             resource_policy: Collected::NotCollected,
             url_config: Collected::NotCollected,
         }

@@ -230,6 +230,18 @@ impl Statement {
         self.effect
     }
 
+    /// The AWS service principals (`s3.amazonaws.com`, ...) a `Principal` element names; none for
+    /// `NotPrincipal`, `"*"` or a statement without a principal.
+    pub fn service_principals(&self) -> &[String] {
+        match &self.principal {
+            Some(PrincipalElem {
+                negated: false,
+                spec: PrincipalSpec::Map { service, .. },
+            }) => service,
+            _ => &[],
+        }
+    }
+
     /// The `(operator, lower-cased key)` pairs of the `Condition` block, so a finding can say
     /// which context keys a statement hinges on.
     pub fn conditions(&self) -> impl Iterator<Item = (&str, &str)> {

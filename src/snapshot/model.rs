@@ -126,6 +126,10 @@ pub struct Function {
     /// When the function was last changed, as Lambda reports it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_modified: Option<String>,
+    /// The CloudWatch Logs group the function writes to, when it is not `/aws/lambda/NAME`
+    /// (`LoggingConfig.LogGroup`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log_group: Option<String>,
     /// The resource-based policy (GetPolicy). `Absent` is a normal answer; `NotCollected` means there is
     /// a gap for this function.
     #[serde(default)]
@@ -136,6 +140,13 @@ pub struct Function {
 }
 
 impl Function {
+    /// The CloudWatch Logs group the function writes to.
+    pub fn log_group_name(&self) -> String {
+        self.log_group
+            .clone()
+            .unwrap_or_else(|| format!("/aws/lambda/{}", self.name))
+    }
+
     /// The VPC attachment, when the function has one with at least one subnet.
     pub fn vpc(&self) -> Option<&VpcConfig> {
         self.vpc_config

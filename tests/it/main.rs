@@ -5,6 +5,7 @@ mod catalog;
 mod checks;
 mod cli;
 mod collect;
+mod exposure_checks;
 mod moto;
 mod network_checks;
 mod support;

@@ -854,3 +854,76 @@ fn network_placement_checks_and_the_eni_inventory_match_the_account() {
     );
     assert_eq!(region["inactive_functions"], serde_json::json!([]));
 }
+
+#[test]
+fn exposure_and_hygiene_checks_flag_exactly_the_expected_functions_and_roles() {
+    let Some(m) = moto() else { return };
+    let s = seed(
+        &m.python,
+        &m.seed,
+        &m.endpoint,
+        "function-exposure",
+        "210000000111",
+        &[],
+    );
+    let slugs = [
+        "function-policy-public",
+        "function-policy-unscoped-service",
+        "function-url-auth-none",
+        "function-url-cors-wildcard",
+        "function-runtime-deprecated",
+        "function-layer-cross-account",
+        "role-logs-missing",
+        "role-event-source-permission-missing",
+        "role-invoke-any-function",
+    ];
+    let out = s
+        .vpcwarden(&m.endpoint)
+        .args(["audit", "--region", "us-east-1", "--format", "json"])
+        .args(["--checks", &slugs.join(",")])
+        .assert()
+        .code(3)
+        .get_output()
+        .stdout
+        .clone();
+    let report = report_of(&out);
+    assert_eq!(report["gaps"], serde_json::json!([]));
+    for slug in slugs {
+        assert_expected(&report, &s, slug);
+    }
+    let findings = report["findings"].as_array().expect("findings");
+    let resources = &s.json["resources"];
+    // Severities the scenario expects (a public URL is high, a closed one medium).
+    for (slug, by_arn) in resources["expected_severity"]
+        .as_object()
+        .expect("severities")
+    {
+        for (arn, severity) in by_arn.as_object().expect("by arn") {
+            let f = findings
+                .iter()
+                .find(|f| f["slug"] == *slug && f["resource_arn"] == *arn)
+                .unwrap_or_else(|| panic!("{slug} judged {arn}"));
+            assert_eq!(f["severity"], *severity, "{slug} {arn}");
+        }
+    }
+    // Each failure cites the statements that make it.
+    for (slug, by_arn) in resources["expected_evidence_sids"]
+        .as_object()
+        .expect("sids")
+    {
+        for (arn, sids) in by_arn.as_object().expect("by arn") {
+            let f = findings
+                .iter()
+                .find(|f| f["slug"] == *slug && f["resource_arn"] == *arn)
+                .unwrap_or_else(|| panic!("{slug} judged {arn}"));
+            let cited = f["evidence"].to_string();
+            for sid in sids.as_array().expect("sids") {
+                let sid = sid.as_str().expect("sid");
+                assert!(
+                    cited.contains(&format!("\"{sid}\"")),
+                    "{slug} {arn}: {sid} not cited in {cited}"
+                );
+            }
+        }
+    }
+}

@@ -1,19 +1,7 @@
 //! The network placement and ENI checks on scenario snapshots: clean, failing and incomplete cases.
 
-use crate::support::{run_check, scenario};
-use vpcwarden::finding::Finding;
-use vpcwarden::finding::Status::{self, Fail, NotEvaluated, Pass};
-
-/// `(status, region, last part of the ARN)`: the function name, `eni-...`, `vpce-...` or `root`.
-fn short(findings: &[Finding]) -> Vec<(Status, &str, &str)> {
-    findings
-        .iter()
-        .map(|f| {
-            let last = f.resource_arn.rsplit([':', '/']).next().unwrap_or_default();
-            (f.status, f.region.as_str(), last)
-        })
-        .collect()
-}
+use crate::support::{run_check, run_check_with, scenario, short};
+use vpcwarden::finding::Status::{Fail, NotEvaluated, Pass};
 
 const E1: &str = "us-east-1";
 
@@ -48,15 +36,15 @@ mod function_single_az {
 
     #[test]
     fn min_azs_comes_from_the_config() {
-        let snapshot = scenario("function-single-az");
-        let all = vpcwarden::checks::all().expect("catalog");
-        let selected =
-            vpcwarden::checks::select(all, &["function-single-az".into()], &[]).expect("known");
         let config = Config {
             min_azs: 3,
             ..Config::default()
         };
-        let findings = vpcwarden::checks::run(&snapshot, &config, &selected).expect("runs");
+        let findings = run_check_with(
+            &scenario("function-single-az"),
+            "function-single-az",
+            &config,
+        );
         assert_eq!(
             short(&findings),
             [

@@ -17,10 +17,7 @@ pub fn scenario(name: &str) -> Snapshot {
 
 /// Runs one check (by slug) over a snapshot.
 pub fn run_check(snapshot: &Snapshot, slug: &str) -> Vec<Finding> {
-    let all = vpcwarden::checks::all().expect("catalog parses");
-    let selected = vpcwarden::checks::select(all, &[slug.to_string()], &[]).expect("known check");
-    vpcwarden::checks::run(snapshot, &vpcwarden::config::Config::default(), &selected)
-        .expect("check runs")
+    run_check_with(snapshot, slug, &vpcwarden::config::Config::default())
 }
 
 /// `(status, resource_arn)` pairs, for compact assertions.
@@ -29,4 +26,27 @@ pub fn verdicts(findings: &[Finding]) -> Vec<(Status, String)> {
         .iter()
         .map(|f| (f.status, f.resource_arn.clone()))
         .collect()
+}
+
+/// `(status, region, last part of the ARN)`: a function name, `eni-...`, `vpce-...`, a role name or
+/// `root`, for compact assertions.
+pub fn short(findings: &[Finding]) -> Vec<(Status, &str, &str)> {
+    findings
+        .iter()
+        .map(|f| {
+            let last = f.resource_arn.rsplit([':', '/']).next().unwrap_or_default();
+            (f.status, f.region.as_str(), last)
+        })
+        .collect()
+}
+
+/// Runs one check (by slug) over a snapshot with a given configuration.
+pub fn run_check_with(
+    snapshot: &Snapshot,
+    slug: &str,
+    config: &vpcwarden::config::Config,
+) -> Vec<Finding> {
+    let all = vpcwarden::checks::all().expect("catalog parses");
+    let selected = vpcwarden::checks::select(all, &[slug.to_string()], &[]).expect("known check");
+    vpcwarden::checks::run(snapshot, config, &selected).expect("check runs")
 }

@@ -5,6 +5,9 @@ pub mod principal_vpc_guardrail_missing;
 pub mod principals;
 pub mod role_admin_access;
 pub mod role_eni_write_unconditioned;
+pub mod role_event_source_permission_missing;
+pub mod role_invoke_any_function;
+pub mod role_logs_missing;
 
 use crate::checks::{CheckContext, Findings, account_arn};
 use crate::finding::{FindingError, Status};
@@ -122,6 +125,46 @@ pub fn code_context(
         .with_absent("aws:username")
         .with_absent("aws:MultiFactorAuthPresent")
         .with_absent("aws:CalledVia")
+}
+
+/// The request context of a call the Lambda service itself makes with the execution role (managing
+/// ENIs, polling an event source): as [`code_context`], but without `lambda:SourceFunctionArn`.
+pub fn service_context(account: &Account, role: &Role, region: &str) -> RequestContext {
+    let mut context = code_context(account, role, "", region);
+    context.set("lambda:SourceFunctionArn", crate::policy::KeyState::Absent);
+    context
+}
+
+/// What a role needs and does not have: every request that is denied, and every one whose answer
+/// depends on facts not known, each described by the caller.
+#[derive(Debug, Default)]
+pub struct Needs {
+    /// Denied requests.
+    pub missing: Vec<Value>,
+    /// Requests whose decision is unknown.
+    pub unknown: Vec<Value>,
+    /// How many requests were asked.
+    pub asked: usize,
+}
+
+impl Needs {
+    /// Records one decision about `what` (a JSON description of the request).
+    pub fn record(&mut self, decision: &Decision, mut what: Value) {
+        self.asked += 1;
+        match decision {
+            Decision::Allowed { .. } => {}
+            Decision::Denied { explicit, by } => {
+                what["explicit_deny"] = json!(explicit);
+                what["denied_by"] = json!(by);
+                self.missing.push(what);
+            }
+            Decision::Unknown { reason, statements } => {
+                what["unknown"] = json!(reason);
+                what["statements"] = json!(statements);
+                self.unknown.push(what);
+            }
+        }
+    }
 }
 
 /// A function ARN to stand for "some function running as the role".

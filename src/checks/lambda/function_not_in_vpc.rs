@@ -26,10 +26,7 @@ fn judge(
     function: &Function,
     out: &mut Findings<'_>,
 ) -> Result<(), FindingError> {
-    let b = out
-        .builder(&account.account_id, &region.region)
-        .resource(&function.arn)
-        .evidence("function_name", function.name.as_str())
+    let b = super::function_finding(out, account, region, function)
         .evidence("role", function.role.as_str());
     if let Some(vpc) = function.vpc() {
         let vpc_id = region.function_vpc_id(function).map(str::to_string);

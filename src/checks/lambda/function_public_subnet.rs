@@ -35,10 +35,7 @@ fn judge(
                 .map(|r| s.evidence(Some(r)))
         })
         .collect();
-    let b = out
-        .builder(&account.account_id, &region.region)
-        .resource(&function.arn)
-        .evidence("function_name", function.name.as_str());
+    let b = super::function_finding(out, account, region, function);
     if !public.is_empty() {
         let cited: Vec<String> = public
             .iter()

@@ -49,10 +49,7 @@ fn judge(
         .filter(|(_, s)| s.is_none())
         .map(|(id, _)| *id)
         .collect();
-    let b = out
-        .builder(&account.account_id, &region.region)
-        .resource(&function.arn)
-        .evidence("function_name", function.name.as_str())
+    let b = super::function_finding(out, account, region, function)
         .evidence(
             "subnets",
             subnets

@@ -1,12 +1,19 @@
 //! Checks on Lambda functions.
 
+pub mod function_layer_cross_account;
 pub mod function_no_egress;
 pub mod function_not_in_vpc;
+pub mod function_policy_public;
+pub mod function_policy_unscoped_service;
 pub mod function_public_subnet;
+pub mod function_runtime_deprecated;
 pub mod function_single_az;
+pub mod function_url_auth_none;
+pub mod function_url_cors_wildcard;
+pub mod resource_policy;
 
 use crate::checks::{CheckContext, Findings, first_gap};
-use crate::finding::FindingError;
+use crate::finding::{FindingBuilder, FindingError};
 use crate::snapshot::{Account, Function, RegionData};
 
 /// Runs `judge` on every function of every collected region that `keep` selects.
@@ -44,6 +51,18 @@ pub fn each_function(
         }
     }
     Ok(())
+}
+
+/// A builder for a finding on `function`, its name as evidence.
+pub fn function_finding<'t>(
+    out: &Findings<'t>,
+    account: &Account,
+    region: &RegionData,
+    function: &Function,
+) -> FindingBuilder<'t> {
+    out.builder(&account.account_id, &region.region)
+        .resource(&function.arn)
+        .evidence("function_name", function.name.as_str())
 }
 
 /// Functions attached to a VPC (at least one subnet).

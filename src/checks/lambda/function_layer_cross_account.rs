@@ -1,0 +1,112 @@
+//! LAMBDA106 `function-layer-cross-account`: a function runs code from a layer published by an
+//! account that is neither its own nor trusted.
+
+use super::each_function;
+use crate::checks::{CheckContext, CheckDef, Findings};
+use crate::finding::{FindingError, Status};
+use crate::snapshot::{Account, Function, RegionData};
+use serde_json::{Value, json};
+
+/// The registry line.
+pub const CHECK: CheckDef = CheckDef {
+    catalog: include_str!("../../../checks/lambda/LAMBDA106-function-layer-cross-account.md"),
+    run,
+};
+
+fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingError> {
+    let trusted = &ctx.config.trusted_layer_accounts;
+    each_function(
+        ctx,
+        out,
+        |_| true,
+        &[],
+        |account, region, function, out| judge(account, region, function, trusted, out),
+    )
+}
+
+/// The account that owns a layer version ARN (`arn:PARTITION:lambda:REGION:ACCOUNT:layer:NAME:V`).
+fn layer_owner(arn: &str) -> Option<&str> {
+    let mut parts = arn.split(':');
+    let (Some("arn"), _, Some("lambda"), _, Some(account), Some("layer")) = (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) else {
+        return None;
+    };
+    (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())).then_some(account)
+}
+
+fn judge(
+    account: &Account,
+    region: &RegionData,
+    function: &Function,
+    trusted: &[String],
+    out: &mut Findings<'_>,
+) -> Result<(), FindingError> {
+    let layers: Vec<Value> = function
+        .layers
+        .iter()
+        .map(|l| json!({ "arn": l.arn, "owner": layer_owner(&l.arn) }))
+        .collect();
+    let foreign: Vec<&Value> = layers
+        .iter()
+        .filter(|l| {
+            l["owner"]
+                .as_str()
+                .is_none_or(|o| o != account.account_id && !trusted.iter().any(|t| t == o))
+        })
+        .collect();
+    let b = super::function_finding(out, account, region, function)
+        .evidence("layers", json!(layers))
+        .evidence("trusted_layer_accounts", json!(trusted));
+    if foreign.is_empty() {
+        return out.push(b.status(Status::Pass).message(if layers.is_empty() {
+            format!("Lambda function {} uses no layer.", function.name)
+        } else {
+            format!(
+                "Every layer of Lambda function {} comes from its own account or a trusted one.",
+                function.name
+            )
+        }));
+    }
+    let owners: Vec<&str> = foreign
+        .iter()
+        .map(|l| l["owner"].as_str().unwrap_or("(unreadable ARN)"))
+        .collect();
+    out.push(
+        b.status(Status::Fail)
+            .evidence("untrusted_layers", json!(foreign))
+            .message(format!(
+                "Lambda function {} runs code from {} layer(s) published by account(s) {} that are neither its own nor in trusted_layer_accounts: whoever controls those accounts chose that code.",
+                function.name,
+                foreign.len(),
+                owners.join(", ")
+            )),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_owner_is_the_fifth_field_of_a_layer_arn() {
+        assert_eq!(
+            layer_owner("arn:aws:lambda:us-east-1:580247275435:layer:LambdaInsightsExtension:38"),
+            Some("580247275435")
+        );
+        assert_eq!(
+            layer_owner("arn:aws-cn:lambda:cn-north-1:123456789012:layer:x:1"),
+            Some("123456789012")
+        );
+        assert_eq!(
+            layer_owner("arn:aws:lambda:us-east-1:123456789012:function:x"),
+            None
+        );
+        assert_eq!(layer_owner("not an arn"), None);
+    }
+}

@@ -1,0 +1,103 @@
+//! LAMBDA103 `function-policy-unscoped-service`: the resource policy lets an AWS service invoke the
+//! function on behalf of anyone's resource (confused deputy): no `aws:SourceAccount`/`aws:SourceArn`.
+
+use super::each_function;
+use super::resource_policy::{FunctionPolicy, cite, load, service_invoke};
+use crate::checks::{CheckContext, CheckDef, Findings};
+use crate::finding::{FindingError, Status};
+use crate::policy::{Decision, Effect, evaluate_resource_policy};
+use crate::snapshot::{Account, Function, RegionData};
+use serde_json::{Value, json};
+use std::collections::BTreeSet;
+
+/// The registry line.
+pub const CHECK: CheckDef = CheckDef {
+    catalog: include_str!("../../../checks/lambda/LAMBDA103-function-policy-unscoped-service.md"),
+    run,
+};
+
+fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingError> {
+    each_function(ctx, out, |_| true, &[], judge)
+}
+
+fn judge(
+    account: &Account,
+    region: &RegionData,
+    function: &Function,
+    out: &mut Findings<'_>,
+) -> Result<(), FindingError> {
+    let b = super::function_finding(out, account, region, function);
+    let Some(policy) = load(account, function, b.clone(), out)? else {
+        return Ok(());
+    };
+    let FunctionPolicy::Present(policy, document) = policy else {
+        return out.push(b.status(Status::Pass).message(format!(
+            "Lambda function {} has no resource policy, so no AWS service may invoke it on anyone's behalf.",
+            function.name
+        )));
+    };
+    let services: BTreeSet<&str> = policy
+        .statements()
+        .iter()
+        .filter(|s| s.effect() == Effect::Allow)
+        .flat_map(|s| s.service_principals().iter().map(String::as_str))
+        .collect();
+    let mut unscoped: Vec<Value> = Vec::new();
+    let mut unknown: Vec<Value> = Vec::new();
+    for service in &services {
+        let decision = evaluate_resource_policy(
+            &service_invoke(account, &region.region, function, service),
+            &policy,
+        );
+        match &decision {
+            Decision::Allowed { .. } => unscoped.push(json!({
+                "principal": service,
+                "statements": cite(&decision, &document),
+            })),
+            Decision::Unknown { reason, .. } => unknown.push(json!({
+                "principal": service,
+                "unknown": reason,
+                "statements": cite(&decision, &document),
+            })),
+            Decision::Denied { .. } => {}
+        }
+    }
+    let b = b.evidence("service_principals", json!(services));
+    if !unscoped.is_empty() {
+        let names: Vec<String> = unscoped
+            .iter()
+            .filter_map(|u| u["principal"].as_str().map(str::to_string))
+            .collect();
+        return out.push(
+            b.status(Status::Fail)
+                .evidence("unscoped", unscoped)
+                .message(format!(
+                    "The resource policy of Lambda function {} lets {} invoke it for any account's resources: no aws:SourceAccount or aws:SourceArn condition binds the grant to your own account or resources (confused deputy).",
+                    function.name,
+                    names.join(", ")
+                )),
+        );
+    }
+    if !unknown.is_empty() {
+        return out.push(
+            b.status(Status::NotEvaluated)
+                .evidence("reason", "decision_unknown")
+                .evidence("unknown", unknown)
+                .message(format!(
+                    "Not evaluated: whether a service may invoke Lambda function {} for a foreign resource depends on facts not known.",
+                    function.name
+                )),
+        );
+    }
+    out.push(b.status(Status::Pass).message(if services.is_empty() {
+        format!(
+            "The resource policy of Lambda function {} grants no AWS service principal.",
+            function.name
+        )
+    } else {
+        format!(
+            "Every AWS service the resource policy of Lambda function {} admits is bound to a source account or resource.",
+            function.name
+        )
+    }))
+}

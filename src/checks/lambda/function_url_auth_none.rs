@@ -1,0 +1,78 @@
+//! LAMBDA104 `function-url-auth-none`: a function URL anyone can call without signing (AuthType
+//! NONE); high when the resource policy also admits anonymous URL calls.
+
+use super::each_function;
+use super::resource_policy::{FunctionPolicy, cite, load, load_url, url_decision};
+use crate::checks::{CheckContext, CheckDef, Findings};
+use crate::finding::{FindingError, Severity, Status};
+use crate::policy::Decision;
+use crate::snapshot::{Account, Function, RegionData};
+
+/// The registry line.
+pub const CHECK: CheckDef = CheckDef {
+    catalog: include_str!("../../../checks/lambda/LAMBDA104-function-url-auth-none.md"),
+    run,
+};
+
+fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingError> {
+    each_function(ctx, out, |_| true, &[], judge)
+}
+
+fn judge(
+    account: &Account,
+    region: &RegionData,
+    function: &Function,
+    out: &mut Findings<'_>,
+) -> Result<(), FindingError> {
+    let b = super::function_finding(out, account, region, function);
+    let Some(url) = load_url(account, function, b.clone(), out)? else {
+        return Ok(());
+    };
+    let b = b
+        .evidence("url", url.url.as_str())
+        .evidence("auth_type", url.auth_type.as_str());
+    if !url.auth_type.eq_ignore_ascii_case("NONE") {
+        return out.push(b.status(Status::Pass).message(format!(
+            "The function URL of {} requires IAM authentication ({}).",
+            function.name, url.auth_type
+        )));
+    }
+    // How bad: does the resource policy let anonymous callers through?
+    let Some(policy) = load(account, function, b.clone(), out)? else {
+        return Ok(());
+    };
+    let decision = match &policy {
+        FunctionPolicy::None => None,
+        FunctionPolicy::Present(p, _) => Some(url_decision(account, function, "NONE", p)),
+    };
+    match (&decision, &policy) {
+        (Some(d @ Decision::Allowed { .. }), FunctionPolicy::Present(_, doc)) => out.push(
+            b.status(Status::Fail)
+                .severity(Severity::High)
+                .evidence("public_invocation", true)
+                .evidence("allowed_by", cite(d, doc))
+                .message(format!(
+                    "The function URL {} of {} has AuthType NONE and the resource policy admits anonymous callers: anyone on the internet can invoke the function.",
+                    url.url, function.name
+                )),
+        ),
+        (Some(d @ Decision::Unknown { reason, .. }), FunctionPolicy::Present(_, doc)) => out.push(
+            b.status(Status::Fail)
+                .evidence("public_invocation", None::<bool>)
+                .evidence("unknown", reason.as_str())
+                .evidence("statements", cite(d, doc))
+                .message(format!(
+                    "The function URL {} of {} has AuthType NONE; whether the resource policy admits anonymous callers depends on facts not known: {reason}.",
+                    url.url, function.name
+                )),
+        ),
+        _ => out.push(
+            b.status(Status::Fail)
+                .evidence("public_invocation", false)
+                .message(format!(
+                    "The function URL {} of {} has AuthType NONE: no caller is authenticated. The resource policy does not admit anonymous callers to both lambda:InvokeFunctionUrl and lambda:InvokeFunction, so the URL answers 403 until it does.",
+                    url.url, function.name
+                )),
+        ),
+    }
+}

@@ -1,0 +1,45 @@
+//! LAMBDA105 `function-url-cors-wildcard`: a function URL whose CORS configuration allows every origin.
+
+use super::each_function;
+use super::resource_policy::load_url;
+use crate::checks::{CheckContext, CheckDef, Findings};
+use crate::finding::{FindingError, Status};
+use crate::snapshot::{Account, Function, RegionData};
+use serde_json::json;
+
+/// The registry line.
+pub const CHECK: CheckDef = CheckDef {
+    catalog: include_str!("../../../checks/lambda/LAMBDA105-function-url-cors-wildcard.md"),
+    run,
+};
+
+fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingError> {
+    each_function(ctx, out, |_| true, &[], judge)
+}
+
+fn judge(
+    account: &Account,
+    region: &RegionData,
+    function: &Function,
+    out: &mut Findings<'_>,
+) -> Result<(), FindingError> {
+    let b = super::function_finding(out, account, region, function);
+    let Some(url) = load_url(account, function, b.clone(), out)? else {
+        return Ok(());
+    };
+    let b = b
+        .evidence("url", url.url.as_str())
+        .evidence("auth_type", url.auth_type.as_str())
+        .evidence("allow_origins", json!(url.cors_allow_origins));
+    if url.cors_allow_origins.iter().any(|o| o.trim() == "*") {
+        out.push(b.status(Status::Fail).message(format!(
+            "The function URL {} of {} allows cross-origin requests from every origin (AllowOrigins \"*\"): any web page can call it from a visitor's browser and read the answer.",
+            url.url, function.name
+        )))
+    } else {
+        out.push(b.status(Status::Pass).message(format!(
+            "The function URL of {} allows no wildcard origin.",
+            function.name
+        )))
+    }
+}

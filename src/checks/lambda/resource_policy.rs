@@ -1,0 +1,259 @@
+//! A function's resource-based policy, parsed for the policy engine, and the callers the exposure
+//! checks ask it about: an outsider in a foreign account, an anonymous caller of the function URL,
+//! and an AWS service acting for someone else's resource (a confused deputy).
+
+use crate::checks::{Findings, gap_evidence};
+use crate::finding::{FindingBuilder, FindingError, Status};
+use crate::policy::{
+    CallerPrincipal, Decision, KeyState, Policy, PolicyKind, PolicySource, Request, RequestContext,
+    StatementRef, evaluate_resource_policy, parse_policy_value,
+};
+use crate::snapshot::{Account, Collected, Function, FunctionUrl};
+use serde_json::{Value, json};
+
+/// The account the probes call from: one that is not the function's and not in its organization.
+pub const OUTSIDER_ACCOUNT: &str = "999999999999";
+
+/// What the snapshot says about a function's policy, ready for the engine.
+pub enum FunctionPolicy {
+    /// GetPolicy answered that the function has none.
+    None,
+    /// The parsed policy, and its document for citing statements.
+    Present(Policy, Value),
+}
+
+/// The function's policy, or `None` after pushing a `not_evaluated` finding (built from `b`) when it
+/// was not collected or cannot be read.
+pub fn load(
+    account: &Account,
+    function: &Function,
+    b: FindingBuilder<'_>,
+    out: &mut Findings<'_>,
+) -> Result<Option<FunctionPolicy>, FindingError> {
+    match &function.resource_policy {
+        Collected::Absent => Ok(Some(FunctionPolicy::None)),
+        Collected::NotCollected => {
+            out.push(not_collected(account, function, "GetPolicy", b))?;
+            Ok(None)
+        }
+        Collected::Present(doc) => match parse_policy_value(
+            PolicySource::new(function.arn.clone(), PolicyKind::Resource),
+            doc,
+        ) {
+            Ok(p) => Ok(Some(FunctionPolicy::Present(p, doc.clone()))),
+            Err(e) => {
+                out.push(
+                    b.status(Status::NotEvaluated)
+                        .evidence("reason", "policy_unreadable")
+                        .evidence("policy_error", e.to_string())
+                        .message(format!(
+                            "Not evaluated: the resource policy of Lambda function {} cannot be read: {e}.",
+                            function.name
+                        )),
+                )?;
+                Ok(None)
+            }
+        },
+    }
+}
+
+/// The `not_evaluated` finding for a per-function read (`GetPolicy`, `GetFunctionUrlConfig`) that
+/// failed; the gap recorded for the function is the evidence.
+pub fn not_collected<'b>(
+    account: &Account,
+    function: &Function,
+    operation: &str,
+    b: FindingBuilder<'b>,
+) -> FindingBuilder<'b> {
+    let gap = account
+        .gaps_for_resource(&function.arn)
+        .find(|g| g.operation == operation);
+    let b = b.status(Status::NotEvaluated);
+    match gap {
+        Some(g) => b.evidence("gap", gap_evidence(g)).message(format!(
+            "Not evaluated: lambda:{operation} failed for {} ({}).",
+            function.name, g.error_code
+        )),
+        None => b
+            .evidence("reason", format!("{operation}_not_collected"))
+            .message(format!(
+                "Not evaluated: lambda:{operation} was not collected for {}.",
+                function.name
+            )),
+    }
+}
+
+/// The context every probe shares: over TLS, not through another AWS service, from outside any VPC
+/// endpoint; the organization keys absent (the caller is in no organization of ours).
+fn base_context() -> RequestContext {
+    RequestContext::new()
+        .with_value("aws:SecureTransport", "true")
+        .with_value("aws:ViaAWSService", "false")
+        .with_absent("aws:PrincipalOrgID")
+        .with_absent("aws:PrincipalOrgPaths")
+        .with_absent("aws:SourceVpc")
+        .with_absent("aws:SourceVpce")
+        .with_absent("aws:CalledVia")
+}
+
+/// The outsider's role ARN.
+fn outsider_arn(partition: &str) -> String {
+    format!("arn:{partition}:iam::{OUTSIDER_ACCOUNT}:role/vpcwarden-outsider")
+}
+
+/// An arbitrary AWS caller of a foreign account invoking the function, with no source keys.
+pub fn outsider_invoke(account: &Account, function: &Function) -> Request {
+    let arn = outsider_arn(&account.partition);
+    Request::new("lambda:InvokeFunction", function.arn.clone())
+        .with_principal(CallerPrincipal::Aws {
+            arn: arn.clone(),
+            account: OUTSIDER_ACCOUNT.into(),
+        })
+        .with_context(
+            base_context()
+                .with_value("aws:PrincipalAccount", OUTSIDER_ACCOUNT)
+                .with_value("aws:PrincipalArn", arn)
+                .with_value("aws:PrincipalType", "AssumedRole")
+                .with_value("aws:PrincipalIsAWSService", "false")
+                .with_absent("aws:SourceAccount")
+                .with_absent("aws:SourceArn")
+                .with_absent("aws:SourceOwner")
+                .with_absent("aws:SourceOrgID")
+                .with_absent("aws:SourceOrgPaths")
+                .with_absent("lambda:FunctionUrlAuthType")
+                .with_absent("lambda:InvokedViaFunctionUrl"),
+        )
+}
+
+/// A caller of the function URL: anonymous when the URL's auth type is `NONE`, else the outsider.
+/// Since October 2025 a URL call needs both `lambda:InvokeFunctionUrl` and `lambda:InvokeFunction`
+/// (the latter with `lambda:InvokedViaFunctionUrl` true): the two requests, in that order.
+pub fn url_invoke(account: &Account, function: &Function, auth_type: &str) -> [Request; 2] {
+    let mut url = outsider_invoke(account, function);
+    url.context.set(
+        "lambda:FunctionUrlAuthType",
+        KeyState::Present(vec![auth_type.to_string()]),
+    );
+    if auth_type.eq_ignore_ascii_case("NONE") {
+        url.principal = Some(CallerPrincipal::Anonymous);
+        for key in ["aws:PrincipalAccount", "aws:PrincipalArn"] {
+            url.context.set(key, KeyState::Absent);
+        }
+        url.context.set(
+            "aws:PrincipalType",
+            KeyState::Present(vec!["Anonymous".into()]),
+        );
+    }
+    let mut invoke = url.clone();
+    invoke.context.set(
+        "lambda:InvokedViaFunctionUrl",
+        KeyState::Present(vec!["true".into()]),
+    );
+    url.action = "lambda:InvokeFunctionUrl".into();
+    [url, invoke]
+}
+
+/// Whether the policy lets the URL's caller through: both requests of [`url_invoke`] allowed.
+pub fn url_decision(
+    account: &Account,
+    function: &Function,
+    auth_type: &str,
+    policy: &Policy,
+) -> Decision {
+    let [url, invoke] = url_invoke(account, function, auth_type);
+    match (
+        evaluate_resource_policy(&url, policy),
+        evaluate_resource_policy(&invoke, policy),
+    ) {
+        (Decision::Allowed { by: mut a }, Decision::Allowed { by: b }) => {
+            a.extend(b);
+            Decision::Allowed { by: a }
+        }
+        (d @ Decision::Denied { .. }, _) | (_, d @ Decision::Denied { .. }) => d,
+        (d @ Decision::Unknown { .. }, _) | (_, d) => d,
+    }
+}
+
+/// `service` invoking the function on behalf of a resource in a foreign account (a confused deputy).
+pub fn service_invoke(
+    account: &Account,
+    region: &str,
+    function: &Function,
+    service: &str,
+) -> Request {
+    let short = service.split('.').next().unwrap_or(service);
+    // S3 bucket ARNs carry no region and no account: anyone can own a bucket of any free name.
+    let source = if short == "s3" {
+        format!(
+            "arn:{}:s3:::vpcwarden-confused-deputy-probe",
+            account.partition
+        )
+    } else {
+        format!(
+            "arn:{}:{short}:{region}:{OUTSIDER_ACCOUNT}:vpcwarden-confused-deputy-probe",
+            account.partition
+        )
+    };
+    Request::new("lambda:InvokeFunction", function.arn.clone())
+        .with_principal(CallerPrincipal::Service(service.to_string()))
+        .with_context(
+            base_context()
+                .with_value("aws:PrincipalIsAWSService", "true")
+                .with_value("aws:PrincipalServiceName", service)
+                .with_value("aws:SourceAccount", OUTSIDER_ACCOUNT)
+                .with_value("aws:SourceOwner", OUTSIDER_ACCOUNT)
+                .with_value("aws:SourceArn", source)
+                .with_absent("aws:SourceOrgID")
+                .with_absent("aws:SourceOrgPaths")
+                .with_absent("aws:PrincipalAccount")
+                .with_absent("aws:PrincipalArn")
+                .with_absent("lambda:FunctionUrlAuthType")
+                .with_absent("lambda:InvokedViaFunctionUrl"),
+        )
+}
+
+/// The statements a decision cites, each with its JSON from the policy document.
+pub fn cite(decision: &Decision, document: &Value) -> Value {
+    let refs: &[StatementRef] = match decision {
+        Decision::Allowed { by } | Decision::Denied { by, .. } => by,
+        Decision::Unknown { statements, .. } => statements,
+    };
+    refs.iter()
+        .map(|r| {
+            let statement = match document.get("Statement") {
+                Some(Value::Array(a)) => a.get(r.index).cloned(),
+                Some(o @ Value::Object(_)) if r.index == 0 => Some(o.clone()),
+                _ => None,
+            };
+            json!({ "sid": r.sid, "index": r.index, "statement": statement })
+        })
+        .collect()
+}
+
+/// The function's URL configuration, or `None` after pushing the verdict when there is nothing to
+/// judge: `pass` when the function has no URL, `not_evaluated` when the read failed.
+pub fn load_url<'f>(
+    account: &Account,
+    function: &'f Function,
+    b: FindingBuilder<'_>,
+    out: &mut Findings<'_>,
+) -> Result<Option<&'f FunctionUrl>, FindingError> {
+    match &function.url_config {
+        Collected::Present(url) => Ok(Some(url)),
+        Collected::NotCollected => {
+            out.push(not_collected(account, function, "GetFunctionUrlConfig", b))?;
+            Ok(None)
+        }
+        Collected::Absent => {
+            out.push(
+                b.status(Status::Pass)
+                    .evidence("url", None::<&str>)
+                    .message(format!(
+                        "Lambda function {} has no function URL.",
+                        function.name
+                    )),
+            )?;
+            Ok(None)
+        }
+    }
+}
