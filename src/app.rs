@@ -94,7 +94,13 @@ fn audit(args: AuditArgs) -> Result<Exit, AppError> {
     // Read before collecting: a bad config file must not cost a whole live scan first.
     let config = crate::config::Config::resolve(args.config.as_deref())
         .map_err(|e| AppError::Usage(e.to_string()))?;
-    let (snapshot, source) = load_snapshot(&args.source)?;
+    // Only the per-function reads the selected checks need; a saved snapshot says what was skipped.
+    let plan = collect::Plan::for_actions(
+        selected
+            .iter()
+            .flat_map(|c| c.entry.meta.requires.iter().map(String::as_str)),
+    );
+    let (snapshot, source) = load_snapshot(&args.source, plan)?;
     if let Some(path) = &args.save_snapshot {
         write_file(path, &snapshot.to_json())?;
     }
@@ -121,7 +127,10 @@ fn audit(args: AuditArgs) -> Result<Exit, AppError> {
 }
 
 /// The snapshot to work on and where it came from (`demo`, `snapshot` or `live`).
-fn load_snapshot(source: &SourceArgs) -> Result<(Snapshot, &'static str), AppError> {
+fn load_snapshot(
+    source: &SourceArgs,
+    plan: collect::Plan,
+) -> Result<(Snapshot, &'static str), AppError> {
     if source.demo {
         Ok((
             Snapshot::from_json("built-in demo snapshot", DEMO_SNAPSHOT)
@@ -134,13 +143,18 @@ fn load_snapshot(source: &SourceArgs) -> Result<(Snapshot, &'static str), AppErr
             "snapshot",
         ))
     } else {
-        Ok((collect_live(&source.target)?, "live"))
+        Ok((collect_live(&source.target, plan)?, "live"))
     }
 }
 
 /// `inventory enis`: exit 0, or 4 when a region's function list, ENIs or subnets are missing.
 fn inventory_enis(args: InventoryArgs) -> Result<Exit, AppError> {
-    let (snapshot, _) = load_snapshot(&args.source)?;
+    // The inventory needs no function policy or URL.
+    let plan = collect::Plan {
+        function_policies: false,
+        function_urls: false,
+    };
+    let (snapshot, _) = load_snapshot(&args.source, plan)?;
     let inventory = crate::inventory::enis(&snapshot);
     let text = match args.format {
         InventoryFormat::Table => render::inventory::table(&inventory),
@@ -155,7 +169,7 @@ fn inventory_enis(args: InventoryArgs) -> Result<Exit, AppError> {
 }
 
 fn collect_cmd(args: CollectArgs) -> Result<Exit, AppError> {
-    let snapshot = collect_live(&args.target)?;
+    let snapshot = collect_live(&args.target, collect::Plan::ALL)?;
     write_output(args.output.as_deref(), &snapshot.to_json())?;
     Ok(if snapshot.accounts.iter().all(|a| a.gaps.is_empty()) {
         Exit::Clean
@@ -164,7 +178,7 @@ fn collect_cmd(args: CollectArgs) -> Result<Exit, AppError> {
     })
 }
 
-fn collect_live(target: &TargetArgs) -> Result<Snapshot, AppError> {
+fn collect_live(target: &TargetArgs, plan: collect::Plan) -> Result<Snapshot, AppError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -173,7 +187,7 @@ fn collect_live(target: &TargetArgs) -> Result<Snapshot, AppError> {
     let progress = Progress::start(&stats);
     let result = runtime.block_on(async {
         let factory = ClientFactory::new(&Target::from(target), stats.clone()).await?;
-        collect::account(&factory, target.all_regions, &target.regions).await
+        collect::account(&factory, target.all_regions, &target.regions, plan).await
     });
     progress.finish();
     if target.stats {

@@ -172,8 +172,6 @@ impl ClientFactory {
 /// Every IAM action vpcwarden calls, sorted: the read-only policy the README gives (a test keeps the
 /// two equal, and the end-to-end test checks that every call made is in this list).
 pub const REQUIRED_ACTIONS: &[&str] = &[
-    "ec2:DescribeInternetGateways",
-    "ec2:DescribeNatGateways",
     "ec2:DescribeNetworkInterfaces",
     "ec2:DescribeRegions",
     "ec2:DescribeRouteTables",

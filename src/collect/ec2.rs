@@ -2,8 +2,8 @@
 
 use super::{drain, gap};
 use crate::snapshot::{
-    Ec2, Gap, InternetGateway, NatGateway, NetworkInterface, Route, RouteTable, SecurityGroup,
-    SecurityGroupRule, Subnet, Vpc, VpcEndpoint,
+    Ec2, Gap, NetworkInterface, Route, RouteTable, SecurityGroup, SecurityGroupRule, Subnet, Vpc,
+    VpcEndpoint,
 };
 use aws_sdk_ec2::Client;
 use aws_sdk_ec2::types as t;
@@ -160,37 +160,10 @@ impl From<&t::VpcEndpoint> for VpcEndpoint {
     }
 }
 
-impl From<&t::InternetGateway> for InternetGateway {
-    fn from(v: &t::InternetGateway) -> Self {
-        InternetGateway {
-            internet_gateway_id: s(v.internet_gateway_id()),
-            vpc_ids: v
-                .attachments()
-                .iter()
-                .filter_map(|a| a.vpc_id().map(str::to_string))
-                .collect(),
-        }
-    }
-}
-
-impl From<&t::NatGateway> for NatGateway {
-    fn from(v: &t::NatGateway) -> Self {
-        NatGateway {
-            nat_gateway_id: s(v.nat_gateway_id()),
-            vpc_id: s(v.vpc_id()),
-            subnet_id: s(v.subnet_id()),
-            state: v
-                .state()
-                .map(|x| x.as_str().to_string())
-                .unwrap_or_default(),
-        }
-    }
-}
-
-/// VPCs, subnets, security groups, ENIs, route tables, endpoints, internet and NAT gateways of a
-/// region, read side by side; each failed list is a gap of its own.
+/// VPCs, subnets, security groups, ENIs, route tables and endpoints of a region (route targets say
+/// where a route goes; the checks need nothing more of gateways), read side by side; each failed list is a gap of its own.
 pub async fn network_in_region(client: &Client, account_id: &str, region: &str) -> (Ec2, Vec<Gap>) {
-    let (vpcs, subnets, sgs, enis, rts, endpoints, igws, nats) = tokio::join!(
+    let (vpcs, subnets, sgs, enis, rts, endpoints) = tokio::join!(
         drain(client.describe_vpcs().into_paginator().items().send()),
         drain(client.describe_subnets().into_paginator().items().send()),
         drain(
@@ -221,20 +194,6 @@ pub async fn network_in_region(client: &Client, account_id: &str, region: &str) 
                 .items()
                 .send()
         ),
-        drain(
-            client
-                .describe_internet_gateways()
-                .into_paginator()
-                .items()
-                .send()
-        ),
-        drain(
-            client
-                .describe_nat_gateways()
-                .into_paginator()
-                .items()
-                .send()
-        ),
     );
     let mut gaps = Vec::new();
     let mut note = |op: &str, failure: Option<crate::aws::ApiFailure>| {
@@ -248,8 +207,6 @@ pub async fn network_in_region(client: &Client, account_id: &str, region: &str) 
     note("DescribeNetworkInterfaces", enis.1);
     note("DescribeRouteTables", rts.1);
     note("DescribeVpcEndpoints", endpoints.1);
-    note("DescribeInternetGateways", igws.1);
-    note("DescribeNatGateways", nats.1);
     (
         Ec2 {
             vpcs: vpcs.0.iter().map(Vpc::from).collect(),
@@ -258,8 +215,6 @@ pub async fn network_in_region(client: &Client, account_id: &str, region: &str) 
             network_interfaces: enis.0.iter().map(NetworkInterface::from).collect(),
             route_tables: rts.0.iter().map(RouteTable::from).collect(),
             vpc_endpoints: endpoints.0.iter().map(VpcEndpoint::from).collect(),
-            internet_gateways: igws.0.iter().map(InternetGateway::from).collect(),
-            nat_gateways: nats.0.iter().map(NatGateway::from).collect(),
         },
         gaps,
     )

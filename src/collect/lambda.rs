@@ -83,6 +83,7 @@ pub async fn functions_in_region(
     account_id: &str,
     region: &str,
     concurrency: usize,
+    plan: super::Plan,
 ) -> (Lambda, Vec<Gap>) {
     let mut gaps = Vec::new();
     let (configs, failure) = drain(client.list_functions().into_paginator().items().send()).await;
@@ -90,7 +91,7 @@ pub async fn functions_in_region(
         gaps.push(gap(account_id, region, "lambda", "ListFunctions", None, &f));
     }
     let per_function = stream::iter(configs.iter().map(Function::from))
-        .map(|function| async move { details(client, policy_client, function).await })
+        .map(|function| async move { details(client, policy_client, function, plan).await })
         .buffer_unordered(concurrency.max(1));
     let mapping_fut = drain(
         client
@@ -139,24 +140,39 @@ async fn details(
     client: &Client,
     policy_client: &Client,
     mut function: Function,
+    plan: super::Plan,
 ) -> (Function, Vec<(&'static str, ApiFailure)>) {
     let mut failures = Vec::new();
+    let arn = function.arn.clone();
     let (policy, url) = tokio::join!(
-        policy_client
-            .get_policy()
-            .function_name(&function.arn)
-            .send(),
-        client
-            .get_function_url_config()
-            .function_name(&function.arn)
-            .send(),
+        async {
+            if plan.function_policies {
+                Some(policy_client.get_policy().function_name(&arn).send().await)
+            } else {
+                None
+            }
+        },
+        async {
+            if plan.function_urls {
+                Some(
+                    client
+                        .get_function_url_config()
+                        .function_name(&arn)
+                        .send()
+                        .await,
+                )
+            } else {
+                None
+            }
+        },
     );
     function.resource_policy = match policy {
-        Ok(out) => match out.policy() {
+        None => Collected::NotCollected,
+        Some(Ok(out)) => match out.policy() {
             Some(text) => Collected::Present(document(text)),
             None => Collected::Absent,
         },
-        Err(err) => {
+        Some(Err(err)) => {
             let failure = ApiFailure::from_sdk(&err);
             if failure.class == ErrorClass::NotFound {
                 Collected::Absent
@@ -167,7 +183,8 @@ async fn details(
         }
     };
     function.url_config = match url {
-        Ok(out) => Collected::Present(FunctionUrl {
+        None => Collected::NotCollected,
+        Some(Ok(out)) => Collected::Present(FunctionUrl {
             url: out.function_url().to_string(),
             auth_type: out.auth_type().as_str().to_string(),
             cors_allow_origins: out
@@ -175,7 +192,7 @@ async fn details(
                 .map(|c| c.allow_origins().to_vec())
                 .unwrap_or_default(),
         }),
-        Err(err) => {
+        Some(Err(err)) => {
             let failure = ApiFailure::from_sdk(&err);
             if failure.class == ErrorClass::NotFound {
                 Collected::Absent

@@ -94,6 +94,37 @@ fn region_in_partition(region: &str, partition: &str) -> bool {
     of_region == partition
 }
 
+/// Which per-function reads to make. Each is one call per function against a per-region quota, so
+/// a run whose checks do not need one skips it; the functions then say `not_collected` for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Plan {
+    /// `lambda:GetPolicy` for every function.
+    pub function_policies: bool,
+    /// `lambda:GetFunctionUrlConfig` for every function.
+    pub function_urls: bool,
+}
+
+impl Plan {
+    /// Everything (`collect`, and audits whose checks need both).
+    pub const ALL: Plan = Plan {
+        function_policies: true,
+        function_urls: true,
+    };
+
+    /// What a set of checks needs, from the actions their catalog pages require.
+    pub fn for_actions<'a>(actions: impl IntoIterator<Item = &'a str>) -> Plan {
+        let mut plan = Plan {
+            function_policies: false,
+            function_urls: false,
+        };
+        for a in actions {
+            plan.function_policies |= a == "lambda:GetPolicy";
+            plan.function_urls |= a == "lambda:GetFunctionUrlConfig";
+        }
+        plan
+    }
+}
+
 /// Collects one account (the one the credentials belong to) in the given regions.
 ///
 /// `regions` empty and `all_regions` false means the configured default region.
@@ -101,6 +132,7 @@ pub async fn account(
     factory: &ClientFactory,
     all_regions: bool,
     regions: &[String],
+    plan: Plan,
 ) -> Result<Snapshot, CollectError> {
     let collected_at = crate::now_rfc3339();
     let first = regions.first().map(String::as_str);
@@ -164,7 +196,8 @@ pub async fn account(
                     &policy_client,
                     account_id,
                     region,
-                    factory.concurrency
+                    factory.concurrency,
+                    plan,
                 ),
                 network_in_region(&ec2_client, account_id, region),
             );

@@ -336,10 +336,6 @@ pub struct Ec2 {
     pub route_tables: Vec<RouteTable>,
     /// VPC endpoints.
     pub vpc_endpoints: Vec<VpcEndpoint>,
-    /// Internet gateways.
-    pub internet_gateways: Vec<InternetGateway>,
-    /// NAT gateways.
-    pub nat_gateways: Vec<NatGateway>,
 }
 
 /// A VPC.
@@ -493,29 +489,6 @@ pub struct VpcEndpoint {
     /// `available`, `pending`, ...
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-}
-
-/// An internet gateway and the VPCs it is attached to.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct InternetGateway {
-    /// `igw-...`.
-    pub internet_gateway_id: String,
-    /// Attached VPCs.
-    #[serde(default)]
-    pub vpc_ids: Vec<String>,
-}
-
-/// A NAT gateway.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct NatGateway {
-    /// `nat-...`.
-    pub nat_gateway_id: String,
-    /// Its VPC.
-    pub vpc_id: String,
-    /// Its subnet.
-    pub subnet_id: String,
-    /// `available`, `deleted`, ...
-    pub state: String,
 }
 
 /// IAM of one account (GetAccountAuthorizationDetails), policy documents decoded.
@@ -766,13 +739,6 @@ impl RegionData {
             ep.security_group_ids.sort();
             ep.subnet_ids.sort();
         }
-        e.internet_gateways
-            .sort_by(|a, b| a.internet_gateway_id.cmp(&b.internet_gateway_id));
-        for igw in &mut e.internet_gateways {
-            igw.vpc_ids.sort();
-        }
-        e.nat_gateways
-            .sort_by(|a, b| a.nat_gateway_id.cmp(&b.nat_gateway_id));
     }
 
     /// The subnet with this id, if collected.

@@ -180,8 +180,15 @@ mod lambda {
             ],
             |b| b.retry_config(fast_retries(1))
         );
-        let (lambda, gaps) =
-            collect::functions_in_region(&client, &client, ACCOUNT, "us-east-1", 2).await;
+        let (lambda, gaps) = collect::functions_in_region(
+            &client,
+            &client,
+            ACCOUNT,
+            "us-east-1",
+            2,
+            collect::Plan::ALL,
+        )
+        .await;
 
         assert_eq!(
             (page1.num_calls(), page2.num_calls(), page3.num_calls()),
@@ -258,6 +265,41 @@ mod lambda {
     }
 
     #[tokio::test]
+    async fn per_function_reads_no_selected_check_needs_are_not_made() {
+        let list = mock!(Client::list_functions).then_output(|| {
+            ListFunctionsOutput::builder()
+                .functions(function("a"))
+                .functions(function("b"))
+                .build()
+        });
+        let policy = mock!(Client::get_policy).then_error(not_found_policy);
+        let url = mock!(Client::get_function_url_config).then_error(not_found_url);
+        let mappings = mock!(Client::list_event_source_mappings).then_output(empty_mappings);
+        let client = mock_client!(
+            aws_sdk_lambda,
+            RuleMode::MatchAny,
+            [&list, &policy, &url, &mappings],
+            |b| b.retry_config(fast_retries(2))
+        );
+        let urls_only =
+            collect::Plan::for_actions(["lambda:ListFunctions", "lambda:GetFunctionUrlConfig"]);
+        assert!(!urls_only.function_policies && urls_only.function_urls);
+        let (lambda, gaps) =
+            collect::functions_in_region(&client, &client, ACCOUNT, "us-east-1", 4, urls_only)
+                .await;
+        assert!(gaps.is_empty(), "a skipped read is not a failure: {gaps:?}");
+        assert_eq!((policy.num_calls(), url.num_calls()), (0, 2));
+        // Nothing is invented for the skipped read: the checks that need it say not_collected.
+        assert!(
+            lambda
+                .functions
+                .iter()
+                .all(|f| f.resource_policy == Collected::NotCollected
+                    && f.url_config == Collected::Absent)
+        );
+    }
+
+    #[tokio::test]
     async fn throttling_then_success_loses_nothing() {
         let list = mock!(Client::list_functions)
             .sequence()
@@ -314,8 +356,15 @@ mod lambda {
             [&list, &policy, &url, &mappings],
             |b| b.retry_config(fast_retries(4))
         );
-        let (lambda, gaps) =
-            collect::functions_in_region(&client, &client, ACCOUNT, "us-east-1", 4).await;
+        let (lambda, gaps) = collect::functions_in_region(
+            &client,
+            &client,
+            ACCOUNT,
+            "us-east-1",
+            4,
+            collect::Plan::ALL,
+        )
+        .await;
         assert!(gaps.is_empty(), "{gaps:?}");
         assert_eq!(list.num_calls(), 2, "ListFunctions retried once");
         assert_eq!(policy.num_calls(), 3, "GetPolicy retried twice");
@@ -352,8 +401,15 @@ mod lambda {
             [&list, &policy, &url, &mappings],
             |b| b.retry_config(fast_retries(3))
         );
-        let (lambda, gaps) =
-            collect::functions_in_region(&client, &client, ACCOUNT, "us-east-1", 4).await;
+        let (lambda, gaps) = collect::functions_in_region(
+            &client,
+            &client,
+            ACCOUNT,
+            "us-east-1",
+            4,
+            collect::Plan::ALL,
+        )
+        .await;
         assert_eq!(policy.num_calls(), 3);
         assert_eq!(lambda.functions.len(), 1, "the function is kept");
         assert_eq!(lambda.functions[0].resource_policy, Collected::NotCollected);
@@ -385,8 +441,15 @@ mod lambda {
             [&list, &mappings],
             |b| b.retry_config(fast_retries(3))
         );
-        let (lambda, gaps) =
-            collect::functions_in_region(&client, &client, ACCOUNT, "eu-west-1", 4).await;
+        let (lambda, gaps) = collect::functions_in_region(
+            &client,
+            &client,
+            ACCOUNT,
+            "eu-west-1",
+            4,
+            collect::Plan::ALL,
+        )
+        .await;
         assert!(lambda.functions.is_empty());
         assert_eq!(list.num_calls(), 1, "AccessDenied is not retried");
         let ops: Vec<_> = gaps
@@ -413,8 +476,6 @@ mod ec2 {
     use super::*;
     use aws_sdk_ec2::Client;
     use aws_sdk_ec2::operation::{
-        describe_internet_gateways::DescribeInternetGatewaysOutput,
-        describe_nat_gateways::DescribeNatGatewaysOutput,
         describe_network_interfaces::DescribeNetworkInterfacesOutput,
         describe_route_tables::DescribeRouteTablesError,
         describe_security_groups::DescribeSecurityGroupsOutput,
@@ -486,16 +547,10 @@ mod ec2 {
         });
         let endpoints = mock!(Client::describe_vpc_endpoints)
             .then_output(|| DescribeVpcEndpointsOutput::builder().build());
-        let igws = mock!(Client::describe_internet_gateways)
-            .then_output(|| DescribeInternetGatewaysOutput::builder().build());
-        let nats = mock!(Client::describe_nat_gateways)
-            .then_output(|| DescribeNatGatewaysOutput::builder().build());
         let client = mock_client!(
             aws_sdk_ec2,
             RuleMode::MatchAny,
-            [
-                &vpcs, &subnets, &subnets2, &sgs, &enis, &rts, &endpoints, &igws, &nats
-            ],
+            [&vpcs, &subnets, &subnets2, &sgs, &enis, &rts, &endpoints],
             |b| b.retry_config(fast_retries(2))
         );
         let (ec2, gaps) = collect::network_in_region(&client, ACCOUNT, "us-east-1").await;
@@ -526,8 +581,6 @@ mod ec2_routes {
     use super::*;
     use aws_sdk_ec2::Client;
     use aws_sdk_ec2::operation::{
-        describe_internet_gateways::DescribeInternetGatewaysOutput,
-        describe_nat_gateways::DescribeNatGatewaysOutput,
         describe_network_interfaces::DescribeNetworkInterfacesOutput,
         describe_route_tables::DescribeRouteTablesOutput,
         describe_security_groups::DescribeSecurityGroupsOutput,
@@ -668,14 +721,10 @@ mod ec2_routes {
             mock!(Client::describe_vpcs).then_output(|| DescribeVpcsOutput::builder().build());
         let subnets = mock!(Client::describe_subnets)
             .then_output(|| DescribeSubnetsOutput::builder().build());
-        let igws = mock!(Client::describe_internet_gateways)
-            .then_output(|| DescribeInternetGatewaysOutput::builder().build());
-        let nats = mock!(Client::describe_nat_gateways)
-            .then_output(|| DescribeNatGatewaysOutput::builder().build());
         let client = mock_client!(
             aws_sdk_ec2,
             RuleMode::MatchAny,
-            [&vpcs, &subnets, &sgs, &enis, &rts, &endpoints, &igws, &nats],
+            [&vpcs, &subnets, &sgs, &enis, &rts, &endpoints],
             |b| b.retry_config(fast_retries(2))
         );
         let (ec2, gaps) = collect::network_in_region(&client, ACCOUNT, "us-east-1").await;

@@ -361,7 +361,7 @@ fn auth_moto(python: &str) -> AuthMoto {
     server
 }
 
-fn denied_audit(account: &str, deny: &str, expected_exit: i32) -> (Seeded, Value) {
+fn denied_audit(account: &str, deny: &str, checks: &str, expected_exit: i32) -> (Seeded, Value) {
     let m = moto().expect("checked by the caller");
     let server = auth_moto(&m.python);
     let s = seed(
@@ -381,7 +381,7 @@ fn denied_audit(account: &str, deny: &str, expected_exit: i32) -> (Seeded, Value
             "--format",
             "json",
             "--checks",
-            "function-not-in-vpc",
+            checks,
         ])
         .assert()
         .code(expected_exit)
@@ -400,7 +400,12 @@ fn denied_get_policy_is_a_gap_per_function_and_the_scan_is_incomplete() {
     if moto().is_none() {
         return;
     }
-    let (s, report) = denied_audit("210000000104", "lambda:GetPolicy", 3);
+    let (s, report) = denied_audit(
+        "210000000104",
+        "lambda:GetPolicy",
+        "function-not-in-vpc,function-policy-public",
+        3,
+    );
     assert_eq!(report["scan"]["complete"], false);
     let gaps = report["gaps"].as_array().expect("gaps");
     let denied: BTreeSet<_> = gaps
@@ -436,6 +441,12 @@ fn denied_get_policy_is_a_gap_per_function_and_the_scan_is_incomplete() {
         arns(&report, "function-not-in-vpc", "fail"),
         BTreeSet::from([fn_arn(account, "ad-public")])
     );
+    // function-policy-public does: neither function is called private.
+    assert_eq!(
+        arns(&report, "function-policy-public", "not_evaluated"),
+        BTreeSet::from([fn_arn(account, "ad-public"), fn_arn(account, "ad-vpc")])
+    );
+    assert!(arns(&report, "function-policy-public", "pass").is_empty());
 }
 
 #[test]
@@ -443,7 +454,12 @@ fn denied_list_functions_is_never_a_pass() {
     if moto().is_none() {
         return;
     }
-    let (s, report) = denied_audit("210000000105", "lambda:ListFunctions", 4);
+    let (s, report) = denied_audit(
+        "210000000105",
+        "lambda:ListFunctions",
+        "function-not-in-vpc",
+        4,
+    );
     let account = s.account();
     assert!(arns(&report, "function-not-in-vpc", "pass").is_empty());
     assert!(arns(&report, "function-not-in-vpc", "fail").is_empty());
@@ -463,7 +479,12 @@ fn denied_iam_download_leaves_non_vpc_functions_not_evaluated() {
     if moto().is_none() {
         return;
     }
-    let (s, report) = denied_audit("210000000106", "iam:GetAccountAuthorizationDetails", 4);
+    let (s, report) = denied_audit(
+        "210000000106",
+        "iam:GetAccountAuthorizationDetails",
+        "function-not-in-vpc",
+        4,
+    );
     let account = s.account();
     assert_eq!(
         arns(&report, "function-not-in-vpc", "pass"),
@@ -737,14 +758,27 @@ fn network_placement_checks_and_the_eni_inventory_match_the_account() {
     ];
     let out = s
         .vpcwarden(&m.endpoint)
-        .args(["audit", "--region", "us-east-1", "--format", "json"])
+        .args([
+            "audit",
+            "--region",
+            "us-east-1",
+            "--format",
+            "json",
+            "--stats",
+        ])
         .args(["--checks", &slugs.join(",")])
         .assert()
         .code(3)
         .get_output()
-        .stdout
         .clone();
-    let report = report_of(&out);
+    // No check here needs a function's policy or URL: those per-function calls are not made.
+    let stats = String::from_utf8_lossy(&out.stderr);
+    assert!(stats.contains("ListFunctions"), "{stats}");
+    assert!(
+        !stats.contains("GetPolicy") && !stats.contains("GetFunctionUrlConfig"),
+        "{stats}"
+    );
+    let report = report_of(&out.stdout);
     assert_eq!(report["gaps"], serde_json::json!([]));
     for slug in slugs {
         assert_expected(&report, &s, slug);
@@ -821,7 +855,7 @@ fn network_placement_checks_and_the_eni_inventory_match_the_account() {
                         .expect("eni id")
                         .to_string()
                 })
-                .collect::<Vec<_>>(),
+                .collect::<BTreeSet<_>>(),
         )
     };
     let got: Vec<_> = region["pairs"]
@@ -837,7 +871,8 @@ fn network_placement_checks_and_the_eni_inventory_match_the_account() {
         .map(|p| pair_key(p, "eni_ids"))
         .collect();
     assert_eq!(got, want);
-    let names = |v: &Value, key: &str| -> Vec<String> {
+    // Compared as sets: the scenario lists by label, vpcwarden by id.
+    let names = |v: &Value, key: &str| -> BTreeSet<String> {
         v.as_array()
             .expect("list")
             .iter()
