@@ -194,7 +194,7 @@ mod function_url_auth_none {
     }
 
     #[test]
-    fn incomplete_case_is_not_evaluated() {
+    fn incomplete_case_fails_without_the_policy_but_cannot_raise_the_severity() {
         let findings = run_check(
             &scenario("function-url-auth-none-incomplete"),
             "function-url-auth-none",
@@ -202,9 +202,15 @@ mod function_url_auth_none {
         assert_eq!(
             short(&findings),
             [
+                // AuthType NONE is the finding; only its severity needed the policy.
+                (Fail, E1, "url-none-policy-denied"),
                 (NotEvaluated, E1, "url-denied"),
-                (NotEvaluated, E1, "url-none-policy-denied"),
             ]
+        );
+        assert_eq!(findings[0].severity, vpcwarden::finding::Severity::Medium);
+        assert_eq!(
+            findings[0].evidence["policy_unavailable"]["gap"]["operation"],
+            "GetPolicy"
         );
         insta::assert_json_snapshot!("function_url_auth_none_incomplete", findings);
     }

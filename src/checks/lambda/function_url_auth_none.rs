@@ -2,7 +2,9 @@
 //! NONE); high when the resource policy also admits anonymous URL calls.
 
 use super::each_function;
-use super::resource_policy::{FunctionPolicy, cite, load, load_url, url_decision};
+use super::resource_policy::{
+    FunctionPolicy, cite, load_url, policy_of, unavailable, url_decision,
+};
 use crate::checks::{CheckContext, CheckDef, Findings};
 use crate::finding::{FindingError, Severity, Status};
 use crate::policy::Decision;
@@ -37,9 +39,24 @@ fn judge(
             function.name, url.auth_type
         )));
     }
-    // How bad: does the resource policy let anonymous callers through?
-    let Some(policy) = load(account, function, b.clone(), out)? else {
-        return Ok(());
+    // How bad: does the resource policy let anonymous callers through? Without the policy the URL
+    // still fails (AuthType NONE is the finding); only the severity cannot be raised.
+    let policy = match policy_of(function) {
+        Ok(p) => p,
+        Err(why) => {
+            let missing = unavailable(account, function, why, b.clone()).build()?;
+            return out.push(
+                b.status(Status::Fail)
+                    .evidence("public_invocation", None::<bool>)
+                    .evidence("policy_unavailable", missing.evidence.clone())
+                    .message(format!(
+                        "The function URL {} of {} has AuthType NONE: no caller is authenticated. Whether the resource policy admits anonymous callers is unknown: {}",
+                        url.url,
+                        function.name,
+                        missing.message.trim_start_matches("Not evaluated: ")
+                    )),
+            );
+        }
     };
     let decision = match &policy {
         FunctionPolicy::None => None,

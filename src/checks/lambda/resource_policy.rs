@@ -22,6 +22,28 @@ pub enum FunctionPolicy {
     Present(Policy, Value),
 }
 
+/// Why a function's policy cannot be evaluated.
+pub enum Unavailable {
+    /// GetPolicy failed or was not made.
+    NotCollected,
+    /// The document is not a policy the engine reads.
+    Unreadable(crate::policy::PolicyError),
+}
+
+/// The function's policy, parsed, or why it is unavailable.
+pub fn policy_of(function: &Function) -> Result<FunctionPolicy, Unavailable> {
+    match &function.resource_policy {
+        Collected::Absent => Ok(FunctionPolicy::None),
+        Collected::NotCollected => Err(Unavailable::NotCollected),
+        Collected::Present(doc) => parse_policy_value(
+            PolicySource::new(function.arn.clone(), PolicyKind::Resource),
+            doc,
+        )
+        .map(|p| FunctionPolicy::Present(p, doc.clone()))
+        .map_err(Unavailable::Unreadable),
+    }
+}
+
 /// The function's policy, or `None` after pushing a `not_evaluated` finding (built from `b`) when it
 /// was not collected or cannot be read.
 pub fn load(
@@ -30,30 +52,32 @@ pub fn load(
     b: FindingBuilder<'_>,
     out: &mut Findings<'_>,
 ) -> Result<Option<FunctionPolicy>, FindingError> {
-    match &function.resource_policy {
-        Collected::Absent => Ok(Some(FunctionPolicy::None)),
-        Collected::NotCollected => {
-            out.push(not_collected(account, function, "GetPolicy", b))?;
+    match policy_of(function) {
+        Ok(p) => Ok(Some(p)),
+        Err(why) => {
+            out.push(unavailable(account, function, why, b))?;
             Ok(None)
         }
-        Collected::Present(doc) => match parse_policy_value(
-            PolicySource::new(function.arn.clone(), PolicyKind::Resource),
-            doc,
-        ) {
-            Ok(p) => Ok(Some(FunctionPolicy::Present(p, doc.clone()))),
-            Err(e) => {
-                out.push(
-                    b.status(Status::NotEvaluated)
-                        .evidence("reason", "policy_unreadable")
-                        .evidence("policy_error", e.to_string())
-                        .message(format!(
-                            "Not evaluated: the resource policy of Lambda function {} cannot be read: {e}.",
-                            function.name
-                        )),
-                )?;
-                Ok(None)
-            }
-        },
+    }
+}
+
+/// `b` as the `not_evaluated` finding for an unavailable policy.
+pub fn unavailable<'b>(
+    account: &Account,
+    function: &Function,
+    why: Unavailable,
+    b: FindingBuilder<'b>,
+) -> FindingBuilder<'b> {
+    match why {
+        Unavailable::NotCollected => not_collected(account, function, "GetPolicy", b),
+        Unavailable::Unreadable(e) => b
+            .status(Status::NotEvaluated)
+            .evidence("reason", "policy_unreadable")
+            .evidence("policy_error", e.to_string())
+            .message(format!(
+                "Not evaluated: the resource policy of Lambda function {} cannot be read: {e}.",
+                function.name
+            )),
     }
 }
 
