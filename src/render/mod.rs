@@ -3,8 +3,11 @@
 //! A renderer reads findings and the report only; adding a format adds a module and a [`Format`] variant
 //! and touches no check.
 
+pub mod asff;
+pub mod csv;
 pub mod inventory;
 pub mod json;
+pub mod ocsf;
 pub mod table;
 
 use crate::report::Report;
@@ -16,6 +19,12 @@ pub enum Format {
     Table,
     /// The documented JSON v1 document (`vpcwarden.findings/v1`).
     Json,
+    /// A JSON array of AWS Security Finding Format findings, ready for BatchImportFindings.
+    Asff,
+    /// A JSON array of OCSF 1.x Detection Findings (class 2004), for data lakes and Security Lake.
+    Ocsf,
+    /// CSV, one row per finding, for spreadsheets.
+    Csv,
 }
 
 /// Options that change what a renderer shows (not what the report holds).
@@ -32,5 +41,8 @@ pub fn render(report: &Report, format: Format, options: RenderOptions) -> String
     match format {
         Format::Table => table::render(report, options),
         Format::Json => json::render(report),
+        Format::Asff => asff::render(report),
+        Format::Ocsf => ocsf::render(report),
+        Format::Csv => csv::render(report),
     }
 }

@@ -1,0 +1,301 @@
+//! AWS Security Finding Format (ASFF), ready for `securityhub:BatchImportFindings`.
+//!
+//! One typed model serves the `--format asff` output and the Security Hub export, so what is printed
+//! is exactly what would be sent. Everything comes from the findings and the check catalog.
+
+use crate::checks::{self, Check};
+use crate::finding::{Finding, Severity, Status};
+use crate::report::Report;
+use crate::snapshot::GLOBAL_REGION;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+
+/// The ASFF schema version Security Hub accepts.
+pub const SCHEMA_VERSION: &str = "2018-10-08";
+/// The FSBP standard's name in `Compliance.RelatedRequirements`.
+pub const FSBP: &str = "AWS Foundational Security Best Practices v1.0.0";
+/// ProductFields key holding the region vpcwarden judged the resource in (`global` for IAM), which
+/// decides the archiving scope on later scans.
+pub const REGION_FIELD: &str = "vpcwarden/Region";
+/// ProductFields key holding the check code.
+pub const CODE_FIELD: &str = "vpcwarden/Code";
+
+/// Where ASFF findings go and when they were first seen.
+#[derive(Debug, Clone, Default)]
+pub struct AsffOptions {
+    /// The Security Hub region for account-wide findings (IAM, Organizations); default: the first
+    /// scanned region.
+    pub home_region: Option<String>,
+    /// `CreatedAt` of findings Security Hub already holds, by finding id (kept across scans).
+    pub created_at: HashMap<String, String>,
+}
+
+/// One ASFF finding (the fields vpcwarden sets).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[allow(missing_docs)]
+pub struct AsffFinding {
+    pub schema_version: String,
+    pub id: String,
+    pub product_arn: String,
+    pub product_name: String,
+    pub company_name: String,
+    pub generator_id: String,
+    pub aws_account_id: String,
+    pub region: String,
+    pub types: Vec<String>,
+    pub created_at: String,
+    pub updated_at: String,
+    pub severity: AsffSeverity,
+    pub finding_provider_fields: AsffProviderFields,
+    pub title: String,
+    pub description: String,
+    pub remediation: AsffRemediation,
+    pub compliance: AsffCompliance,
+    pub record_state: String,
+    pub product_fields: BTreeMap<String, String>,
+    pub resources: Vec<AsffResource>,
+}
+
+/// `Severity`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[allow(missing_docs)]
+pub struct AsffSeverity {
+    pub label: String,
+    pub original: String,
+}
+
+/// `FindingProviderFields`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[allow(missing_docs)]
+pub struct AsffProviderFields {
+    pub severity: AsffSeverity,
+    pub types: Vec<String>,
+}
+
+/// `Remediation`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[allow(missing_docs)]
+pub struct AsffRemediation {
+    pub recommendation: AsffRecommendation,
+}
+
+/// `Remediation.Recommendation`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[allow(missing_docs)]
+pub struct AsffRecommendation {
+    pub text: String,
+    pub url: String,
+}
+
+/// `Compliance`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[allow(missing_docs)]
+pub struct AsffCompliance {
+    pub status: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub related_requirements: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub security_control_id: Option<String>,
+}
+
+/// One entry of `Resources`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[allow(missing_docs)]
+pub struct AsffResource {
+    pub r#type: String,
+    pub id: String,
+    pub partition: String,
+    pub region: String,
+}
+
+/// ASFF's severity label.
+pub fn label(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Informational => "INFORMATIONAL",
+        Severity::Low => "LOW",
+        Severity::Medium => "MEDIUM",
+        Severity::High => "HIGH",
+        Severity::Critical => "CRITICAL",
+    }
+}
+
+/// The Security Hub region of a finding: its own, or the home region for account-wide ones.
+pub fn hub_region<'a>(finding: &'a Finding, home: &'a str) -> &'a str {
+    if finding.region == GLOBAL_REGION {
+        home
+    } else {
+        &finding.region
+    }
+}
+
+/// The partition of an ARN (`aws`, `aws-cn`, `aws-us-gov`), `aws` when it has none.
+pub fn partition_of(arn: &str) -> &str {
+    arn.split(':')
+        .nth(1)
+        .filter(|p| !p.is_empty())
+        .unwrap_or("aws")
+}
+
+/// The default product ARN of an account in a region (findings imported by the account itself).
+pub fn product_arn(partition: &str, region: &str, account: &str) -> String {
+    format!("arn:{partition}:securityhub:{region}:{account}:product/{account}/default")
+}
+
+/// Cuts `text` to at most `max` characters (ASFF's field limits), marking the cut.
+fn clip(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+/// The home region: the given one, else the first scanned region.
+pub fn home_region(report: &Report, options: &AsffOptions) -> String {
+    options
+        .home_region
+        .clone()
+        .or_else(|| report.scan.regions.first().cloned())
+        .unwrap_or_else(|| "us-east-1".to_string())
+}
+
+/// The ASFF form of one finding.
+pub fn finding(
+    f: &Finding,
+    check: Option<&Check>,
+    home: &str,
+    created_at: Option<&str>,
+    updated_at: &str,
+) -> AsffFinding {
+    let region = hub_region(f, home).to_string();
+    let partition = partition_of(&f.resource_arn).to_string();
+    let (types, remediation_text, url) = match check {
+        Some(c) => (
+            c.entry.meta.asff_types.clone(),
+            c.entry.meta.remediation.trim().to_string(),
+            c.entry.meta.remediation_url.clone(),
+        ),
+        None => (
+            vec!["Software and Configuration Checks/AWS Security Best Practices".to_string()],
+            f.remediation.clone(),
+            "https://docs.aws.amazon.com/securityhub/latest/userguide/asff-top-level-attributes.html"
+                .to_string(),
+        ),
+    };
+    let (status, shown) = match f.status {
+        Status::Fail => ("FAILED", label(f.severity)),
+        // Security Hub shows passed and unavailable control findings as informational.
+        Status::Pass => ("PASSED", "INFORMATIONAL"),
+        Status::NotEvaluated => ("NOT_AVAILABLE", "INFORMATIONAL"),
+    };
+    let severity = AsffSeverity {
+        label: shown.to_string(),
+        original: f.severity.as_str().to_string(),
+    };
+    let mut product_fields = BTreeMap::new();
+    product_fields.insert(CODE_FIELD.to_string(), f.code.clone());
+    product_fields.insert("vpcwarden/Slug".to_string(), f.slug.clone());
+    product_fields.insert(
+        "vpcwarden/Status".to_string(),
+        f.status.as_str().to_string(),
+    );
+    product_fields.insert(REGION_FIELD.to_string(), f.region.clone());
+    product_fields.insert(
+        "vpcwarden/ToolVersion".to_string(),
+        crate::TOOL_VERSION.to_string(),
+    );
+    AsffFinding {
+        schema_version: SCHEMA_VERSION.to_string(),
+        id: f.id.clone(),
+        product_arn: product_arn(&partition, &region, &f.account_id),
+        product_name: "vpcwarden".to_string(),
+        company_name: "vpcwarden".to_string(),
+        generator_id: format!("vpcwarden/{}", f.code),
+        aws_account_id: f.account_id.clone(),
+        region: region.clone(),
+        types: types.clone(),
+        created_at: created_at.unwrap_or(updated_at).to_string(),
+        updated_at: updated_at.to_string(),
+        severity: severity.clone(),
+        finding_provider_fields: AsffProviderFields { severity, types },
+        title: clip(&format!("{}: {}", f.code, f.title), 256),
+        description: clip(&f.message, 1024),
+        remediation: AsffRemediation {
+            recommendation: AsffRecommendation {
+                text: clip(&remediation_text, 512),
+                url,
+            },
+        },
+        compliance: AsffCompliance {
+            status: status.to_string(),
+            related_requirements: f.compliance.iter().map(|c| format!("{FSBP}/{c}")).collect(),
+            security_control_id: f.compliance.first().cloned(),
+        },
+        record_state: "ACTIVE".to_string(),
+        product_fields,
+        resources: vec![AsffResource {
+            r#type: f.resource_type.clone(),
+            id: f.resource_arn.clone(),
+            partition,
+            region,
+        }],
+    }
+}
+
+/// Every finding of the report in ASFF, with `CreatedAt` from `options` where known.
+pub fn findings(report: &Report, options: &AsffOptions) -> Vec<AsffFinding> {
+    let catalog = checks::all().ok();
+    let home = home_region(report, options);
+    report
+        .findings
+        .iter()
+        .map(|f| {
+            let check = catalog.and_then(|c| checks::find(c, &f.code));
+            finding(
+                f,
+                check,
+                &home,
+                options.created_at.get(&f.id).map(String::as_str),
+                &report.scan.finished_at,
+            )
+        })
+        .collect()
+}
+
+/// `--format asff`: a JSON array for BatchImportFindings.
+pub fn render(report: &Report) -> String {
+    let mut out = serde_json::to_string_pretty(&findings(report, &AsffOptions::default()))
+        .unwrap_or_default();
+    out.push('\n');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_text_is_clipped_to_the_limit() {
+        assert_eq!(clip("abc", 3), "abc");
+        let c = clip(&"x".repeat(2000), 1024);
+        assert_eq!(c.chars().count(), 1024);
+        assert!(c.ends_with('…'));
+    }
+
+    #[test]
+    fn partitions_come_from_the_arn() {
+        assert_eq!(
+            partition_of("arn:aws-cn:lambda:cn-north-1:1:function:f"),
+            "aws-cn"
+        );
+        assert_eq!(partition_of("not-an-arn"), "aws");
+    }
+}
