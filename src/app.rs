@@ -3,8 +3,8 @@
 use crate::aws::{ClientFactory, Target};
 use crate::checks::{self, Check};
 use crate::cli::{
-    AuditArgs, Cli, CollectArgs, Command, InventoryArgs, InventoryCommand, InventoryFormat,
-    SourceArgs, TargetArgs,
+    AuditArgs, Cli, CollectArgs, Command, ExportArgs, ExportCommand, ExportTarget, InventoryArgs,
+    InventoryCommand, InventoryFormat, SecurityHubArgs, SourceArgs, TargetArgs,
 };
 use crate::collect::{self, Stats};
 use crate::render::{self, RenderOptions};
@@ -31,6 +31,8 @@ pub enum Exit {
     Failing = 3,
     /// No such findings, but the scan was incomplete (collection gaps).
     Incomplete = 4,
+    /// The export to Security Hub failed, or Security Hub refused some findings.
+    ExportFailed = 5,
 }
 
 /// An error that ends a command, with the exit code it maps to.
@@ -73,6 +75,7 @@ pub fn run(cli: Cli) -> Result<Exit, AppError> {
             Ok(Exit::Clean)
         }
         Command::Inventory(InventoryCommand::Enis(args)) => inventory_enis(args),
+        Command::Export(ExportCommand::Securityhub(args)) => export_cmd(args),
         Command::Explain { check } => {
             let checks = registry()?;
             let c = checks::find(checks, &check)
@@ -117,6 +120,11 @@ fn audit(args: AuditArgs) -> Result<Exit, AppError> {
         },
     );
     write_output(args.output.as_deref(), &text)?;
+    if args.export == Some(ExportTarget::Securityhub)
+        && !export_securityhub(&args.source.target, &report, &args.securityhub)?
+    {
+        return Ok(Exit::ExportFailed);
+    }
     Ok(if report.fails_at(args.fail_on) {
         Exit::Failing
     } else if !report.scan.complete {
@@ -124,6 +132,74 @@ fn audit(args: AuditArgs) -> Result<Exit, AppError> {
     } else {
         Exit::Clean
     })
+}
+
+/// `export securityhub --from-report FILE`: 0 when every finding was imported, else 5.
+fn export_cmd(args: ExportArgs) -> Result<Exit, AppError> {
+    let name = args.from_report.display().to_string();
+    let text = std::fs::read_to_string(&args.from_report)
+        .map_err(|e| AppError::Usage(format!("cannot read report {name}: {e}")))?;
+    let de = &mut serde_json::Deserializer::from_str(&text);
+    let report: Report = serde_path_to_error::deserialize(de).map_err(|e| {
+        AppError::Usage(format!(
+            "{name} is not a vpcwarden JSON report (audit --format json): at field `{}`: {}",
+            e.path(),
+            e.inner()
+        ))
+    })?;
+    if report.schema != crate::report::REPORT_SCHEMA {
+        return Err(AppError::Usage(format!(
+            "{name} has schema {:?}; this vpcwarden exports {} reports",
+            report.schema,
+            crate::report::REPORT_SCHEMA
+        )));
+    }
+    Ok(
+        if export_securityhub(&args.target, &report, &args.securityhub)? {
+            Exit::Clean
+        } else {
+            Exit::ExportFailed
+        },
+    )
+}
+
+/// Imports the report into Security Hub with the target's credentials; prints what it did on
+/// stderr. `false` when the export failed or Security Hub refused findings.
+fn export_securityhub(
+    target: &TargetArgs,
+    report: &Report,
+    settings: &SecurityHubArgs,
+) -> Result<bool, AppError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let stats = Stats::default();
+    let options = crate::export::securityhub::ExportOptions {
+        only_failed: settings.securityhub_only_failed,
+        home_region: settings.securityhub_region.clone(),
+    };
+    let result = runtime.block_on(async {
+        let factory = ClientFactory::new(&Target::from(target), stats.clone())
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        crate::export::securityhub::export(&factory, report, &options)
+            .await
+            .map_err(anyhow::Error::from)
+    });
+    if target.stats {
+        eprint!("{}", stats.render());
+    }
+    match result {
+        Ok(summary) => {
+            eprint!("{}", summary.render());
+            Ok(summary.failed.is_empty())
+        }
+        Err(e) => {
+            eprintln!("{e:#}");
+            Ok(false)
+        }
+    }
 }
 
 /// The snapshot to work on and where it came from (`demo`, `snapshot` or `live`).

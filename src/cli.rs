@@ -34,6 +34,49 @@ pub enum Command {
     /// Show what the account holds, for people deciding what to clean up.
     #[command(subcommand)]
     Inventory(InventoryCommand),
+    /// Send a saved report's findings somewhere (`export securityhub --from-report FILE`).
+    #[command(subcommand)]
+    Export(ExportCommand),
+}
+
+/// Where findings can be exported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportTarget {
+    /// AWS Security Hub (BatchImportFindings), keeping CreatedAt and archiving resolved findings.
+    Securityhub,
+}
+
+/// `vpcwarden export ...`.
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// Import a JSON report (`audit --format json`) into AWS Security Hub.
+    Securityhub(ExportArgs),
+}
+
+/// Security Hub export settings, shared by `audit --export securityhub` and `export securityhub`.
+#[derive(Debug, Args, Clone, Default)]
+pub struct SecurityHubArgs {
+    /// Send failing and not-evaluated findings only; a finding that now passes is archived instead.
+    #[arg(long)]
+    pub securityhub_only_failed: bool,
+    /// The Security Hub region for account-wide findings (IAM, Organizations); default: the first
+    /// scanned region.
+    #[arg(long, value_name = "REGION")]
+    pub securityhub_region: Option<String>,
+}
+
+/// `vpcwarden export securityhub`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Credentials and endpoint (the findings' account).
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// The JSON report to export (`vpcwarden.findings/v1`).
+    #[arg(long, value_name = "FILE")]
+    pub from_report: PathBuf,
+    /// Security Hub settings.
+    #[command(flatten)]
+    pub securityhub: SecurityHubArgs,
 }
 
 /// `vpcwarden inventory ...`.
@@ -135,6 +178,13 @@ pub struct AuditArgs {
     /// Show passing findings in the table too (JSON always has them).
     #[arg(long)]
     pub show_passed: bool,
+    /// After the audit, import the findings into this service (live audits; for a saved report use
+    /// `vpcwarden export securityhub --from-report FILE`).
+    #[arg(long, value_enum, conflicts_with_all = ["from_snapshot", "demo"])]
+    pub export: Option<ExportTarget>,
+    /// Security Hub settings.
+    #[command(flatten)]
+    pub securityhub: SecurityHubArgs,
     /// Check settings (approved VPCs, subnets, security groups). Default: ./vpcwarden.toml if present.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,

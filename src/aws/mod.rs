@@ -157,6 +157,15 @@ impl ClientFactory {
         self.lambda_in_partition(region, format!("lambda-getpolicy-{region}"))
     }
 
+    /// Security Hub in one region (the export only: the one write vpcwarden makes).
+    pub fn securityhub(&self, region: &str) -> aws_sdk_securityhub::Client {
+        let conf = aws_sdk_securityhub::config::Builder::from(&self.config)
+            .region(Region::new(region.to_string()))
+            .interceptor(self.stats.interceptor())
+            .build();
+        aws_sdk_securityhub::Client::from_conf(conf)
+    }
+
     fn lambda_in_partition(&self, region: &str, partition: String) -> aws_sdk_lambda::Client {
         let conf = aws_sdk_lambda::config::Builder::from(&self.config)
             .region(Region::new(region.to_string()))
@@ -191,14 +200,26 @@ pub const REQUIRED_ACTIONS: &[&str] = &[
     "organizations:ListRoots",
 ];
 
+/// The IAM actions of the Security Hub export (`--export securityhub`), sorted.
+pub const EXPORT_ACTIONS: &[&str] = &["securityhub:BatchImportFindings", "securityhub:GetFindings"];
+
 /// The read-only IAM policy document vpcwarden needs, as pretty JSON.
 pub fn required_policy() -> String {
+    policy("VpcwardenReadOnly", REQUIRED_ACTIONS)
+}
+
+/// The IAM policy document the Security Hub export needs besides the read-only one.
+pub fn export_policy() -> String {
+    policy("VpcwardenSecurityHubExport", EXPORT_ACTIONS)
+}
+
+fn policy(sid: &str, actions: &[&str]) -> String {
     let doc = serde_json::json!({
         "Version": "2012-10-17",
         "Statement": [{
-            "Sid": "VpcwardenReadOnly",
+            "Sid": sid,
             "Effect": "Allow",
-            "Action": REQUIRED_ACTIONS,
+            "Action": actions,
             "Resource": "*"
         }]
     });

@@ -478,3 +478,52 @@ fn inventory_enis_lists_functions_without_an_eni_and_exits_4_on_gaps() {
         .collect();
     assert_eq!(unused, ["eni-02avail", "eni-03oldsg"]);
 }
+
+#[test]
+fn csv_has_a_header_and_one_row_per_finding() {
+    let out = vpcwarden()
+        .args(["audit", "--demo", "--format", "csv"])
+        .assert()
+        .code(3)
+        .get_output()
+        .stdout
+        .clone();
+    let json = vpcwarden()
+        .args(["audit", "--demo", "--format", "json"])
+        .assert()
+        .code(3)
+        .get_output()
+        .stdout
+        .clone();
+    let total = json_of(&json)["summary"]["total"].as_u64().expect("total");
+    let mut reader = csv::Reader::from_reader(out.as_slice());
+    let header: Vec<String> = reader
+        .headers()
+        .expect("header")
+        .iter()
+        .map(str::to_string)
+        .collect();
+    assert_eq!(header, vpcwarden::render::csv::HEADER);
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
+    assert_eq!(rows.len() as u64, total);
+    // A message with commas and quotes survives the round trip.
+    assert!(rows.iter().any(|r| r[11].contains(',')));
+}
+
+#[test]
+fn export_refuses_what_is_not_a_report_and_live_only_flags() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, r#"{"schema": "vpcwarden.findings/v1", "scan": 3}"#).expect("write");
+    vpcwarden()
+        .args(["export", "securityhub", "--from-report"])
+        .arg(&bad)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("at field `scan`"));
+    vpcwarden()
+        .args(["audit", "--demo", "--export", "securityhub"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("cannot be used with"));
+}

@@ -943,3 +943,82 @@ mod organizations {
         assert_eq!(gaps[0].error_code, "AccessDeniedException");
     }
 }
+
+mod securityhub_import {
+    use super::*;
+    use aws_sdk_securityhub::Client;
+    use aws_sdk_securityhub::operation::batch_import_findings::BatchImportFindingsOutput;
+    use aws_sdk_securityhub::types::ImportFindingsError;
+    use vpcwarden::render::asff::{self, AsffFinding};
+
+    fn findings() -> Vec<AsffFinding> {
+        let snapshot = crate::support::scenario("function-not-in-vpc");
+        let found = crate::support::run_check(&snapshot, "function-not-in-vpc");
+        let report = vpcwarden::report::Report::new(
+            &snapshot,
+            found,
+            vec!["LAMBDA003".into()],
+            "snapshot",
+            "2026-11-21T09:00:00Z".into(),
+        );
+        asff::findings(&report, &asff::AsffOptions::default())
+    }
+
+    fn refused(id: &str) -> BatchImportFindingsOutput {
+        BatchImportFindingsOutput::builder()
+            .failed_count(1)
+            .success_count(0)
+            .failed_findings(
+                ImportFindingsError::builder()
+                    .id(id)
+                    .error_code("InvalidInput")
+                    .error_message("try again")
+                    .build(),
+            )
+            .build()
+    }
+
+    #[tokio::test]
+    async fn refused_findings_are_sent_again_then_reported() {
+        let all = findings();
+        let first = all[0].id.clone();
+        let n = all.len();
+        // First call: one refused. Second call (the retry, that finding alone): taken.
+        let calls = mock!(Client::batch_import_findings)
+            .sequence()
+            .output({
+                let first = first.clone();
+                move || refused(&first)
+            })
+            .output(move || {
+                BatchImportFindingsOutput::builder()
+                    .failed_count(0)
+                    .success_count(1)
+                    .build()
+            })
+            .build();
+        let client = mock_client!(aws_sdk_securityhub, RuleMode::Sequential, [&calls]);
+        let left = vpcwarden::export::securityhub::import(&client, "us-east-1", all)
+            .await
+            .expect("imports");
+        assert!(left.is_empty(), "{left:?}");
+        assert_eq!(calls.num_calls(), 2);
+        assert!(n > 1);
+
+        // Refused every time: reported after the retries, never dropped silently.
+        let always = mock!(Client::batch_import_findings).then_output({
+            let first = first.clone();
+            move || refused(&first)
+        });
+        let client = mock_client!(aws_sdk_securityhub, RuleMode::MatchAny, [&always]);
+        let left = vpcwarden::export::securityhub::import(&client, "us-east-1", findings())
+            .await
+            .expect("imports");
+        assert_eq!(left.len(), 1);
+        assert_eq!(
+            (left[0].id.as_str(), left[0].error_code.as_str()),
+            (first.as_str(), "InvalidInput")
+        );
+        assert_eq!(always.num_calls(), 3, "one call and two retries");
+    }
+}

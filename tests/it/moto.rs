@@ -962,3 +962,278 @@ fn exposure_and_hygiene_checks_flag_exactly_the_expected_functions_and_roles() {
         }
     }
 }
+
+impl Seeded {
+    /// One boto3 call against moto with this account's credentials (`mocks/aws_call.py`).
+    fn aws_call(&self, m: &Moto, region: &str, service: &str, op: &str, params: Value) -> Value {
+        let script = std::path::Path::new(&m.seed).with_file_name("aws_call.py");
+        let creds = &self.json["credentials"];
+        let out = std::process::Command::new(&m.python)
+            .arg(script)
+            .args(["--endpoint", &m.endpoint, "--region", region, service, op])
+            .arg(params.to_string())
+            .env(
+                "AWS_ACCESS_KEY_ID",
+                creds["AWS_ACCESS_KEY_ID"].as_str().expect("key"),
+            )
+            .env(
+                "AWS_SECRET_ACCESS_KEY",
+                creds["AWS_SECRET_ACCESS_KEY"].as_str().expect("secret"),
+            )
+            .env(
+                "AWS_SESSION_TOKEN",
+                creds["AWS_SESSION_TOKEN"].as_str().unwrap_or_default(),
+            )
+            .stderr(Stdio::inherit())
+            .output()
+            .expect("run aws_call.py");
+        assert!(out.status.success(), "{service}:{op} failed");
+        serde_json::from_slice(&out.stdout).expect("JSON")
+    }
+
+    /// What Security Hub holds for this account in these regions, by finding id.
+    fn hub(&self, m: &Moto, regions: &[&str]) -> std::collections::BTreeMap<String, Value> {
+        regions
+            .iter()
+            .flat_map(|r| {
+                self.aws_call(m, r, "securityhub", "get_findings", serde_json::json!({}))
+                    ["Findings"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default()
+            })
+            .map(|f| (f["Id"].as_str().expect("Id").to_string(), f))
+            .collect()
+    }
+}
+
+#[test]
+fn security_hub_export_keeps_created_at_archives_what_was_fixed_and_nothing_after_a_partial_scan() {
+    let Some(m) = moto() else { return };
+    let s = seed(
+        &m.python,
+        &m.seed,
+        &m.endpoint,
+        "lambda-vpc-mix",
+        "210000000112",
+        &[],
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let regions = ["eu-west-1", "us-east-1"];
+    let checks = "function-not-in-vpc,function-policy-public";
+    let (t1, t2) = ("2026-11-01T09:00:00Z", "2026-11-02T09:00:00Z");
+    let scan = |epoch: &str, name: &str| -> (Value, String) {
+        let path = dir.path().join(name);
+        let out = s
+            .vpcwarden(&m.endpoint)
+            .env("SOURCE_DATE_EPOCH", epoch)
+            .args(["audit", "--region", "us-east-1", "--region", "eu-west-1"])
+            .args(["--checks", checks, "--format", "json", "-o"])
+            .arg(&path)
+            .args(["--export", "securityhub", "--securityhub-only-failed"])
+            .assert()
+            .code(3)
+            .get_output()
+            .clone();
+        let report: Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).expect("report")).expect("JSON");
+        (report, String::from_utf8_lossy(&out.stderr).to_string())
+    };
+    let ids_of = |report: &Value, keep: &dyn Fn(&Value) -> bool| -> BTreeSet<String> {
+        report["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter(|f| keep(f))
+            .map(|f| f["id"].as_str().expect("id").to_string())
+            .collect()
+    };
+
+    // 1. First scan: every failing and not-evaluated finding is imported, once.
+    let (r1, err1) = scan("1793523600", "r1.json");
+    let sent = ids_of(&r1, &|f| f["status"] != "pass");
+    assert!(sent.len() >= 3, "{sent:?}");
+    let held = s.hub(&m, &regions);
+    assert_eq!(
+        held.keys().cloned().collect::<BTreeSet<_>>(),
+        sent,
+        "{err1}"
+    );
+    assert!(
+        held.values()
+            .all(|f| f["RecordState"] == "ACTIVE" && f["CreatedAt"] == t1)
+    );
+    assert!(
+        err1.contains(&format!("{} finding(s) imported", sent.len())),
+        "{err1}"
+    );
+    assert!(err1.contains("0 failed"), "{err1}");
+
+    // 2. Fix one resource (public-api moves into the VPC), rescan a day later.
+    let fixed = ids_of(&r1, &|f| {
+        f["code"] == "LAMBDA003"
+            && f["resource_arn"]
+                .as_str()
+                .is_some_and(|a| a.ends_with(":public-api"))
+    });
+    assert_eq!(fixed.len(), 1);
+    let net = &s.json["resources"]["vpc"]["us-east-1"];
+    s.aws_call(
+        &m,
+        "us-east-1",
+        "lambda",
+        "update_function_configuration",
+        serde_json::json!({
+            "FunctionName": "public-api",
+            "VpcConfig": {
+                "SubnetIds": [net["private_a"], net["private_b"]],
+                "SecurityGroupIds": [net["function_sg"]],
+            },
+        }),
+    );
+    let (_, err2) = scan("1793610000", "r2.json");
+    let held = s.hub(&m, &regions);
+    let archived: BTreeSet<String> = held
+        .iter()
+        .filter(|(_, f)| f["RecordState"] == "ARCHIVED")
+        .map(|(id, _)| id.clone())
+        .collect();
+    assert_eq!(
+        archived, fixed,
+        "exactly the fixed finding is archived: {err2}"
+    );
+    let fixed_id = fixed.iter().next().expect("one");
+    assert_eq!(held[fixed_id]["Compliance"]["Status"], "PASSED");
+    assert_eq!(
+        held[fixed_id]["CreatedAt"], t1,
+        "CreatedAt kept when resolving"
+    );
+    for id in sent.iter().filter(|id| !fixed.contains(*id)) {
+        assert_eq!(held[id]["RecordState"], "ACTIVE");
+        assert_eq!(held[id]["CreatedAt"], t1, "CreatedAt kept across scans");
+        assert_eq!(held[id]["UpdatedAt"], t2);
+    }
+    assert!(err2.contains("1 archived as PASSED"), "{err2}");
+
+    // 3. A scan in which eu-west-1 could not be read: nothing there is archived.
+    let snap = dir.path().join("snap.json");
+    s.vpcwarden(&m.endpoint)
+        .env("SOURCE_DATE_EPOCH", "1793696400")
+        .args([
+            "collect",
+            "--region",
+            "us-east-1",
+            "--region",
+            "eu-west-1",
+            "-o",
+        ])
+        .arg(&snap)
+        .assert()
+        .code(0);
+    let mut snapshot: Value =
+        serde_json::from_str(&std::fs::read_to_string(&snap).expect("snapshot")).expect("JSON");
+    let account = &mut snapshot["accounts"][0];
+    for region in account["regions"].as_array_mut().expect("regions") {
+        if region["region"] == "eu-west-1" {
+            region["lambda"] = serde_json::json!({"functions": [], "event_source_mappings": []});
+        }
+    }
+    account["gaps"]
+        .as_array_mut()
+        .expect("gaps")
+        .push(serde_json::json!({
+            "account_id": s.account(),
+            "region": "eu-west-1",
+            "service": "lambda",
+            "operation": "ListFunctions",
+            "error_code": "AccessDeniedException",
+            "message": "not authorized to perform: lambda:ListFunctions"
+        }));
+    std::fs::write(&snap, snapshot.to_string()).expect("write");
+    let r3 = dir.path().join("r3.json");
+    s.vpcwarden(&m.endpoint)
+        .env_remove("AWS_ENDPOINT_URL")
+        .args(["audit", "--from-snapshot"])
+        .arg(&snap)
+        .args(["--checks", checks, "--format", "json", "-o"])
+        .arg(&r3)
+        .assert()
+        // Nothing fails any more in us-east-1, and eu-west-1 is a gap: incomplete.
+        .code(4);
+    let before = s.hub(&m, &["eu-west-1"]);
+    let active_eu: BTreeSet<&String> = before
+        .iter()
+        .filter(|(_, f)| f["RecordState"] == "ACTIVE")
+        .map(|(id, _)| id)
+        .collect();
+    assert!(
+        !active_eu.is_empty(),
+        "eu-west-1 has failing findings to keep"
+    );
+    let out = s
+        .vpcwarden(&m.endpoint)
+        .args(["export", "securityhub", "--from-report"])
+        .arg(&r3)
+        .arg("--securityhub-only-failed")
+        .assert()
+        .code(0)
+        .get_output()
+        .clone();
+    let err3 = String::from_utf8_lossy(&out.stderr);
+    let after = s.hub(&m, &["eu-west-1"]);
+    for id in active_eu {
+        assert_eq!(
+            after[id]["RecordState"], "ACTIVE",
+            "{id} must not be archived after a partial scan: {err3}"
+        );
+    }
+    assert!(
+        err3.contains("region eu-west-1 (scanned with gaps)"),
+        "{err3}"
+    );
+}
+
+#[test]
+fn asff_and_ocsf_documents_pass_independent_validation() {
+    let Some(m) = moto() else { return };
+    let validator = std::path::Path::new(&m.seed).with_file_name("validate_findings.py");
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (format, snapshot) in [
+        ("asff", None),
+        ("ocsf", None),
+        ("asff", Some("function-policy-public-incomplete")),
+        ("ocsf", Some("role-logs-missing")),
+    ] {
+        let path = dir.path().join(format!("{format}.json"));
+        let mut cmd = Command::cargo_bin("vpcwarden").expect("binary");
+        cmd.env("SOURCE_DATE_EPOCH", "1793523600").arg("audit");
+        match snapshot {
+            None => cmd.arg("--demo"),
+            Some(name) => cmd.arg("--from-snapshot").arg(
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("mocks/snapshots")
+                    .join(format!("{name}.json")),
+            ),
+        };
+        // Every one of these has failing findings.
+        cmd.args(["--format", format, "-o"])
+            .arg(&path)
+            .assert()
+            .code(3);
+        let docs: Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).expect("output")).expect("JSON");
+        assert!(!docs.as_array().expect("array").is_empty());
+        let out = std::process::Command::new(&m.python)
+            .arg(&validator)
+            .arg(format)
+            .arg(&path)
+            .output()
+            .expect("run validate_findings.py");
+        assert!(
+            out.status.success(),
+            "{format} of {snapshot:?} rejected:\n{}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}

@@ -1,0 +1,677 @@
+//! `--export securityhub`: findings into AWS Security Hub with the finding lifecycle kept right.
+//!
+//! - Each finding goes to its own region (account-wide ones to the home region), in
+//!   `BatchImportFindings` calls of at most 100 findings and 6 MB, at most 10 calls per second;
+//!   findings Security Hub reports as failed are retried, then reported.
+//! - `CreatedAt` is kept: a finding Security Hub already holds keeps its first-seen time (read with
+//!   `GetFindings`, at most 3 calls per second).
+//! - A finding of ours that Security Hub holds as ACTIVE and this scan no longer produces is
+//!   re-imported as Compliance PASSED, RecordState ARCHIVED, but only for the checks that ran and the
+//!   account-regions collected without gaps. After a partial scan nothing is archived in the affected
+//!   scope, and the summary says so.
+//! - Security Hub only takes an account's findings from that account: findings of other accounts are
+//!   refused here, not sent.
+
+use crate::aws::{ApiFailure, ClientFactory};
+use crate::checks;
+use crate::finding::Status;
+use crate::render::asff::{self, AsffFinding, AsffOptions, AsffSeverity, CODE_FIELD, REGION_FIELD};
+use crate::report::Report;
+use crate::snapshot::GLOBAL_REGION;
+use aws_sdk_securityhub::Client;
+use aws_sdk_securityhub::types::{
+    AwsSecurityFinding, AwsSecurityFindingFilters, Compliance, ComplianceStatus,
+    FindingProviderFields, FindingProviderSeverity, Partition, Recommendation, RecordState,
+    Remediation, Resource, Severity, SeverityLabel, StringFilter, StringFilterComparison,
+};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::time::Duration;
+
+/// At most this many findings per BatchImportFindings call.
+pub const MAX_BATCH: usize = 100;
+/// At most this many bytes per BatchImportFindings call (6 MB, with room for the envelope).
+pub const MAX_BATCH_BYTES: usize = 6 * 1024 * 1024 - 64 * 1024;
+/// Pause between BatchImportFindings calls: at most 10 per second.
+const IMPORT_PACE: Duration = Duration::from_millis(100);
+/// Pause between GetFindings calls: at most 3 per second.
+const READ_PACE: Duration = Duration::from_millis(340);
+/// How often findings Security Hub reports as failed are sent again.
+const RETRIES: usize = 2;
+
+/// How to export.
+#[derive(Debug, Clone, Default)]
+pub struct ExportOptions {
+    /// Send failing and not-evaluated findings only (passing ones are not sent, and a finding that
+    /// now passes is archived instead of updated).
+    pub only_failed: bool,
+    /// The Security Hub region for account-wide findings; default: the first scanned region.
+    pub home_region: Option<String>,
+}
+
+/// A finding Security Hub did not take.
+#[derive(Debug, Clone, Serialize)]
+pub struct FailedImport {
+    /// The finding id.
+    pub id: String,
+    /// The region it was sent to.
+    pub region: String,
+    /// Security Hub's error code.
+    pub error_code: String,
+    /// Its message.
+    pub message: String,
+}
+
+/// What the export did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ExportSummary {
+    /// The account the findings were imported into.
+    pub account_id: String,
+    /// Findings imported (created or updated), by compliance status.
+    pub imported: BTreeMap<String, usize>,
+    /// Findings of earlier scans archived as PASSED.
+    pub archived: usize,
+    /// Findings kept as they are because their scope was not fully scanned: scope → count.
+    pub not_archived: BTreeMap<String, usize>,
+    /// Findings Security Hub refused after the retries.
+    pub failed: Vec<FailedImport>,
+    /// Findings of other accounts, not sent (Security Hub takes an account's findings only from it).
+    pub other_accounts: BTreeMap<String, usize>,
+}
+
+impl ExportSummary {
+    /// One paragraph for stderr.
+    pub fn render(&self) -> String {
+        let imported: usize = self.imported.values().sum();
+        let by: Vec<String> = self
+            .imported
+            .iter()
+            .map(|(k, v)| format!("{v} {k}"))
+            .collect();
+        let mut out = format!(
+            "securityhub: {imported} finding(s) imported into account {} ({}), {} archived as PASSED, {} failed.\n",
+            self.account_id,
+            if by.is_empty() {
+                "none".to_string()
+            } else {
+                by.join(", ")
+            },
+            self.archived,
+            self.failed.len()
+        );
+        for (scope, n) in &self.not_archived {
+            out.push_str(&format!(
+                "securityhub: {n} finding(s) in {scope} not archived: that scope was not fully scanned (gaps or check not run).\n"
+            ));
+        }
+        for (account, n) in &self.other_accounts {
+            out.push_str(&format!(
+                "securityhub: {n} finding(s) of account {account} not sent: import them with that account's credentials.\n"
+            ));
+        }
+        for f in &self.failed {
+            out.push_str(&format!(
+                "securityhub: finding {} in {} refused: {}: {}\n",
+                f.id, f.region, f.error_code, f.message
+            ));
+        }
+        out
+    }
+}
+
+/// Why the export could not run at all.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    /// The caller could not be identified.
+    #[error("securityhub export: sts:GetCallerIdentity failed: {0}")]
+    Identity(ApiFailure),
+    /// A GetFindings call failed: without knowing what Security Hub holds, importing could reset
+    /// CreatedAt and archiving could be wrong, so nothing is sent to that region.
+    #[error("securityhub export: securityhub:GetFindings failed in {region}: {failure}")]
+    Read {
+        /// The region.
+        region: String,
+        /// Why.
+        failure: ApiFailure,
+    },
+    /// A BatchImportFindings call failed as a whole.
+    #[error("securityhub export: securityhub:BatchImportFindings failed in {region}: {failure}")]
+    Import {
+        /// The region.
+        region: String,
+        /// Why.
+        failure: ApiFailure,
+    },
+}
+
+/// Exports a report's findings of the caller's account.
+pub async fn export(
+    factory: &ClientFactory,
+    report: &Report,
+    options: &ExportOptions,
+) -> Result<ExportSummary, ExportError> {
+    let home = asff::home_region(
+        report,
+        &AsffOptions {
+            home_region: options.home_region.clone(),
+            ..AsffOptions::default()
+        },
+    );
+    let identity = factory
+        .sts(Some(&home))
+        .get_caller_identity()
+        .send()
+        .await
+        .map_err(|e| ExportError::Identity(ApiFailure::from_sdk(&e)))?;
+    let account = identity.account().unwrap_or_default().to_string();
+    let mut summary = ExportSummary {
+        account_id: account.clone(),
+        ..ExportSummary::default()
+    };
+    for f in report.findings.iter().filter(|f| f.account_id != account) {
+        *summary
+            .other_accounts
+            .entry(f.account_id.clone())
+            .or_default() += 1;
+    }
+    let catalog = checks::all().ok();
+    let sent: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.account_id == account)
+        .filter(|f| !(options.only_failed && f.status == Status::Pass))
+        .collect();
+    let sent_ids: HashSet<&str> = sent.iter().map(|f| f.id.as_str()).collect();
+    let mut by_region: BTreeMap<String, Vec<&crate::finding::Finding>> = BTreeMap::new();
+    for f in &sent {
+        by_region
+            .entry(asff::hub_region(f, &home).to_string())
+            .or_default()
+            .push(f);
+    }
+    // Regions whose earlier findings may need archiving, even when this scan has none there.
+    let mut regions: BTreeSet<String> = by_region.keys().cloned().collect();
+    regions.extend(report.scan.regions.iter().cloned());
+    regions.insert(home.clone());
+    let scope = Scope::of(report, &account);
+    let now = report.scan.finished_at.clone();
+    for region in &regions {
+        let client = factory.securityhub(region);
+        let partition = asff::partition_of(identity.arn().unwrap_or_default()).to_string();
+        let product = asff::product_arn(&partition, region, &account);
+        let held = held_findings(&client, region, &product, &account).await?;
+        let created: HashMap<&str, &str> = held
+            .iter()
+            .map(|h| (h.id.as_str(), h.created_at.as_str()))
+            .collect();
+        let mut batch: Vec<AsffFinding> = by_region
+            .get(region)
+            .into_iter()
+            .flatten()
+            .map(|f| {
+                let check = catalog.and_then(|c| checks::find(c, &f.code));
+                asff::finding(f, check, &home, created.get(f.id.as_str()).copied(), &now)
+            })
+            .collect();
+        for a in &batch {
+            *summary
+                .imported
+                .entry(a.compliance.status.clone())
+                .or_default() += 1;
+        }
+        for h in held
+            .iter()
+            .filter(|h| h.record_state == "ACTIVE" && !sent_ids.contains(h.id.as_str()))
+        {
+            match scope.blocks(h) {
+                None => {
+                    batch.push(archived(h, &now));
+                    summary.archived += 1;
+                }
+                Some(why) => *summary.not_archived.entry(why).or_default() += 1,
+            }
+        }
+        let failed = import(&client, region, batch).await?;
+        summary.failed.extend(failed);
+    }
+    Ok(summary)
+}
+
+/// Which earlier findings this scan may archive: those of checks that ran, in regions (or the
+/// account-wide scope) collected without gaps, of the caller's account.
+struct Scope {
+    checks: HashSet<String>,
+    regions: HashSet<String>,
+    with_gaps: HashSet<String>,
+    account: String,
+}
+
+impl Scope {
+    fn of(report: &Report, account: &str) -> Scope {
+        Scope {
+            checks: report.scan.checks.iter().cloned().collect(),
+            regions: report.scan.regions.iter().cloned().collect(),
+            with_gaps: report
+                .gaps
+                .iter()
+                .filter(|g| g.account_id == account)
+                .map(|g| g.region.clone())
+                .collect(),
+            account: account.to_string(),
+        }
+    }
+
+    /// `None` when the held finding may be archived, else the scope that was not fully scanned.
+    fn blocks(&self, held: &AsffFinding) -> Option<String> {
+        let code = held
+            .product_fields
+            .get(CODE_FIELD)
+            .cloned()
+            .unwrap_or_else(|| {
+                held.generator_id
+                    .trim_start_matches("vpcwarden/")
+                    .to_string()
+            });
+        let region = held
+            .product_fields
+            .get(REGION_FIELD)
+            .cloned()
+            .unwrap_or_else(|| held.region.clone());
+        if held.aws_account_id != self.account {
+            return Some(format!("account {}", held.aws_account_id));
+        }
+        if !self.checks.contains(&code) {
+            return Some(format!("check {code} (not run)"));
+        }
+        if region != GLOBAL_REGION && !self.regions.contains(&region) {
+            return Some(format!("region {region} (not scanned)"));
+        }
+        if self.with_gaps.contains(&region) {
+            return Some(format!("region {region} (scanned with gaps)"));
+        }
+        None
+    }
+}
+
+/// A held finding, re-imported as resolved: PASSED, ARCHIVED, CreatedAt kept.
+fn archived(held: &AsffFinding, now: &str) -> AsffFinding {
+    let mut a = held.clone();
+    a.record_state = "ARCHIVED".into();
+    a.compliance.status = "PASSED".into();
+    a.updated_at = now.to_string();
+    let severity = AsffSeverity {
+        label: "INFORMATIONAL".into(),
+        original: held.severity.original.clone(),
+    };
+    a.severity = severity.clone();
+    a.finding_provider_fields.severity = severity;
+    a.product_fields
+        .insert("vpcwarden/Status".into(), "resolved".into());
+    a
+}
+
+/// Every finding vpcwarden imported into this account and region before (any record state).
+async fn held_findings(
+    client: &Client,
+    region: &str,
+    product_arn: &str,
+    account: &str,
+) -> Result<Vec<AsffFinding>, ExportError> {
+    let filter = |value: &str, comparison: StringFilterComparison| {
+        StringFilter::builder()
+            .value(value)
+            .comparison(comparison)
+            .build()
+    };
+    let filters = AwsSecurityFindingFilters::builder()
+        .product_arn(filter(product_arn, StringFilterComparison::Equals))
+        .aws_account_id(filter(account, StringFilterComparison::Equals))
+        .generator_id(filter("vpcwarden/", StringFilterComparison::Prefix))
+        .build();
+    let mut out = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let page = client
+            .get_findings()
+            .filters(filters.clone())
+            .max_results(100)
+            .set_next_token(token.clone())
+            .send()
+            .await
+            .map_err(|e| ExportError::Read {
+                region: region.to_string(),
+                failure: ApiFailure::from_sdk(&e),
+            })?;
+        out.extend(
+            page.findings()
+                .iter()
+                // The filters again, client-side: emulators may ignore them.
+                .filter(|f| {
+                    f.generator_id()
+                        .is_some_and(|g| g.starts_with("vpcwarden/"))
+                        && f.product_arn() == Some(product_arn)
+                        && f.aws_account_id() == Some(account)
+                })
+                .map(from_hub),
+        );
+        token = page
+            .next_token()
+            .filter(|t| !t.is_empty())
+            .map(str::to_string);
+        if token.is_none() {
+            break;
+        }
+        tokio::time::sleep(READ_PACE).await;
+    }
+    tokio::time::sleep(READ_PACE).await;
+    Ok(out)
+}
+
+/// Imports `findings` in batches; returns those Security Hub still refused after the retries.
+pub async fn import(
+    client: &Client,
+    region: &str,
+    findings: Vec<AsffFinding>,
+) -> Result<Vec<FailedImport>, ExportError> {
+    let mut pending = findings;
+    let mut refused: Vec<FailedImport> = Vec::new();
+    for attempt in 0..=RETRIES {
+        if pending.is_empty() {
+            break;
+        }
+        if attempt > 0 {
+            tokio::time::sleep(Duration::from_secs(attempt as u64)).await;
+        }
+        let by_id: HashMap<String, AsffFinding> =
+            pending.iter().map(|f| (f.id.clone(), f.clone())).collect();
+        refused.clear();
+        for batch in batches(&pending) {
+            let sdk = batch.iter().map(to_sdk).collect();
+            let out = client
+                .batch_import_findings()
+                .set_findings(Some(sdk))
+                .send()
+                .await
+                .map_err(|e| ExportError::Import {
+                    region: region.to_string(),
+                    failure: ApiFailure::from_sdk(&e),
+                })?;
+            for f in out.failed_findings() {
+                refused.push(FailedImport {
+                    id: f.id().unwrap_or_default().to_string(),
+                    region: region.to_string(),
+                    error_code: f.error_code().unwrap_or_default().to_string(),
+                    message: f.error_message().unwrap_or_default().to_string(),
+                });
+            }
+            tokio::time::sleep(IMPORT_PACE).await;
+        }
+        pending = refused
+            .iter()
+            .filter_map(|r| by_id.get(&r.id).cloned())
+            .collect();
+    }
+    Ok(refused)
+}
+
+/// Splits findings into batches of at most [`MAX_BATCH`] findings and [`MAX_BATCH_BYTES`] bytes.
+pub fn batches(findings: &[AsffFinding]) -> Vec<&[AsffFinding]> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut bytes = 0;
+    for (i, f) in findings.iter().enumerate() {
+        let size = serde_json::to_vec(f).map(|v| v.len()).unwrap_or(0) + 1;
+        if i > start && (i - start == MAX_BATCH || bytes + size > MAX_BATCH_BYTES) {
+            out.push(&findings[start..i]);
+            start = i;
+            bytes = 0;
+        }
+        bytes += size;
+    }
+    if start < findings.len() {
+        out.push(&findings[start..]);
+    }
+    out
+}
+
+/// Our ASFF model as the SDK's type.
+pub fn to_sdk(f: &AsffFinding) -> AwsSecurityFinding {
+    let severity_label = SeverityLabel::from(f.severity.label.as_str());
+    AwsSecurityFinding::builder()
+        .schema_version(&f.schema_version)
+        .id(&f.id)
+        .product_arn(&f.product_arn)
+        .product_name(&f.product_name)
+        .company_name(&f.company_name)
+        .generator_id(&f.generator_id)
+        .aws_account_id(&f.aws_account_id)
+        .region(&f.region)
+        .set_types(Some(f.types.clone()))
+        .created_at(&f.created_at)
+        .updated_at(&f.updated_at)
+        .severity(
+            Severity::builder()
+                .label(severity_label.clone())
+                .original(&f.severity.original)
+                .build(),
+        )
+        .finding_provider_fields(
+            FindingProviderFields::builder()
+                .severity(
+                    FindingProviderSeverity::builder()
+                        .label(SeverityLabel::from(
+                            f.finding_provider_fields.severity.label.as_str(),
+                        ))
+                        .original(&f.finding_provider_fields.severity.original)
+                        .build(),
+                )
+                .set_types(Some(f.finding_provider_fields.types.clone()))
+                .build(),
+        )
+        .title(&f.title)
+        .description(&f.description)
+        .remediation(
+            Remediation::builder()
+                .recommendation(
+                    Recommendation::builder()
+                        .text(&f.remediation.recommendation.text)
+                        .url(&f.remediation.recommendation.url)
+                        .build(),
+                )
+                .build(),
+        )
+        .compliance(
+            Compliance::builder()
+                .status(ComplianceStatus::from(f.compliance.status.as_str()))
+                .set_related_requirements(
+                    (!f.compliance.related_requirements.is_empty())
+                        .then(|| f.compliance.related_requirements.clone()),
+                )
+                .set_security_control_id(f.compliance.security_control_id.clone())
+                .build(),
+        )
+        .record_state(RecordState::from(f.record_state.as_str()))
+        .set_product_fields(Some(
+            f.product_fields
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        ))
+        .set_resources(Some(
+            f.resources
+                .iter()
+                .map(|r| {
+                    Resource::builder()
+                        .r#type(&r.r#type)
+                        .id(&r.id)
+                        .partition(Partition::from(r.partition.as_str()))
+                        .region(&r.region)
+                        .build()
+                })
+                .collect(),
+        ))
+        .build()
+}
+
+/// The SDK's finding in our model (the fields vpcwarden sets; others are not carried over).
+pub fn from_hub(f: &AwsSecurityFinding) -> AsffFinding {
+    let severity = |label: Option<&SeverityLabel>, original: Option<&str>| AsffSeverity {
+        label: label.map_or("INFORMATIONAL", |l| l.as_str()).to_string(),
+        original: original.unwrap_or_default().to_string(),
+    };
+    let sev = f.severity();
+    let provider = f.finding_provider_fields();
+    let compliance = f.compliance();
+    let recommendation = f.remediation().and_then(|r| r.recommendation());
+    AsffFinding {
+        schema_version: f.schema_version().unwrap_or_default().to_string(),
+        id: f.id().unwrap_or_default().to_string(),
+        product_arn: f.product_arn().unwrap_or_default().to_string(),
+        product_name: f.product_name().unwrap_or("vpcwarden").to_string(),
+        company_name: f.company_name().unwrap_or("vpcwarden").to_string(),
+        generator_id: f.generator_id().unwrap_or_default().to_string(),
+        aws_account_id: f.aws_account_id().unwrap_or_default().to_string(),
+        region: f.region().unwrap_or_default().to_string(),
+        types: f.types().to_vec(),
+        created_at: f.created_at().unwrap_or_default().to_string(),
+        updated_at: f.updated_at().unwrap_or_default().to_string(),
+        severity: severity(sev.and_then(|s| s.label()), sev.and_then(|s| s.original())),
+        finding_provider_fields: asff::AsffProviderFields {
+            severity: severity(
+                provider.and_then(|p| p.severity()).and_then(|s| s.label()),
+                provider
+                    .and_then(|p| p.severity())
+                    .and_then(|s| s.original()),
+            ),
+            types: provider.map(|p| p.types().to_vec()).unwrap_or_default(),
+        },
+        title: f.title().unwrap_or_default().to_string(),
+        description: f.description().unwrap_or_default().to_string(),
+        remediation: asff::AsffRemediation {
+            recommendation: asff::AsffRecommendation {
+                text: recommendation
+                    .and_then(|r| r.text())
+                    .unwrap_or_default()
+                    .to_string(),
+                url: recommendation
+                    .and_then(|r| r.url())
+                    .unwrap_or_default()
+                    .to_string(),
+            },
+        },
+        compliance: asff::AsffCompliance {
+            status: compliance
+                .and_then(|c| c.status())
+                .map_or("NOT_AVAILABLE", |s| s.as_str())
+                .to_string(),
+            related_requirements: compliance
+                .map(|c| c.related_requirements().to_vec())
+                .unwrap_or_default(),
+            security_control_id: compliance
+                .and_then(|c| c.security_control_id())
+                .map(str::to_string),
+        },
+        record_state: f
+            .record_state()
+            .map_or("ACTIVE", |s| s.as_str())
+            .to_string(),
+        product_fields: f
+            .product_fields()
+            .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+            .unwrap_or_default(),
+        resources: f
+            .resources()
+            .iter()
+            .map(|r| asff::AsffResource {
+                r#type: r.r#type().unwrap_or_default().to_string(),
+                id: r.id().unwrap_or_default().to_string(),
+                partition: r.partition().map_or("aws", |p| p.as_str()).to_string(),
+                region: r.region().unwrap_or_default().to_string(),
+            })
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::asff::{
+        AsffCompliance, AsffProviderFields, AsffRecommendation, AsffRemediation,
+    };
+
+    fn finding(id: usize, description: usize) -> AsffFinding {
+        let severity = AsffSeverity {
+            label: "LOW".into(),
+            original: "low".into(),
+        };
+        AsffFinding {
+            schema_version: asff::SCHEMA_VERSION.into(),
+            id: format!("id-{id}"),
+            product_arn: "arn:aws:securityhub:us-east-1:1:product/1/default".into(),
+            product_name: "vpcwarden".into(),
+            company_name: "vpcwarden".into(),
+            generator_id: "vpcwarden/LAMBDA003".into(),
+            aws_account_id: "111111111111".into(),
+            region: "us-east-1".into(),
+            types: vec![],
+            created_at: "2026-11-21T09:00:00Z".into(),
+            updated_at: "2026-11-21T09:00:00Z".into(),
+            severity: severity.clone(),
+            finding_provider_fields: AsffProviderFields {
+                severity,
+                types: vec![],
+            },
+            title: "t".into(),
+            description: "d".repeat(description),
+            remediation: AsffRemediation {
+                recommendation: AsffRecommendation {
+                    text: "r".into(),
+                    url: "https://docs.aws.amazon.com/".into(),
+                },
+            },
+            compliance: AsffCompliance {
+                status: "FAILED".into(),
+                related_requirements: vec![],
+                security_control_id: None,
+            },
+            record_state: "ACTIVE".into(),
+            product_fields: BTreeMap::new(),
+            resources: vec![],
+        }
+    }
+
+    #[test]
+    fn batches_hold_at_most_100_findings_and_6_mb() {
+        let many: Vec<AsffFinding> = (0..250).map(|i| finding(i, 10)).collect();
+        let sizes: Vec<usize> = batches(&many).iter().map(|b| b.len()).collect();
+        assert_eq!(sizes, [100, 100, 50]);
+        // 100 KB each: a batch is cut by bytes long before 100 findings.
+        let big: Vec<AsffFinding> = (0..130).map(|i| finding(i, 100_000)).collect();
+        let cut = batches(&big);
+        assert!(cut.len() >= 3);
+        for b in &cut {
+            let bytes: usize = b
+                .iter()
+                .map(|f| serde_json::to_vec(f).map(|v| v.len()).unwrap_or(0))
+                .sum();
+            assert!(bytes <= MAX_BATCH_BYTES, "{bytes}");
+        }
+        assert_eq!(cut.iter().map(|b| b.len()).sum::<usize>(), 130);
+        assert!(batches(&[]).is_empty());
+    }
+
+    #[test]
+    fn resolving_keeps_created_at_and_marks_passed_and_archived() {
+        let held = finding(1, 10);
+        let a = archived(&held, "2026-11-22T09:00:00Z");
+        assert_eq!(a.created_at, held.created_at);
+        assert_eq!(a.updated_at, "2026-11-22T09:00:00Z");
+        assert_eq!(
+            (a.record_state.as_str(), a.compliance.status.as_str()),
+            ("ARCHIVED", "PASSED")
+        );
+        assert_eq!(a.severity.label, "INFORMATIONAL");
+        // Our model survives the SDK's type both ways.
+        assert_eq!(from_hub(&to_sdk(&a)), a);
+    }
+}
