@@ -193,7 +193,7 @@ fn export_securityhub(
     match result {
         Ok(summary) => {
             eprint!("{}", summary.render());
-            Ok(summary.failed.is_empty())
+            Ok(summary.ok())
         }
         Err(e) => {
             eprintln!("{e:#}");

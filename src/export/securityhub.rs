@@ -77,6 +77,15 @@ pub struct ExportSummary {
     pub failed: Vec<FailedImport>,
     /// Findings of other accounts, not sent (Security Hub takes an account's findings only from it).
     pub other_accounts: BTreeMap<String, usize>,
+    /// Regions the export could not complete, with why (nothing, or not everything, was sent there).
+    pub region_errors: Vec<String>,
+}
+
+impl ExportSummary {
+    /// Whether everything was imported.
+    pub fn ok(&self) -> bool {
+        self.failed.is_empty() && self.region_errors.is_empty()
+    }
 }
 
 impl ExportSummary {
@@ -103,6 +112,9 @@ impl ExportSummary {
             out.push_str(&format!(
                 "securityhub: {n} finding(s) in {scope} not archived: that scope was not fully scanned (gaps or check not run).\n"
             ));
+        }
+        for e in &self.region_errors {
+            out.push_str(&format!("securityhub: {e}\n"));
         }
         for (account, n) in &self.other_accounts {
             out.push_str(&format!(
@@ -199,12 +211,22 @@ pub async fn export(
         let client = factory.securityhub(region);
         let partition = asff::partition_of(identity.arn().unwrap_or_default()).to_string();
         let product = asff::product_arn(&partition, region, &account);
-        let held = held_findings(&client, region, &product, &account).await?;
+        // Without what Security Hub holds, importing could reset CreatedAt and archiving could be
+        // wrong: that region is skipped and reported; the others go on.
+        let held = match held_findings(&client, region, &product, &account).await {
+            Ok(h) => h,
+            Err(e) => {
+                summary
+                    .region_errors
+                    .push(format!("{e}; nothing was sent to {region}"));
+                continue;
+            }
+        };
         let created: HashMap<&str, &str> = held
             .iter()
             .map(|h| (h.id.as_str(), h.created_at.as_str()))
             .collect();
-        let mut batch: Vec<AsffFinding> = by_region
+        let current: Vec<AsffFinding> = by_region
             .get(region)
             .into_iter()
             .flatten()
@@ -213,26 +235,35 @@ pub async fn export(
                 asff::finding(f, check, &home, created.get(f.id.as_str()).copied(), &now)
             })
             .collect();
-        for a in &batch {
-            *summary
-                .imported
-                .entry(a.compliance.status.clone())
-                .or_default() += 1;
-        }
+        let mut resolved = Vec::new();
         for h in held
             .iter()
             .filter(|h| h.record_state == "ACTIVE" && !sent_ids.contains(h.id.as_str()))
         {
             match scope.blocks(h) {
-                None => {
-                    batch.push(archived(h, &now));
-                    summary.archived += 1;
-                }
+                None => resolved.push(archived(h, &now)),
                 Some(why) => *summary.not_archived.entry(why).or_default() += 1,
             }
         }
-        let failed = import(&client, region, batch).await?;
-        summary.failed.extend(failed);
+        let batch: Vec<AsffFinding> = current.iter().chain(&resolved).cloned().collect();
+        match import(&client, region, batch).await {
+            Ok(failed) => {
+                // Count what Security Hub took; what it refused is listed on its own.
+                let refused: HashSet<&str> = failed.iter().map(|f| f.id.as_str()).collect();
+                for a in current.iter().filter(|a| !refused.contains(a.id.as_str())) {
+                    *summary
+                        .imported
+                        .entry(a.compliance.status.clone())
+                        .or_default() += 1;
+                }
+                summary.archived += resolved
+                    .iter()
+                    .filter(|a| !refused.contains(a.id.as_str()))
+                    .count();
+                summary.failed.extend(failed);
+            }
+            Err(e) => summary.region_errors.push(e.to_string()),
+        }
     }
     Ok(summary)
 }
