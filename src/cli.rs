@@ -143,11 +143,12 @@ pub struct SourceArgs {
     /// Where to read from.
     #[command(flatten)]
     pub target: TargetArgs,
-    /// Read a snapshot saved by `collect` or `--save-snapshot`, with no AWS calls.
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["demo", "regions", "all_regions", "endpoint_url", "profile"])]
+    /// Read a snapshot saved by `collect` or `--save-snapshot`, with no AWS calls. (`--profile` and
+    /// `--endpoint-url` are ignored then: they are often set through AWS_PROFILE/AWS_ENDPOINT_URL.)
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["demo", "regions", "all_regions"])]
     pub from_snapshot: Option<PathBuf>,
     /// Use the built-in demo account (no credentials needed).
-    #[arg(long, conflicts_with_all = ["regions", "all_regions", "endpoint_url", "profile"])]
+    #[arg(long, conflicts_with_all = ["regions", "all_regions"])]
     pub demo: bool,
 }
 

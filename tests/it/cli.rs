@@ -527,3 +527,24 @@ fn export_refuses_what_is_not_a_report_and_live_only_flags() {
         .code(2)
         .stderr(predicates::str::contains("cannot be used with"));
 }
+
+#[test]
+fn offline_sources_work_with_aws_profile_and_endpoint_in_the_environment() {
+    // Many shells export these for every AWS tool: the demo and saved snapshots must not refuse them.
+    vpcwarden()
+        .env("AWS_PROFILE", "prod")
+        .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+        .args(["audit", "--demo", "--format", "json"])
+        .assert()
+        .code(3);
+    vpcwarden()
+        .env("AWS_PROFILE", "prod")
+        .args([
+            "audit",
+            "--from-snapshot",
+            &scenario_path("function-not-in-vpc-clean"),
+        ])
+        .args(["--checks", "function-not-in-vpc"])
+        .assert()
+        .code(0);
+}
