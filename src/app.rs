@@ -98,11 +98,15 @@ fn audit(args: AuditArgs) -> Result<Exit, AppError> {
     let config = crate::config::Config::resolve(args.config.as_deref())
         .map_err(|e| AppError::Usage(e.to_string()))?;
     // Only the per-function reads the selected checks need; a saved snapshot says what was skipped.
-    let plan = collect::Plan::for_actions(
+    let mut plan = collect::Plan::for_actions(
         selected
             .iter()
             .flat_map(|c| c.entry.meta.requires.iter().map(String::as_str)),
     );
+    // Only the ENI check needs the published versions (their VPC attachments hold ENI pairs).
+    plan.function_versions = selected
+        .iter()
+        .any(|c| c.code() == crate::checks::ec2::eni_orphaned::CODE);
     let (snapshot, source) = load_snapshot(&args.source, plan)?;
     if let Some(path) = &args.save_snapshot {
         write_file(path, &snapshot.to_json())?;
@@ -229,6 +233,7 @@ fn inventory_enis(args: InventoryArgs) -> Result<Exit, AppError> {
     let plan = collect::Plan {
         function_policies: false,
         function_urls: false,
+        function_versions: true,
     };
     let (snapshot, _) = load_snapshot(&args.source, plan)?;
     let inventory = crate::inventory::enis(&snapshot);

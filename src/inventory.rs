@@ -195,7 +195,11 @@ fn region_enis(
                 vpc_id: subnet.map(|s| s.vpc_id.clone()),
                 availability_zone: subnet.map(|s| s.availability_zone.clone()),
                 security_group_ids: pair.security_group_ids.clone(),
-                functions: functions.iter().map(|f| f.to_string()).collect(),
+                functions: {
+                    let mut names = functions.clone();
+                    names.sort();
+                    names
+                },
                 enis: lambda_enis
                     .iter()
                     .filter(|e| &e.pair() == pair)

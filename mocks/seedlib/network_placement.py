@@ -114,6 +114,7 @@ def build_networks(ec2: Any) -> dict[str, Any]:
     priv_rt = n.rt(v, "net-private-rt", [sub["private-a"], sub["private-c"]], NatGatewayId=nat)
     fn_sg = n.sg(v, "net-fn-sg", "Lambda functions of net")
     old_sg = n.sg(v, "old-sg", "security group of a retired function; no function uses it")
+    ver_sg = n.sg(v, "ver-sg", "security group of f-versioned's published version 1 only")
     lambda_ep_sg = n.sg(v, "net-lambda-endpoint-sg", "lambda endpoint: 443 from anywhere", [{
         "IpProtocol": "tcp", "FromPort": 443, "ToPort": 443,
         "IpRanges": [{"CidrIp": "0.0.0.0/0", "Description": "HTTPS from anywhere"}]}])
@@ -126,7 +127,7 @@ def build_networks(ec2: Any) -> dict[str, Any]:
         "vpc_id": v, "cidr": "10.40.0.0/16", "subnets": sub,
         "route_tables": {"main": n.main_rt(v), "public": pub_rt, "private": priv_rt},
         "igw": igw, "nat_gateway": nat, "eip_allocation": alloc,
-        "sgs": {"net-fn-sg": fn_sg, "old-sg": old_sg, "lambda-endpoint-sg": lambda_ep_sg,
+        "sgs": {"net-fn-sg": fn_sg, "old-sg": old_sg, "ver-sg": ver_sg, "lambda-endpoint-sg": lambda_ep_sg,
                 "sqs-endpoint-sg": sqs_ep_sg},
         "endpoints": {
             "lambda": n.interface_endpoint(v, "lambda", ep_subnets, [lambda_ep_sg], "net-lambda-endpoint"),
@@ -257,6 +258,16 @@ def seed(acct: Account, args: Any) -> dict[str, Any]:
     configs = {name: vpc_config(p) for name, p in placement.items()}
     with ThreadPoolExecutor(max_workers=4) as ex:
         fns = dict(zip(configs, ex.map(lambda kv: create_fn(acct, kv[0], kv[1]), configs.items())))
+    # f-versioned: version 1 was published on (private-c, ver-sg); $LATEST moved to
+    # (private-a, net-fn-sg). The version's pair stays in use (Lambda keeps its ENI).
+    lam = acct.client("lambda", REGION)
+    fns["f-versioned"] = create_fn(acct, "f-versioned", {"SubnetIds": [ns["private-c"]],
+                                                         "SecurityGroupIds": [net["sgs"]["ver-sg"]]})
+    assert lam.publish_version(FunctionName="f-versioned")["Version"] == "1"
+    configs["f-versioned"] = {"SubnetIds": [ns["private-a"]], "SecurityGroupIds": [nsg]}
+    lam.update_function_configuration(FunctionName="f-versioned", VpcConfig=configs["f-versioned"])
+    placement["f-versioned"] = ("net", ["private-a"], ["net-fn-sg"])
+    version_pairs = {"f-versioned:1": (ns["private-c"], (net["sgs"]["ver-sg"],))}
     log("functions done")
 
     # ENIs. Lambda-looking ones via lambda_eni(); in-use ones attached to stand-in instances.
@@ -266,13 +277,14 @@ def seed(acct: Account, args: Any) -> dict[str, Any]:
         "f-retired/private-b": lambda_eni(ec2, ns["private-b"], [net["sgs"]["old-sg"]], "f-retired"),
         "f-isolated/iso-a": lambda_eni(ec2, iso["subnets"]["iso-a"], [iso["sgs"]["iso-fn-sg"]],
                                        "f-isolated"),
+        "f-versioned:1/private-c": lambda_eni(ec2, ns["private-c"], [net["sgs"]["ver-sg"]], "f-versioned"),
     }
     # Not Lambda's, yet on a pair f-public uses (public-a, net-fn-sg): must not count as serving it.
     unrelated = ec2.create_network_interface(
         SubnetId=ns["public-a"], Groups=[nsg], Description="ops debugging interface",
         TagSpecifications=spec("network-interface", "ops-debug"))["NetworkInterface"]["NetworkInterfaceId"]
     held = {"f-ha/private-a": ns["private-a"], "f-retired/private-b": ns["private-b"],
-            "f-isolated/iso-a": iso["subnets"]["iso-a"]}
+            "f-isolated/iso-a": iso["subnets"]["iso-a"], "f-versioned:1/private-c": ns["private-c"]}
     holders = {label: hold_eni(ec2, subnet, enis[label]) for label, subnet in held.items()}
     log("enis done")
 
@@ -290,7 +302,8 @@ def seed(acct: Account, args: Any) -> dict[str, Any]:
                   for eni_id, e in sorted(described.items()) if eni_id not in ours}
     statuses = {label: described[eni_id]["Status"] for label, eni_id in enis.items()}
     expected_status = {"f-ha/private-a": "in-use", "f-ha/private-c": "available",
-                       "f-retired/private-b": "in-use", "f-isolated/iso-a": "in-use"}
+                       "f-retired/private-b": "in-use", "f-isolated/iso-a": "in-use",
+                       "f-versioned:1/private-c": "in-use"}
     assert statuses == expected_status, statuses
     assert set(service_enis) <= set(enis_other), service_enis
     for eni_id in service_enis:
@@ -311,27 +324,29 @@ def seed(acct: Account, args: Any) -> dict[str, Any]:
     expect = {
         "function-not-in-vpc": {
             "fail": fa("f-novpc"),
-            "pass": fa("f-ha", "f-single", "f-mainrt", "f-public", "f-isolated", "f-legacy", "f-eo"),
+            "pass": fa("f-ha", "f-single", "f-mainrt", "f-public", "f-isolated", "f-legacy", "f-eo",
+                       "f-versioned"),
             "not_evaluated": [],
         },
         "function-single-az": {
-            "fail": fa("f-single", "f-mainrt"),
+            "fail": fa("f-single", "f-mainrt", "f-versioned"),
             "pass": fa("f-ha", "f-public", "f-isolated", "f-legacy", "f-eo"),
             "not_evaluated": [],
         },
         "function-public-subnet": {
             "fail": fa("f-public", "f-legacy"),
-            "pass": fa("f-ha", "f-single", "f-mainrt", "f-isolated", "f-eo"),
+            "pass": fa("f-ha", "f-single", "f-mainrt", "f-isolated", "f-eo", "f-versioned"),
             "not_evaluated": [],
         },
         "function-no-egress": {
             "fail": fa("f-isolated", "f-legacy"),
-            "pass": fa("f-ha", "f-single", "f-mainrt", "f-public", "f-eo"),
+            "pass": fa("f-ha", "f-single", "f-mainrt", "f-public", "f-eo", "f-versioned"),
             "not_evaluated": [],
         },
         "eni-orphaned": {
             "fail": [eni_arn("f-ha/private-c"), eni_arn("f-retired/private-b")],
-            "pass": [eni_arn("f-ha/private-a"), eni_arn("f-isolated/iso-a")],
+            "pass": [eni_arn("f-ha/private-a"), eni_arn("f-isolated/iso-a"),
+                     eni_arn("f-versioned:1/private-c")],
             "not_evaluated": [],
         },
         "vpc-endpoint-sg-open": {
@@ -365,10 +380,13 @@ def seed(acct: Account, args: Any) -> dict[str, Any]:
         if cfg:
             for s in cfg["SubnetIds"]:
                 pairs.setdefault((s, tuple(sorted(cfg["SecurityGroupIds"]))), []).append(name)
+    # A published version whose attachment differs from its function's keeps its own pair in use.
+    for version, pair in version_pairs.items():
+        pairs.setdefault(pair, []).append(version)
 
     def eni_ref(label: str) -> dict[str, Any]:
         return {"network_interface_id": enis[label], "label": label, "status": statuses[label],
-                "function_name": label.split("/")[0]}
+                "function_name": label.split("/")[0].split(":")[0]}
 
     inv_pairs = []
     for (s, g), users in sorted(pairs.items()):
@@ -377,7 +395,7 @@ def seed(acct: Account, args: Any) -> dict[str, Any]:
             "subnet_id": s, "subnet": subnet_label[s], "vpc_id": subnet_vpc[s],
             "availability_zone": subnet_az[s], "security_group_ids": list(g),
             "security_groups": [sg_label[x] for x in g], "functions": sorted(users),
-            "function_arns": [fns[u] for u in sorted(users)],
+            "function_arns": [fns[u.split(":")[0]] + u[len(u.split(":")[0]):] for u in sorted(users)],
             "eni_ids": [enis[lbl] for lbl in serving],
             "enis": [eni_ref(lbl) for lbl in serving],
         })

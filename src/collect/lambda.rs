@@ -3,10 +3,13 @@
 use super::{drain, gap};
 use crate::aws::{ApiFailure, ErrorClass};
 use crate::snapshot::{
-    Collected, EventSourceMapping, Function, FunctionUrl, Gap, Lambda, Layer, VpcConfig,
+    Collected, EventSourceMapping, Function, FunctionUrl, Gap, Lambda, Layer, PublishedVersion,
+    VpcConfig,
 };
 use aws_sdk_lambda::Client;
-use aws_sdk_lambda::types::{EventSourceMappingConfiguration, FunctionConfiguration};
+use aws_sdk_lambda::types::{
+    EventSourceMappingConfiguration, FunctionConfiguration, FunctionVersion,
+};
 use futures::{StreamExt, stream};
 use serde_json::Value;
 
@@ -45,6 +48,7 @@ impl From<&FunctionConfiguration> for Function {
             state_reason_code: f.state_reason_code().map(|s| s.as_str().to_string()),
             last_update_status: f.last_update_status().map(|s| s.as_str().to_string()),
             last_modified: f.last_modified().map(str::to_string),
+            published_versions: Vec::new(),
             log_group: f
                 .logging_config()
                 .and_then(|l| l.log_group())
@@ -67,6 +71,53 @@ impl From<&EventSourceMappingConfiguration> for EventSourceMapping {
     }
 }
 
+/// The functions of a ListFunctions answer: the `$LATEST` entries, each with the published
+/// versions (listed with `FunctionVersion=ALL`) whose VPC attachment differs from its own.
+fn with_versions(configs: &[FunctionConfiguration]) -> Vec<Function> {
+    let mut functions = Vec::new();
+    let mut versions: std::collections::HashMap<String, Vec<PublishedVersion>> =
+        std::collections::HashMap::new();
+    for c in configs {
+        match c.version() {
+            None | Some("$LATEST") => {
+                let mut f = Function::from(c);
+                // With FunctionVersion=ALL the $LATEST entry's ARN carries the qualifier.
+                if let Some(unqualified) = f.arn.strip_suffix(":$LATEST") {
+                    f.arn = unqualified.to_string();
+                }
+                functions.push(f);
+            }
+            Some(version) => {
+                if let Some(vpc) = Function::from(c).vpc_config {
+                    versions
+                        .entry(c.function_name().unwrap_or_default().to_string())
+                        .or_default()
+                        .push(PublishedVersion {
+                            version: version.to_string(),
+                            vpc_config: vpc,
+                        });
+                }
+            }
+        }
+    }
+    for f in &mut functions {
+        let own = f.vpc_config.as_ref().map(|v| {
+            let mut pairs = v.eni_pairs();
+            pairs.sort();
+            pairs
+        });
+        let mut list = versions.remove(&f.name).unwrap_or_default();
+        list.retain(|v| {
+            let mut pairs = v.vpc_config.eni_pairs();
+            pairs.sort();
+            Some(pairs) != own
+        });
+        list.sort_by_key(|v| v.version.parse::<u64>().unwrap_or(u64::MAX));
+        f.published_versions = list;
+    }
+    functions
+}
+
 /// Parses a JSON policy document; text that is not JSON is kept as a JSON string so the checks can
 /// report it against the resource instead of losing it.
 pub fn document(text: &str) -> Value {
@@ -86,11 +137,17 @@ pub async fn functions_in_region(
     plan: super::Plan,
 ) -> (Lambda, Vec<Gap>) {
     let mut gaps = Vec::new();
-    let (configs, failure) = drain(client.list_functions().into_paginator().items().send()).await;
+    let mut list = client.list_functions();
+    if plan.function_versions {
+        list = list.function_version(FunctionVersion::All);
+    }
+    let (configs, failure) = drain(list.into_paginator().items().send()).await;
+    let versions_listed = plan.function_versions && failure.is_none();
     if let Some(f) = failure {
         gaps.push(gap(account_id, region, "lambda", "ListFunctions", None, &f));
     }
-    let per_function = stream::iter(configs.iter().map(Function::from))
+    let functions = with_versions(&configs);
+    let per_function = stream::iter(functions)
         .map(|function| async move { details(client, policy_client, function, plan).await })
         .buffer_unordered(concurrency.max(1));
     let mapping_fut = drain(
@@ -129,6 +186,7 @@ pub async fn functions_in_region(
     (
         Lambda {
             functions,
+            versions_listed,
             event_source_mappings: mappings.iter().map(EventSourceMapping::from).collect(),
         },
         gaps,

@@ -102,6 +102,9 @@ pub struct Plan {
     pub function_policies: bool,
     /// `lambda:GetFunctionUrlConfig` for every function.
     pub function_urls: bool,
+    /// `ListFunctions` with `FunctionVersion=ALL`: the published versions too, whose VPC
+    /// attachments keep ENI pairs in use (more pages of the same call).
+    pub function_versions: bool,
 }
 
 impl Plan {
@@ -109,6 +112,7 @@ impl Plan {
     pub const ALL: Plan = Plan {
         function_policies: true,
         function_urls: true,
+        function_versions: true,
     };
 
     /// What a set of checks needs, from the actions their catalog pages require.
@@ -116,6 +120,7 @@ impl Plan {
         let mut plan = Plan {
             function_policies: false,
             function_urls: false,
+            function_versions: false,
         };
         for a in actions {
             plan.function_policies |= a == "lambda:GetPolicy";

@@ -88,6 +88,10 @@ pub struct Lambda {
     pub functions: Vec<Function>,
     /// Event source mappings, sorted by UUID.
     pub event_source_mappings: Vec<EventSourceMapping>,
+    /// Whether the functions' published versions were listed (`ListFunctions` with
+    /// `FunctionVersion=ALL`, complete): only then does `published_versions` say all there is.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub versions_listed: bool,
 }
 
 /// One Lambda function as ListFunctions, GetPolicy and GetFunctionUrlConfig describe it.
@@ -126,6 +130,10 @@ pub struct Function {
     /// When the function was last changed, as Lambda reports it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_modified: Option<String>,
+    /// Published versions whose VPC attachment differs from none (each keeps its own ENI pairs in
+    /// use), sorted by version number.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub published_versions: Vec<PublishedVersion>,
     /// The CloudWatch Logs group the function writes to, when it is not `/aws/lambda/NAME`
     /// (`LoggingConfig.LogGroup`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -156,15 +164,27 @@ impl Function {
 
     /// The (subnet, security-group set) pairs this function needs a Lambda ENI for: one per subnet.
     pub fn eni_pairs(&self) -> Vec<EniPair> {
-        self.vpc()
-            .map(|v| {
-                v.subnet_ids
-                    .iter()
-                    .map(|s| EniPair::new(s, &v.security_group_ids))
-                    .collect()
-            })
-            .unwrap_or_default()
+        self.vpc().map(VpcConfig::eni_pairs).unwrap_or_default()
     }
+}
+
+impl VpcConfig {
+    /// One pair per subnet.
+    pub fn eni_pairs(&self) -> Vec<EniPair> {
+        self.subnet_ids
+            .iter()
+            .map(|s| EniPair::new(s, &self.security_group_ids))
+            .collect()
+    }
+}
+
+/// A published version of a function, as far as its network placement goes.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PublishedVersion {
+    /// The version number.
+    pub version: String,
+    /// Its VPC attachment, fixed when it was published.
+    pub vpc_config: VpcConfig,
 }
 
 /// A (subnet, security-group set) pair: Lambda creates one Hyperplane ENI per pair in use, shared by
@@ -776,12 +796,22 @@ impl RegionData {
             .or_else(|| vpc.vpc_id.as_deref().filter(|v| !v.is_empty()))
     }
 
-    /// The ENI pairs the functions of this region use, each with the names of its functions.
-    pub fn eni_pairs_in_use(&self) -> std::collections::BTreeMap<EniPair, Vec<&str>> {
-        let mut pairs: std::collections::BTreeMap<EniPair, Vec<&str>> = Default::default();
+    /// The ENI pairs the functions of this region use, each with its users: function names, and
+    /// `NAME:VERSION` for published versions whose own VPC attachment keeps a pair in use.
+    pub fn eni_pairs_in_use(&self) -> std::collections::BTreeMap<EniPair, Vec<String>> {
+        let mut pairs: std::collections::BTreeMap<EniPair, Vec<String>> = Default::default();
         for f in &self.lambda.functions {
             for pair in f.eni_pairs() {
-                pairs.entry(pair).or_default().push(f.name.as_str());
+                pairs.entry(pair).or_default().push(f.name.clone());
+            }
+            for v in &f.published_versions {
+                for pair in v.vpc_config.eni_pairs() {
+                    let users = pairs.entry(pair).or_default();
+                    let user = format!("{}:{}", f.name, v.version);
+                    if !users.contains(&user) {
+                        users.push(user);
+                    }
+                }
             }
         }
         pairs

@@ -265,6 +265,78 @@ mod lambda {
     }
 
     #[tokio::test]
+    async fn published_versions_keep_their_own_vpc_attachment() {
+        let vpc = |subnet: &str, sg: &str| {
+            VpcConfigResponse::builder()
+                .subnet_ids(subnet)
+                .security_group_ids(sg)
+                .vpc_id("vpc-1")
+                .build()
+        };
+        let list = mock!(Client::list_functions)
+            .match_requests(|r| {
+                r.function_version() == Some(&aws_sdk_lambda::types::FunctionVersion::All)
+            })
+            .then_output(move || {
+                ListFunctionsOutput::builder()
+                    .functions(
+                        function_builder("a")
+                            .function_arn(format!("{}:$LATEST", fn_arn("a")))
+                            .version("$LATEST")
+                            .vpc_config(vpc("subnet-1", "sg-new"))
+                            .build(),
+                    )
+                    // Published before the VPC change: its pair is still in use.
+                    .functions(
+                        function_builder("a")
+                            .function_arn(format!("{}:3", fn_arn("a")))
+                            .version("3")
+                            .vpc_config(vpc("subnet-1", "sg-old"))
+                            .build(),
+                    )
+                    // Same attachment as $LATEST: nothing to add.
+                    .functions(
+                        function_builder("a")
+                            .function_arn(format!("{}:4", fn_arn("a")))
+                            .version("4")
+                            .vpc_config(vpc("subnet-1", "sg-new"))
+                            .build(),
+                    )
+                    .build()
+            });
+        let policy = mock!(Client::get_policy).then_error(not_found_policy);
+        let url = mock!(Client::get_function_url_config).then_error(not_found_url);
+        let mappings = mock!(Client::list_event_source_mappings).then_output(empty_mappings);
+        let client = mock_client!(
+            aws_sdk_lambda,
+            RuleMode::MatchAny,
+            [&list, &policy, &url, &mappings],
+            |b| b.retry_config(fast_retries(2))
+        );
+        let (lambda, gaps) = collect::functions_in_region(
+            &client,
+            &client,
+            ACCOUNT,
+            "us-east-1",
+            2,
+            collect::Plan::ALL,
+        )
+        .await;
+        assert!(gaps.is_empty(), "{gaps:?}");
+        assert!(lambda.versions_listed);
+        assert_eq!(lambda.functions.len(), 1, "versions are not functions");
+        let a = &lambda.functions[0];
+        assert_eq!(a.arn, fn_arn("a"), "the $LATEST qualifier is dropped");
+        assert_eq!(a.published_versions.len(), 1);
+        assert_eq!(a.published_versions[0].version, "3");
+        assert_eq!(
+            a.published_versions[0].vpc_config.security_group_ids,
+            ["sg-old"]
+        );
+        assert_eq!(policy.num_calls(), 1, "per-function reads for $LATEST only");
+    }
+
+    #[tokio::test]
     async fn per_function_reads_no_selected_check_needs_are_not_made() {
         let list = mock!(Client::list_functions).then_output(|| {
             ListFunctionsOutput::builder()

@@ -270,9 +270,16 @@ mod eni_orphaned {
                 (Fail, E1, "eni-03oldsg"),
                 (Pass, E1, "eni-01inuse"),
                 (Pass, E1, "eni-04desc"),
+                (Pass, E1, "eni-08version"),
             ],
             "the NAT gateway's and the endpoint's requester-managed ENIs are not Lambda's"
         );
+        // A published version's own VPC attachment keeps its pair in use.
+        assert_eq!(
+            findings[4].evidence["functions_using_pair"],
+            serde_json::json!(["orders:7"])
+        );
+        assert_eq!(findings[1].evidence["published_versions_checked"], true);
         let avail = &findings[0].evidence;
         assert_eq!(avail["reason"], "not_in_use");
         assert_eq!(avail["function_name"], "orders");

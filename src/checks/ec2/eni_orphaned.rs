@@ -7,6 +7,9 @@ use crate::finding::{FindingError, Status};
 use crate::snapshot::{Account, NetworkInterface, RegionData};
 use serde_json::{Value, json};
 
+/// The check code (the collector lists published versions for it).
+pub const CODE: &str = "EC2101";
+
 /// The registry line.
 pub const CHECK: CheckDef = CheckDef {
     catalog: include_str!("../../../checks/ec2/EC2101-eni-orphaned.md"),
@@ -87,11 +90,17 @@ fn judge_region(
             None => out.push(
                 b.status(Status::Fail)
                     .evidence("reason", "pair_unused")
+                    .evidence("published_versions_checked", region.lambda.versions_listed)
                     .message(format!(
-                        "Lambda ENI {} serves subnet {} with security groups {}, a pair no function in {} uses any more; it holds {ips} private IP address(es){}.",
+                        "Lambda ENI {} serves subnet {} with security groups {}, a pair no function{} in {} uses any more; it holds {ips} private IP address(es){}.",
                         eni.network_interface_id,
                         eni.subnet_id,
                         groups(eni),
+                        if region.lambda.versions_listed {
+                            " or published version"
+                        } else {
+                            " (published versions were not read: confirm before deleting)"
+                        },
                         region.region,
                         made_for(function_name)
                     )),
