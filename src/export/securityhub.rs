@@ -110,7 +110,7 @@ impl ExportSummary {
         );
         for (scope, n) in &self.not_archived {
             out.push_str(&format!(
-                "securityhub: {n} finding(s) in {scope} not archived: that scope was not fully scanned (gaps or check not run).\n"
+                "securityhub: {n} finding(s) left as they are, not archived: {scope}.\n"
             ));
         }
         for e in &self.region_errors {
@@ -193,7 +193,6 @@ pub async fn export(
         .filter(|f| f.account_id == account)
         .filter(|f| !(options.only_failed && f.status == Status::Pass))
         .collect();
-    let sent_ids: HashSet<&str> = sent.iter().map(|f| f.id.as_str()).collect();
     let mut by_region: BTreeMap<String, Vec<&crate::finding::Finding>> = BTreeMap::new();
     for f in &sent {
         by_region
@@ -226,43 +225,56 @@ pub async fn export(
             .iter()
             .map(|h| (h.id.as_str(), h.created_at.as_str()))
             .collect();
-        let current: Vec<AsffFinding> = by_region
-            .get(region)
-            .into_iter()
-            .flatten()
+        // Security Hub holds a newer state than this report (a later scan was exported): leave
+        // those findings as they are rather than roll them back.
+        let newer: HashSet<&str> = held
+            .iter()
+            .filter(|h| is_later(&h.updated_at, &now))
+            .map(|h| h.id.as_str())
+            .collect();
+        let here = by_region.get(region).map(Vec::as_slice).unwrap_or_default();
+        let sent_here: HashSet<&str> = here.iter().map(|f| f.id.as_str()).collect();
+        let current: Vec<AsffFinding> = here
+            .iter()
+            .filter(|f| !newer.contains(f.id.as_str()))
             .map(|f| {
                 let check = catalog.and_then(|c| checks::find(c, &f.code));
                 asff::finding(f, check, &home, created.get(f.id.as_str()).copied(), &now)
             })
             .collect();
+        if !newer.is_empty() {
+            *summary
+                .not_archived
+                .entry(format!("region {region} (Security Hub holds a newer scan)"))
+                .or_default() += newer.len();
+        }
         let mut resolved = Vec::new();
-        for h in held
-            .iter()
-            .filter(|h| h.record_state == "ACTIVE" && !sent_ids.contains(h.id.as_str()))
-        {
+        for h in held.iter().filter(|h| {
+            h.record_state == "ACTIVE"
+                && !sent_here.contains(h.id.as_str())
+                && !newer.contains(h.id.as_str())
+        }) {
             match scope.blocks(h) {
                 None => resolved.push(archived(h, &now)),
                 Some(why) => *summary.not_archived.entry(why).or_default() += 1,
             }
         }
         let batch: Vec<AsffFinding> = current.iter().chain(&resolved).cloned().collect();
-        match import(&client, region, batch).await {
-            Ok(failed) => {
-                // Count what Security Hub took; what it refused is listed on its own.
-                let refused: HashSet<&str> = failed.iter().map(|f| f.id.as_str()).collect();
-                for a in current.iter().filter(|a| !refused.contains(a.id.as_str())) {
-                    *summary
-                        .imported
-                        .entry(a.compliance.status.clone())
-                        .or_default() += 1;
-                }
-                summary.archived += resolved
-                    .iter()
-                    .filter(|a| !refused.contains(a.id.as_str()))
-                    .count();
-                summary.failed.extend(failed);
-            }
-            Err(e) => summary.region_errors.push(e.to_string()),
+        let outcome = import(&client, region, batch).await;
+        // Count what Security Hub took; what it refused is listed on its own.
+        for a in current.iter().filter(|a| outcome.taken.contains(&a.id)) {
+            *summary
+                .imported
+                .entry(a.compliance.status.clone())
+                .or_default() += 1;
+        }
+        summary.archived += resolved
+            .iter()
+            .filter(|a| outcome.taken.contains(&a.id))
+            .count();
+        summary.failed.extend(outcome.refused);
+        if let Some(e) = outcome.error {
+            summary.region_errors.push(e.to_string());
         }
     }
     Ok(summary)
@@ -275,6 +287,9 @@ struct Scope {
     regions: HashSet<String>,
     with_gaps: HashSet<String>,
     account: String,
+    /// Whether the report scanned the caller's account at all (a demo report, or one of another
+    /// account, says nothing about what is fixed in it).
+    scanned: bool,
 }
 
 impl Scope {
@@ -289,6 +304,8 @@ impl Scope {
                 .map(|g| g.region.clone())
                 .collect(),
             account: account.to_string(),
+            scanned: report.scan.source != "demo"
+                && report.scan.accounts.iter().any(|a| a == account),
         }
     }
 
@@ -308,8 +325,11 @@ impl Scope {
             .get(REGION_FIELD)
             .cloned()
             .unwrap_or_else(|| held.region.clone());
-        if held.aws_account_id != self.account {
-            return Some(format!("account {}", held.aws_account_id));
+        if held.aws_account_id != self.account || !self.scanned {
+            return Some(format!(
+                "account {} (not in this report)",
+                held.aws_account_id
+            ));
         }
         if !self.checks.contains(&code) {
             return Some(format!("check {code} (not run)"));
@@ -320,8 +340,20 @@ impl Scope {
         if self.with_gaps.contains(&region) {
             return Some(format!("region {region} (scanned with gaps)"));
         }
+        // Account-wide findings (IAM) depend on the functions of every region: any gap blocks them.
+        if region == GLOBAL_REGION && !self.with_gaps.is_empty() {
+            return Some("account-wide findings (the scan had gaps)".to_string());
+        }
         None
     }
+}
+
+/// Whether RFC 3339 timestamp `a` is later than `b` (unreadable ones are not).
+fn is_later(a: &str, b: &str) -> bool {
+    let parse = |t: &str| {
+        time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).ok()
+    };
+    matches!((parse(a), parse(b)), (Some(a), Some(b)) if a > b)
 }
 
 /// A held finding, re-imported as resolved: PASSED, ARCHIVED, CreatedAt kept.
@@ -398,14 +430,22 @@ async fn held_findings(
     Ok(out)
 }
 
-/// Imports `findings` in batches; returns those Security Hub still refused after the retries.
-pub async fn import(
-    client: &Client,
-    region: &str,
-    findings: Vec<AsffFinding>,
-) -> Result<Vec<FailedImport>, ExportError> {
+/// What an import did: the ids Security Hub took, those it still refused after the retries, and
+/// the error that stopped it, if a call failed as a whole (what was taken before stays counted).
+#[derive(Debug, Default)]
+pub struct ImportOutcome {
+    /// Ids Security Hub took.
+    pub taken: HashSet<String>,
+    /// Findings still refused after the retries.
+    pub refused: Vec<FailedImport>,
+    /// The call failure that stopped the import.
+    pub error: Option<ExportError>,
+}
+
+/// Imports `findings` in batches, sending refused ones again up to [`RETRIES`] times.
+pub async fn import(client: &Client, region: &str, findings: Vec<AsffFinding>) -> ImportOutcome {
+    let mut outcome = ImportOutcome::default();
     let mut pending = findings;
-    let mut refused: Vec<FailedImport> = Vec::new();
     for attempt in 0..=RETRIES {
         if pending.is_empty() {
             break;
@@ -415,20 +455,37 @@ pub async fn import(
         }
         let by_id: HashMap<String, AsffFinding> =
             pending.iter().map(|f| (f.id.clone(), f.clone())).collect();
-        refused.clear();
+        outcome.refused.clear();
         for batch in batches(&pending) {
             let sdk = batch.iter().map(to_sdk).collect();
-            let out = client
+            let out = match client
                 .batch_import_findings()
                 .set_findings(Some(sdk))
                 .send()
                 .await
-                .map_err(|e| ExportError::Import {
-                    region: region.to_string(),
-                    failure: ApiFailure::from_sdk(&e),
-                })?;
+            {
+                Ok(out) => out,
+                Err(e) => {
+                    outcome.error = Some(ExportError::Import {
+                        region: region.to_string(),
+                        failure: ApiFailure::from_sdk(&e),
+                    });
+                    return outcome;
+                }
+            };
+            let refused: HashSet<&str> = out
+                .failed_findings()
+                .iter()
+                .filter_map(|f| f.id())
+                .collect();
+            outcome.taken.extend(
+                batch
+                    .iter()
+                    .filter(|f| !refused.contains(f.id.as_str()))
+                    .map(|f| f.id.clone()),
+            );
             for f in out.failed_findings() {
-                refused.push(FailedImport {
+                outcome.refused.push(FailedImport {
                     id: f.id().unwrap_or_default().to_string(),
                     region: region.to_string(),
                     error_code: f.error_code().unwrap_or_default().to_string(),
@@ -437,12 +494,13 @@ pub async fn import(
             }
             tokio::time::sleep(IMPORT_PACE).await;
         }
-        pending = refused
+        pending = outcome
+            .refused
             .iter()
             .filter_map(|r| by_id.get(&r.id).cloned())
             .collect();
     }
-    Ok(refused)
+    outcome
 }
 
 /// Splits findings into batches of at most [`MAX_BATCH`] findings and [`MAX_BATCH_BYTES`] bytes.
@@ -689,6 +747,72 @@ mod tests {
         }
         assert_eq!(cut.iter().map(|b| b.len()).sum::<usize>(), 130);
         assert!(batches(&[]).is_empty());
+    }
+
+    fn report(source: &str, gaps: Vec<crate::snapshot::Gap>) -> Report {
+        Report {
+            schema: crate::report::REPORT_SCHEMA.into(),
+            scan: crate::report::ScanInfo {
+                tool_version: crate::TOOL_VERSION.into(),
+                accounts: vec!["111111111111".into()],
+                regions: vec!["eu-west-1".into(), "us-east-1".into()],
+                started_at: "2026-11-21T09:00:00Z".into(),
+                finished_at: "2026-11-21T09:00:00Z".into(),
+                complete: gaps.is_empty(),
+                source: source.into(),
+                checks: vec!["LAMBDA003".into(), "IAM004".into()],
+            },
+            findings: vec![],
+            gaps,
+            summary: Default::default(),
+        }
+    }
+
+    fn held(code: &str, region: &str) -> AsffFinding {
+        let mut h = finding(1, 10);
+        h.product_fields.insert(CODE_FIELD.into(), code.into());
+        h.product_fields.insert(REGION_FIELD.into(), region.into());
+        h
+    }
+
+    #[test]
+    fn only_a_fully_scanned_scope_of_this_account_is_resolved() {
+        let gap = |region: &str| crate::snapshot::Gap {
+            account_id: "111111111111".into(),
+            region: region.into(),
+            service: "lambda".into(),
+            operation: "ListFunctions".into(),
+            resource: None,
+            error_code: "AccessDeniedException".into(),
+            message: "denied".into(),
+        };
+        let clean = Scope::of(&report("live", vec![]), "111111111111");
+        assert_eq!(clean.blocks(&held("LAMBDA003", "us-east-1")), None);
+        assert_eq!(clean.blocks(&held("IAM004", "global")), None);
+        assert!(
+            clean.blocks(&held("LAMBDA001", "us-east-1")).is_some(),
+            "check not run"
+        );
+        assert!(
+            clean.blocks(&held("LAMBDA003", "ap-south-1")).is_some(),
+            "region not scanned"
+        );
+        let partial = Scope::of(&report("live", vec![gap("eu-west-1")]), "111111111111");
+        assert!(partial.blocks(&held("LAMBDA003", "eu-west-1")).is_some());
+        assert_eq!(partial.blocks(&held("LAMBDA003", "us-east-1")), None);
+        assert!(
+            partial.blocks(&held("IAM004", "global")).is_some(),
+            "account-wide findings depend on every region"
+        );
+        // A demo report, or one of another account, resolves nothing in this account.
+        let demo = Scope::of(&report("demo", vec![]), "111111111111");
+        assert!(demo.blocks(&held("LAMBDA003", "us-east-1")).is_some());
+        let other = Scope::of(&report("live", vec![]), "222222222222");
+        let mut theirs = held("LAMBDA003", "us-east-1");
+        theirs.aws_account_id = "222222222222".into();
+        assert!(other.blocks(&theirs).is_some());
+        assert!(is_later("2026-11-22T00:00:00.000Z", "2026-11-21T09:00:00Z"));
+        assert!(!is_later("2026-11-21T09:00:00Z", "2026-11-21T09:00:00Z"));
     }
 
     #[test]

@@ -1070,10 +1070,14 @@ mod securityhub_import {
             })
             .build();
         let client = mock_client!(aws_sdk_securityhub, RuleMode::Sequential, [&calls]);
-        let left = vpcwarden::export::securityhub::import(&client, "us-east-1", all)
-            .await
-            .expect("imports");
-        assert!(left.is_empty(), "{left:?}");
+        let outcome = vpcwarden::export::securityhub::import(&client, "us-east-1", all).await;
+        assert!(outcome.error.is_none());
+        assert!(outcome.refused.is_empty(), "{:?}", outcome.refused);
+        assert_eq!(
+            outcome.taken.len(),
+            n,
+            "every finding taken, the refused one on the retry"
+        );
         assert_eq!(calls.num_calls(), 2);
         assert!(n > 1);
 
@@ -1083,10 +1087,11 @@ mod securityhub_import {
             move || refused(&first)
         });
         let client = mock_client!(aws_sdk_securityhub, RuleMode::MatchAny, [&always]);
-        let left = vpcwarden::export::securityhub::import(&client, "us-east-1", findings())
-            .await
-            .expect("imports");
+        let outcome =
+            vpcwarden::export::securityhub::import(&client, "us-east-1", findings()).await;
+        let left = outcome.refused;
         assert_eq!(left.len(), 1);
+        assert!(!outcome.taken.contains(&first));
         assert_eq!(
             (left[0].id.as_str(), left[0].error_code.as_str()),
             (first.as_str(), "InvalidInput")

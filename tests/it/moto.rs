@@ -1152,6 +1152,7 @@ fn security_hub_export_keeps_created_at_archives_what_was_fixed_and_nothing_afte
     std::fs::write(&snap, snapshot.to_string()).expect("write");
     let r3 = dir.path().join("r3.json");
     s.vpcwarden(&m.endpoint)
+        .env("SOURCE_DATE_EPOCH", "1793696400")
         .args(["audit", "--from-snapshot"])
         .arg(&snap)
         .args(["--checks", checks, "--format", "json", "-o"])
