@@ -154,6 +154,7 @@ pub fn enis(snapshot: &Snapshot) -> EniInventory {
                         .collect();
                     let has = |op: (&str, &str)| account.gap(&region.region, op.0, op.1).is_none();
                     region_enis(
+                        &account.account_id,
                         region,
                         gaps,
                         has(("lambda", "ListFunctions")),
@@ -174,6 +175,7 @@ pub fn enis(snapshot: &Snapshot) -> EniInventory {
 }
 
 fn region_enis(
+    account_id: &str,
     region: &RegionData,
     gaps: Vec<Gap>,
     functions_collected: bool,
@@ -185,6 +187,8 @@ fn region_enis(
         .network_interfaces
         .iter()
         .filter(|e| e.is_lambda())
+        // A shared VPC's participants' ENIs belong to their own inventories.
+        .filter(|e| e.owner_id.as_deref().is_none_or(|o| o == account_id))
         .collect();
     let pairs = in_use
         .iter()

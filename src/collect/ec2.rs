@@ -76,6 +76,7 @@ impl From<&t::NetworkInterface> for NetworkInterface {
             interface_type: v.interface_type().map(|x| x.as_str().to_string()),
             requester_managed: v.requester_managed().unwrap_or(false),
             requester_id: v.requester_id().map(str::to_string),
+            owner_id: v.owner_id().map(str::to_string),
             status: v
                 .status()
                 .map(|x| x.as_str().to_string())

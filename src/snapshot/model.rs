@@ -442,6 +442,9 @@ pub struct NetworkInterface {
     /// Who created it, for requester-managed ENIs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requester_id: Option<String>,
+    /// The account that owns it (in a shared VPC, a participant's ENIs are visible to the owner).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner_id: Option<String>,
     /// `available`, `in-use`, ...
     pub status: String,
     /// The description (Lambda writes `AWS Lambda VPC ENI...`).

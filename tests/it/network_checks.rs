@@ -279,7 +279,7 @@ mod eni_orphaned {
             findings[4].evidence["functions_using_pair"],
             serde_json::json!(["orders:7"])
         );
-        assert_eq!(findings[1].evidence["published_versions_checked"], true);
+        assert_eq!(findings[1].evidence["reason"], "pair_unused");
         let avail = &findings[0].evidence;
         assert_eq!(avail["reason"], "not_in_use");
         assert_eq!(avail["function_name"], "orders");
@@ -325,7 +325,13 @@ mod eni_orphaned {
                 (Fail, "us-east-2", "eni-07avail"),
                 (NotEvaluated, "eu-west-1", "root"),
                 (NotEvaluated, "us-east-2", "eni-06inuse"),
-            ]
+                (NotEvaluated, "us-west-2", "eni-09noversions"),
+            ],
+            "another account's ENI in a shared VPC gets no finding"
+        );
+        assert_eq!(
+            findings[3].evidence["reason"],
+            "published_versions_not_read"
         );
         assert_eq!(
             findings[0].evidence["function_exists"],

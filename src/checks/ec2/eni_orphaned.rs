@@ -32,6 +32,12 @@ fn judge_region(
         .network_interfaces
         .iter()
         .filter(|e| e.is_lambda())
+        // Another account's ENIs (a shared VPC's participants) are that account's to judge.
+        .filter(|e| {
+            e.owner_id
+                .as_deref()
+                .is_none_or(|o| o == account.account_id)
+        })
     {
         let arn = ec2_arn(
             account,
@@ -87,20 +93,25 @@ fn judge_region(
             continue;
         }
         match users {
+            // A published version may still hold the pair: without the versions, no verdict.
+            None if !region.lambda.versions_listed => out.push(
+                b.status(Status::NotEvaluated)
+                    .evidence("reason", "published_versions_not_read")
+                    .message(format!(
+                        "Not evaluated: no function uses the pair of Lambda ENI {} (subnet {}, security groups {}), but the published versions were not read, and one may still use it.",
+                        eni.network_interface_id,
+                        eni.subnet_id,
+                        groups(eni)
+                    )),
+            )?,
             None => out.push(
                 b.status(Status::Fail)
                     .evidence("reason", "pair_unused")
-                    .evidence("published_versions_checked", region.lambda.versions_listed)
                     .message(format!(
-                        "Lambda ENI {} serves subnet {} with security groups {}, a pair no function{} in {} uses any more; it holds {ips} private IP address(es){}.",
+                        "Lambda ENI {} serves subnet {} with security groups {}, a pair no function or published version in {} uses any more; it holds {ips} private IP address(es){}.",
                         eni.network_interface_id,
                         eni.subnet_id,
                         groups(eni),
-                        if region.lambda.versions_listed {
-                            " or published version"
-                        } else {
-                            " (published versions were not read: confirm before deleting)"
-                        },
                         region.region,
                         made_for(function_name)
                     )),

@@ -97,6 +97,15 @@ pub fn each_execution_role(
     Ok(())
 }
 
+/// A region whose function list failed: the functions of a role there are unknown, so a role check
+/// that looks at "the functions using this role" cannot pass and cannot skip the role.
+pub fn functions_gap(account: &Account) -> Option<&crate::snapshot::Gap> {
+    account
+        .gaps
+        .iter()
+        .find(|g| g.service == "lambda" && g.operation == "ListFunctions" && g.resource.is_none())
+}
+
 /// The region to place probe requests in: the first function's, else the first collected region.
 pub fn probe_region<'a>(account: &'a Account, functions: &[(&'a str, &Function)]) -> &'a str {
     functions

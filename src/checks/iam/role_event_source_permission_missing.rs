@@ -1,7 +1,7 @@
 //! IAM005 `role-event-source-permission-missing`: a function has an SQS, Kinesis or DynamoDB
 //! Streams event source mapping, and its execution role lacks the read actions Lambda's poller needs.
 
-use super::{Needs, each_execution_role, service_context};
+use super::{Needs, each_execution_role, functions_gap, service_context};
 use crate::checks::{CheckContext, CheckDef, Findings, gap_evidence};
 use crate::finding::{FindingError, Status};
 use crate::policy::{Request, evaluate_identity};
@@ -93,6 +93,13 @@ fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingErro
                 }
             }
         }
+        // Without the function list of a region, the role's functions there (and so their
+        // mappings) are unknown.
+        if let Some(gap) = functions_gap(account)
+            && (exec.trust == "allowed" || !exec.functions.is_empty())
+        {
+            missing_lists.push(gap);
+        }
         missing_lists.dedup();
         if mappings.is_empty() && missing_lists.is_empty() {
             return Ok(());
@@ -161,8 +168,8 @@ fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingErro
             b.status(Status::NotEvaluated)
                 .evidence("gap", gap_evidence(gap))
                 .message(format!(
-                    "Not evaluated: lambda:ListEventSourceMappings failed in {} ({}), so the event sources of {}'s functions are unknown.",
-                    gap.region, gap.error_code, exec.role.name
+                    "Not evaluated: lambda:{} failed in {} ({}), so the event sources of {}'s functions are unknown.",
+                    gap.operation, gap.region, gap.error_code, exec.role.name
                 ))
         } else if !needs.unknown.is_empty() {
             b.status(Status::NotEvaluated)

@@ -1,8 +1,8 @@
 //! IAM004 `role-logs-missing`: a function's execution role cannot write its logs to CloudWatch Logs,
 //! so the function runs blind.
 
-use super::{Needs, code_context, each_execution_role};
-use crate::checks::{CheckContext, CheckDef, Findings};
+use super::{Needs, code_context, each_execution_role, functions_gap};
+use crate::checks::{CheckContext, CheckDef, Findings, gap_evidence};
 use crate::finding::{FindingError, Status};
 use crate::policy::{Request, evaluate_identity};
 use crate::snapshot::GLOBAL_REGION;
@@ -14,36 +14,37 @@ pub const CHECK: CheckDef = CheckDef {
     run,
 };
 
-/// What Lambda needs the role to do on the function's log group.
-pub const LOG_ACTIONS: &[&str] = &["logs:CreateLogStream", "logs:PutLogEvents"];
-
 fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingError> {
     each_execution_role(ctx, out, |account, policies, exec, set, out| {
-        if exec.functions.is_empty() {
+        let unlisted = functions_gap(account);
+        if exec.functions.is_empty() && (unlisted.is_none() || exec.trust != "allowed") {
             return Ok(());
         }
         let scps = policies.scps_for(exec.entry);
         let engine = set.with_scps(scps.levels);
         let mut needs = Needs::default();
         for (region, function) in &exec.functions {
-            let log_group = format!(
-                "arn:{}:logs:{region}:{}:log-group:{}:*",
+            // CreateLogStream is on the log group; PutLogEvents on a stream of it (a Deny or Allow
+            // scoped to `log-stream:*` must be seen).
+            let group = format!(
+                "arn:{}:logs:{region}:{}:log-group:{}",
                 account.partition,
                 account.account_id,
                 function.log_group_name()
             );
-            let mut request = Request::new("", log_group.clone()).with_context(code_context(
-                account,
-                exec.role,
-                &function.arn,
-                region,
-            ));
-            for action in LOG_ACTIONS {
-                request.action.clear();
-                request.action.push_str(action);
+            let asks = [
+                ("logs:CreateLogStream", format!("{group}:*")),
+                (
+                    "logs:PutLogEvents",
+                    format!("{group}:log-stream:2026/01/01/[$LATEST]vpcwarden-probe"),
+                ),
+            ];
+            let context = code_context(account, exec.role, &function.arn, region);
+            for (action, resource) in asks {
+                let request = Request::new(action, resource.clone()).with_context(context.clone());
                 needs.record(
                     &evaluate_identity(&request, &engine),
-                    json!({ "function": function.arn, "action": action, "resource": log_group }),
+                    json!({ "function": function.arn, "action": action, "resource": resource }),
                 );
             }
         }
@@ -75,6 +76,13 @@ fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingErro
                 .message(format!(
                     "Not evaluated: whether execution role {} may write its functions' logs depends on facts not known.",
                     exec.role.name
+                ))
+        } else if let Some(gap) = unlisted {
+            b.status(Status::NotEvaluated)
+                .evidence("gap", gap_evidence(gap))
+                .message(format!(
+                    "Not evaluated: lambda:ListFunctions failed in {} ({}), so not every function using execution role {} is known.",
+                    gap.region, gap.error_code, exec.role.name
                 ))
         } else {
             b.status(Status::Pass).message(format!(

@@ -16,8 +16,9 @@ pub const CHECK: CheckDef = CheckDef {
     run,
 };
 
-/// Endpoint states in which the endpoint carries no traffic.
-const DEAD_ENDPOINT_STATES: &[&str] = &["deleted", "deleting", "rejected", "failed", "expired"];
+/// The endpoint state in which an endpoint carries traffic (`pending`, `pendingAcceptance`,
+/// `deleting`, ... do not).
+const LIVE_ENDPOINT_STATE: &str = "available";
 
 fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingError> {
     each_function(ctx, out, in_vpc, ROUTING_NEEDS, judge)
@@ -38,13 +39,12 @@ fn is_egress(route: &Route, ipv6_allowed: bool) -> bool {
     }
 }
 
-/// Whether an endpoint can carry traffic.
+/// Whether an endpoint can carry traffic (a snapshot without states counts it).
 fn is_live(endpoint: &VpcEndpoint) -> bool {
-    endpoint.state.as_deref().is_none_or(|s| {
-        !DEAD_ENDPOINT_STATES
-            .iter()
-            .any(|d| s.eq_ignore_ascii_case(d))
-    })
+    endpoint
+        .state
+        .as_deref()
+        .is_none_or(|s| s.eq_ignore_ascii_case(LIVE_ENDPOINT_STATE))
 }
 
 fn judge(

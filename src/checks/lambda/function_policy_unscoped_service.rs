@@ -2,7 +2,7 @@
 //! function on behalf of anyone's resource (confused deputy): no `aws:SourceAccount`/`aws:SourceArn`.
 
 use super::each_function;
-use super::resource_policy::{FunctionPolicy, cite, load, service_invoke};
+use super::resource_policy::{FunctionPolicy, cite, foreign_sources, load, service_invoke};
 use crate::checks::{CheckContext, CheckDef, Findings};
 use crate::finding::{FindingError, Status};
 use crate::policy::{Decision, Effect, evaluate_resource_policy};
@@ -45,10 +45,23 @@ fn judge(
     let mut unscoped: Vec<Value> = Vec::new();
     let mut unknown: Vec<Value> = Vec::new();
     for service in &services {
-        let decision = evaluate_resource_policy(
-            &service_invoke(account, &region.region, function, service),
-            &policy,
-        );
+        // The service acting for a foreign resource: a generic one, and each source the policy
+        // names with a foreign account. Allowed for any of them is a confused deputy.
+        let decisions: Vec<Decision> = foreign_sources(account, &region.region, service, &document)
+            .iter()
+            .map(|source| {
+                evaluate_resource_policy(&service_invoke(function, service, source), &policy)
+            })
+            .collect();
+        let Some(decision) = decisions
+            .iter()
+            .find(|d| d.is_allowed())
+            .or_else(|| decisions.iter().find(|d| !d.is_denied()))
+            .or(decisions.first())
+            .cloned()
+        else {
+            continue;
+        };
         match &decision {
             Decision::Allowed { .. } => unscoped.push(json!({
                 "principal": service,

@@ -105,10 +105,20 @@ fn judge(
         .evidence("runtime", function.runtime.as_deref())
         .evidence("package_type", function.package_type.as_deref());
     let Some(runtime) = function.runtime.as_deref().filter(|r| !r.is_empty()) else {
-        return out.push(b.status(Status::Pass).message(format!(
-            "Lambda function {} is a container image: it brings its own runtime, which this check does not judge.",
-            function.name
-        )));
+        if function.package_type.as_deref() == Some("Image") {
+            return out.push(b.status(Status::Pass).message(format!(
+                "Lambda function {} is a container image: it brings its own runtime, which this check does not judge.",
+                function.name
+            )));
+        }
+        return out.push(
+            b.status(Status::NotEvaluated)
+                .evidence("reason", "runtime_missing")
+                .message(format!(
+                    "Not evaluated: Lambda reported no runtime for {}, and it is not a container image.",
+                    function.name
+                )),
+        );
     };
     let table = match table {
         Ok(t) => t,

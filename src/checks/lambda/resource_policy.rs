@@ -198,16 +198,18 @@ pub fn url_decision(
     }
 }
 
-/// `service` invoking the function on behalf of a resource in a foreign account (a confused deputy).
-pub fn service_invoke(
+/// The source ARNs a confused deputy could present for `service`: a resource of a foreign account,
+/// and each `aws:SourceArn` value the policy names for that service with its account swapped for a
+/// foreign one. An ARN without an account (an S3 bucket) stays as it is: anyone can own a bucket
+/// of a free name, including one deleted later.
+pub fn foreign_sources(
     account: &Account,
     region: &str,
-    function: &Function,
     service: &str,
-) -> Request {
+    document: &Value,
+) -> Vec<String> {
     let short = service.split('.').next().unwrap_or(service);
-    // S3 bucket ARNs carry no region and no account: anyone can own a bucket of any free name.
-    let source = if short == "s3" {
+    let generic = if short == "s3" {
         format!(
             "arn:{}:s3:::vpcwarden-confused-deputy-probe",
             account.partition
@@ -218,6 +220,53 @@ pub fn service_invoke(
             account.partition
         )
     };
+    let mut out = vec![generic];
+    let statements: Vec<&Value> = match document.get("Statement") {
+        Some(Value::Array(a)) => a.iter().collect(),
+        Some(o @ Value::Object(_)) => vec![o],
+        _ => Vec::new(),
+    };
+    for st in statements {
+        let names_service = match st.get("Principal").and_then(|p| p.get("Service")) {
+            Some(Value::String(s)) => s == service,
+            Some(Value::Array(a)) => a.iter().any(|s| s.as_str() == Some(service)),
+            _ => false,
+        };
+        let Some(Value::Object(conditions)) = st.get("Condition") else {
+            continue;
+        };
+        if !names_service {
+            continue;
+        }
+        for block in conditions.values().filter_map(Value::as_object) {
+            for (key, values) in block {
+                if !key.eq_ignore_ascii_case("aws:SourceArn") {
+                    continue;
+                }
+                let values: Vec<&str> = match values {
+                    Value::String(v) => vec![v.as_str()],
+                    Value::Array(a) => a.iter().filter_map(Value::as_str).collect(),
+                    _ => Vec::new(),
+                };
+                for v in values {
+                    let mut parts: Vec<&str> = v.splitn(6, ':').collect();
+                    if parts.len() == 6 && !parts[4].is_empty() {
+                        parts[4] = OUTSIDER_ACCOUNT;
+                    }
+                    let candidate = parts.join(":");
+                    if !out.contains(&candidate) {
+                        out.push(candidate);
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `service` invoking the function on behalf of `source`, a resource of a foreign account (a
+/// confused deputy).
+pub fn service_invoke(function: &Function, service: &str, source: &str) -> Request {
     Request::new("lambda:InvokeFunction", function.arn.clone())
         .with_principal(CallerPrincipal::Service(service.to_string()))
         .with_context(
