@@ -205,10 +205,10 @@ pub async fn export(
     regions.extend(report.scan.regions.iter().cloned());
     regions.insert(home.clone());
     let scope = Scope::of(report, &account);
+    let partition = asff::partition_of(identity.arn().unwrap_or_default()).to_string();
     let now = report.scan.finished_at.clone();
     for region in &regions {
         let client = factory.securityhub(region);
-        let partition = asff::partition_of(identity.arn().unwrap_or_default()).to_string();
         let product = asff::product_arn(&partition, region, &account);
         // Without what Security Hub holds, importing could reset CreatedAt and archiving could be
         // wrong: that region is skipped and reported; the others go on.

@@ -286,6 +286,15 @@ impl Policy {
     }
 }
 
+/// Statement `index` of a policy document as written (`Statement` may be one object), for evidence.
+pub fn statement_at(document: &Value, index: usize) -> Option<Value> {
+    match document.get("Statement")? {
+        Value::Array(a) => a.get(index).cloned(),
+        o @ Value::Object(_) if index == 0 => Some(o.clone()),
+        _ => None,
+    }
+}
+
 /// Parses a policy document. Every shape IAM accepts parses; anything else is a
 /// [`PolicyError`] that names the policy and the path of the fault. Never panics.
 pub fn parse_policy(source: PolicySource, json: &str) -> Result<Policy, PolicyError> {

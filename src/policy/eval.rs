@@ -50,6 +50,14 @@ impl Decision {
         matches!(self, Decision::Denied { .. })
     }
 
+    /// The statements the decision cites: those that allowed or denied, or those it hinges on.
+    pub fn cited(&self) -> &[StatementRef] {
+        match self {
+            Decision::Allowed { by } | Decision::Denied { by, .. } => by,
+            Decision::Unknown { statements, .. } => statements,
+        }
+    }
+
     /// A stable one-word label: `allowed`, `denied` (explicit), `implicit_deny` or `unknown`.
     pub fn label(&self) -> &'static str {
         match self {

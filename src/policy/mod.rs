@@ -18,7 +18,7 @@ mod tests;
 pub use context::{CallerPrincipal, KeyState, KeyView, Request, RequestContext, Tri};
 pub use document::{
     Effect, Policy, PolicyError, PolicyKind, PolicySource, SharedStr, Statement, StatementRef,
-    parse_policy, parse_policy_value,
+    parse_policy, parse_policy_value, statement_at,
 };
 pub use eval::{Decision, PrincipalPolicies, evaluate_identity, evaluate_resource_policy};
 pub use matching::{action_matches, resource_matches};

@@ -152,14 +152,11 @@ pub struct Needs {
     pub missing: Vec<Value>,
     /// Requests whose decision is unknown.
     pub unknown: Vec<Value>,
-    /// How many requests were asked.
-    pub asked: usize,
 }
 
 impl Needs {
     /// Records one decision about `what` (a JSON description of the request).
     pub fn record(&mut self, decision: &Decision, mut what: Value) {
-        self.asked += 1;
         match decision {
             Decision::Allowed { .. } => {}
             Decision::Denied { explicit, by } => {
@@ -273,17 +270,10 @@ pub fn statement_json(account: &Account, role: &Role, sref: &StatementRef) -> Op
         }
         _ => return None,
     };
-    match doc.get("Statement")? {
-        Value::Array(a) => a.get(sref.index).cloned(),
-        o @ Value::Object(_) if sref.index == 0 => Some(o.clone()),
-        _ => None,
-    }
+    crate::policy::statement_at(doc, sref.index)
 }
 
 /// The statements a decision cites, as evidence.
 pub fn cited(decision: &Decision) -> Value {
-    match decision {
-        Decision::Allowed { by } | Decision::Denied { by, .. } => json!(by),
-        Decision::Unknown { statements, .. } => json!(statements),
-    }
+    json!(decision.cited())
 }

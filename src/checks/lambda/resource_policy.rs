@@ -6,7 +6,7 @@ use crate::checks::{Findings, gap_evidence};
 use crate::finding::{FindingBuilder, FindingError, Status};
 use crate::policy::{
     CallerPrincipal, Decision, KeyState, Policy, PolicyKind, PolicySource, Request, RequestContext,
-    StatementRef, evaluate_resource_policy, parse_policy_value,
+    evaluate_resource_policy, parse_policy_value, statement_at,
 };
 use crate::snapshot::{Account, Collected, Function, FunctionUrl};
 use serde_json::{Value, json};
@@ -287,19 +287,10 @@ pub fn service_invoke(function: &Function, service: &str, source: &str) -> Reque
 
 /// The statements a decision cites, each with its JSON from the policy document.
 pub fn cite(decision: &Decision, document: &Value) -> Value {
-    let refs: &[StatementRef] = match decision {
-        Decision::Allowed { by } | Decision::Denied { by, .. } => by,
-        Decision::Unknown { statements, .. } => statements,
-    };
-    refs.iter()
-        .map(|r| {
-            let statement = match document.get("Statement") {
-                Some(Value::Array(a)) => a.get(r.index).cloned(),
-                Some(o @ Value::Object(_)) if r.index == 0 => Some(o.clone()),
-                _ => None,
-            };
-            json!({ "sid": r.sid, "index": r.index, "statement": statement })
-        })
+    decision
+        .cited()
+        .iter()
+        .map(|r| json!({ "sid": r.sid, "index": r.index, "statement": statement_at(document, r.index) }))
         .collect()
 }
 

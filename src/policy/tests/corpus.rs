@@ -155,11 +155,8 @@ fn run_case(policies: &BTreeMap<String, Arc<Policy>>, case: &Case) -> Result<Dec
 }
 
 fn cited_sids(d: &Decision) -> Vec<String> {
-    let refs = match d {
-        Decision::Allowed { by } | Decision::Denied { by, .. } => by,
-        Decision::Unknown { statements, .. } => statements,
-    };
-    let mut v: Vec<String> = refs
+    let mut v: Vec<String> = d
+        .cited()
         .iter()
         .filter_map(|r| r.sid.as_deref().map(str::to_string))
         .collect();
