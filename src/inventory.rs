@@ -190,6 +190,12 @@ fn region_enis(
         // A shared VPC's participants' ENIs belong to their own inventories.
         .filter(|e| e.owner_id.as_deref().is_none_or(|o| o == account_id))
         .collect();
+    // Each ENI's pair, computed once.
+    let mut served: std::collections::BTreeMap<EniPair, Vec<&NetworkInterface>> =
+        std::collections::BTreeMap::new();
+    for e in &lambda_enis {
+        served.entry(e.pair()).or_default().push(e);
+    }
     let pairs = in_use
         .iter()
         .map(|(pair, functions)| {
@@ -204,9 +210,10 @@ fn region_enis(
                     names.sort();
                     names
                 },
-                enis: lambda_enis
-                    .iter()
-                    .filter(|e| &e.pair() == pair)
+                enis: served
+                    .get(pair)
+                    .into_iter()
+                    .flatten()
                     .map(|e| EniRef::from(*e))
                     .collect(),
                 subnet_free_ips: subnet.and_then(|s| s.available_ip_address_count),
@@ -229,7 +236,7 @@ fn region_enis(
             let missing: Vec<EniPair> = f
                 .eni_pairs()
                 .into_iter()
-                .filter(|p| !lambda_enis.iter().any(|e| &e.pair() == p))
+                .filter(|p| !served.contains_key(p))
                 .collect();
             (!missing.is_empty()).then(|| FunctionPairs {
                 function: function_ref(f),
