@@ -97,16 +97,8 @@ fn audit(args: AuditArgs) -> Result<Exit, AppError> {
     // Read before collecting: a bad config file must not cost a whole live scan first.
     let config = crate::config::Config::resolve(args.config.as_deref())
         .map_err(|e| AppError::Usage(e.to_string()))?;
-    // Only the per-function reads the selected checks need; a saved snapshot says what was skipped.
-    let mut plan = collect::Plan::for_actions(
-        selected
-            .iter()
-            .flat_map(|c| c.entry.meta.requires.iter().map(String::as_str)),
-    );
-    // Only the ENI check needs the published versions (their VPC attachments hold ENI pairs).
-    plan.function_versions = selected
-        .iter()
-        .any(|c| c.code() == crate::checks::ec2::eni_orphaned::CODE);
+    // Only what the selected checks read; a saved snapshot says what was skipped.
+    let plan = checks::plan(&selected);
     let (snapshot, source) = load_snapshot(&args.source, plan)?;
     if let Some(path) = &args.save_snapshot {
         write_file(path, &snapshot.to_json())?;

@@ -3,6 +3,7 @@
 //! The files are embedded in the binary by the registry (`include_str!`), so `vpcwarden checks`,
 //! `vpcwarden explain` and the README table all come from the same text.
 
+use crate::checks::inputs::Input;
 use crate::finding::{FindingTemplate, Severity};
 use serde::{Deserialize, Serialize};
 
@@ -39,8 +40,15 @@ pub struct CheckMeta {
     /// Compliance control ids (AWS Foundational Security Best Practices), possibly empty.
     #[serde(default)]
     pub compliance: Vec<String>,
-    /// The API operations whose data the check reads (`service:Operation`).
+    /// The API operations every verdict of the check depends on (`service:Operation`, see
+    /// [`inputs`](crate::checks::inputs)): they are collected, and a gap on one makes each resource
+    /// it affects `not_evaluated` before the check looks at it (the visitors gate on them).
     pub requires: Vec<String>,
+    /// The API operations only some verdicts depend on: collected too, but a gap on one is the
+    /// check's to weigh per resource (a function in a VPC needs no IAM to pass LAMBDA003; an SCP
+    /// can only take rights away). It may never turn into a pass or fail the data would not give.
+    #[serde(default)]
+    pub reads: Vec<String>,
     /// One-paragraph remediation used in findings.
     pub remediation: String,
     /// The AWS documentation page for the fix.
@@ -108,6 +116,28 @@ impl CatalogEntry {
         Ok(CatalogEntry { meta, body })
     }
 
+    /// The page's `requires` and `reads`, resolved; an operation vpcwarden does not know is an
+    /// error naming the page, so a misspelt input cannot leave a gate open.
+    pub fn inputs(&self) -> Result<(Vec<Input>, Vec<Input>), CatalogError> {
+        let resolve = |names: &[String], key: &str| -> Result<Vec<Input>, CatalogError> {
+            names
+                .iter()
+                .map(|n| {
+                    Input::parse(n).ok_or_else(|| CatalogError {
+                        page: self.meta.code.clone(),
+                        problem: format!(
+                            "`{key}` names {n:?}, which is not an input vpcwarden collects (see src/checks/inputs.rs)"
+                        ),
+                    })
+                })
+                .collect()
+        };
+        Ok((
+            resolve(&self.meta.requires, "requires")?,
+            resolve(&self.meta.reads, "reads")?,
+        ))
+    }
+
     /// The finding template for this check.
     pub fn template(&self) -> FindingTemplate {
         let m = &self.meta;
@@ -138,7 +168,15 @@ impl CatalogEntry {
             sev = m.severity,
             svc = m.service,
             rt = m.resource_type,
-            req = m.requires.join(", "),
+            req = if m.reads.is_empty() {
+                m.requires.join(", ")
+            } else {
+                format!(
+                    "{}\nreads where a verdict needs it: {}",
+                    m.requires.join(", "),
+                    m.reads.join(", ")
+                )
+            },
             body = self.body.trim_end(),
         ) + "\n"
     }

@@ -7,6 +7,7 @@
 pub mod catalog;
 pub mod ec2;
 pub mod iam;
+pub mod inputs;
 pub mod lambda;
 pub mod network;
 pub mod organizations;
@@ -17,6 +18,7 @@ use crate::finding::{Finding, FindingBuilder, FindingError, FindingTemplate, Sta
 use crate::snapshot::{Account, Gap, Snapshot};
 use catalog::{CatalogEntry, CatalogError};
 use iam::principals::AccountPolicies;
+use inputs::Input;
 use serde_json::json;
 use std::sync::OnceLock;
 
@@ -95,6 +97,10 @@ pub struct Check {
     pub entry: CatalogEntry,
     /// The finding template derived from it.
     pub template: FindingTemplate,
+    /// The inputs every verdict depends on (the page's `requires`): the visitors gate on them.
+    pub requires: Vec<Input>,
+    /// The inputs only some verdicts depend on (the page's `reads`): the check weighs their gaps.
+    pub reads: Vec<Input>,
     /// The check.
     pub run: RunFn,
 }
@@ -108,6 +114,21 @@ impl Check {
     pub fn slug(&self) -> &str {
         &self.entry.meta.slug
     }
+    /// Everything the check reads: `requires`, then `reads`.
+    pub fn inputs(&self) -> impl Iterator<Item = &Input> {
+        self.requires.iter().chain(&self.reads)
+    }
+}
+
+/// What a run of `checks` must collect: the per-function reads and the published versions only
+/// when a selected check reads them (each is one call per function against a Lambda quota).
+pub fn plan(checks: &[&Check]) -> crate::collect::Plan {
+    let reads = |input: Input| checks.iter().any(|c| c.inputs().any(|i| *i == input));
+    crate::collect::Plan {
+        function_policies: reads(inputs::GET_POLICY),
+        function_urls: reads(inputs::GET_FUNCTION_URL_CONFIG),
+        function_versions: reads(inputs::LIST_FUNCTION_VERSIONS),
+    }
 }
 
 /// All checks with their catalog pages parsed (once per process).
@@ -119,9 +140,12 @@ pub fn all() -> Result<&'static [Check], &'static CatalogError> {
                 .iter()
                 .map(|def| {
                     let entry = CatalogEntry::parse(def.catalog)?;
+                    let (requires, reads) = entry.inputs()?;
                     Ok(Check {
                         template: entry.template(),
                         entry,
+                        requires,
+                        reads,
                         run: def.run,
                     })
                 })
@@ -174,7 +198,7 @@ pub fn run(
     let mut all = Vec::new();
     for check in checks {
         let mut out = Findings {
-            template: &check.template,
+            check,
             out: Vec::new(),
         };
         (check.run)(&ctx, &mut out)?;
@@ -207,17 +231,42 @@ pub fn sort_findings(findings: &mut [Finding]) {
     });
 }
 
-/// Where a check puts its findings; it hands out builders pre-filled from the check's catalog page.
+/// Where a check puts its findings; it hands out builders pre-filled from the check's catalog page
+/// and knows the check's inputs, so the visitors gate on what the check declared.
 #[derive(Debug)]
 pub struct Findings<'a> {
-    template: &'a FindingTemplate,
+    check: &'a Check,
     out: Vec<Finding>,
 }
 
 impl<'a> Findings<'a> {
     /// A builder for a finding in this account and region.
     pub fn builder(&self, account_id: &str, region: &str) -> FindingBuilder<'a> {
-        FindingBuilder::new(self.template, account_id, region)
+        FindingBuilder::new(&self.check.template, account_id, region)
+    }
+
+    /// The first gap among the check's `requires` that leaves a resource of `account` in `region`
+    /// without its input, other than `own` (the visitor's own list, reported once per region).
+    pub fn required_gap<'s>(
+        &self,
+        account: &'s Account,
+        region: &str,
+        own: Input,
+    ) -> Option<&'s Gap> {
+        inputs::first_gap(&self.check.requires, account, region, own)
+    }
+
+    /// As [`required_gap`](Self::required_gap), for a global resource (a role, a user): a regional
+    /// input that failed in any region counts.
+    pub fn required_gap_anywhere<'s>(&self, account: &'s Account, own: Input) -> Option<&'s Gap> {
+        self.check
+            .requires
+            .iter()
+            .filter(|i| !i.same_operation(&own))
+            .find_map(|i| match i.scope {
+                inputs::Scope::Region => i.gap_anywhere(account),
+                _ => i.gap_in(account, crate::snapshot::GLOBAL_REGION),
+            })
     }
 
     /// Adds a finding; fails when the builder is incomplete.
@@ -265,17 +314,6 @@ impl Findings<'_> {
             gap,
         )
     }
-}
-
-/// The first region-wide gap among `needs` (service, operation) in a region.
-pub fn first_gap<'a>(
-    account: &'a Account,
-    region: &str,
-    needs: &[(&str, &str)],
-) -> Option<&'a Gap> {
-    needs
-        .iter()
-        .find_map(|(service, op)| account.gap(region, service, op))
 }
 
 /// The ARN vpcwarden uses for account-level findings.

@@ -5,10 +5,6 @@ use crate::finding::{FindingBuilder, Status};
 use crate::snapshot::{Function, RegionData, Route, RouteTable, RouteTableSource, Subnet};
 use serde_json::{Value, json};
 
-/// The EC2 lists that say how a function's subnets route.
-pub const ROUTING_NEEDS: &[(&str, &str)] =
-    &[("ec2", "DescribeSubnets"), ("ec2", "DescribeRouteTables")];
-
 /// What a route's target is, from its id prefix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Target {

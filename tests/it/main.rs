@@ -6,6 +6,7 @@ mod checks;
 mod cli;
 mod collect;
 mod exposure_checks;
+mod gaps;
 mod moto;
 mod network_checks;
 mod support;

@@ -2,9 +2,10 @@
 //! no function uses any more.
 
 use super::{each_region, ec2_arn};
+use crate::checks::inputs::{DESCRIBE_NETWORK_INTERFACES, LIST_FUNCTIONS};
 use crate::checks::{CheckContext, CheckDef, Findings};
 use crate::finding::{FindingError, Status};
-use crate::snapshot::{Account, NetworkInterface, RegionData};
+use crate::snapshot::{Account, Gap, NetworkInterface, RegionData};
 use serde_json::{Value, json};
 
 /// The check code (the collector lists published versions for it).
@@ -17,16 +18,17 @@ pub const CHECK: CheckDef = CheckDef {
 };
 
 fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingError> {
-    each_region(ctx, out, "DescribeNetworkInterfaces", judge_region)
+    each_region(ctx, out, DESCRIBE_NETWORK_INTERFACES, judge_region)
 }
 
 fn judge_region(
     account: &Account,
     region: &RegionData,
+    gate: Option<&Gap>,
     out: &mut Findings<'_>,
 ) -> Result<(), FindingError> {
     let pairs = region.eni_pairs_in_use();
-    let functions_gap = account.gap(&region.region, "lambda", "ListFunctions");
+    let functions_gap = LIST_FUNCTIONS.gap_in(account, &region.region);
     for eni in region
         .ec2
         .network_interfaces
@@ -45,6 +47,10 @@ fn judge_region(
             "network-interface",
             &eni.network_interface_id,
         );
+        if let Some(gap) = gate {
+            out.not_evaluated(account, &region.region, None, &arn, gap)?;
+            continue;
+        }
         let users = pairs.get(&eni.pair());
         let function_name = eni.lambda_function_name();
         // Found is certain; not found is certain only when the function list is complete.

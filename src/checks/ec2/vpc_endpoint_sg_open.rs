@@ -2,10 +2,11 @@
 //! traffic) from anywhere.
 
 use super::{each_region, ec2_arn};
+use crate::checks::inputs::DESCRIBE_VPC_ENDPOINTS;
 use crate::checks::network::{ANY_IPV4, ANY_IPV6};
 use crate::checks::{CheckContext, CheckDef, Findings};
 use crate::finding::{FindingError, Status};
-use crate::snapshot::{Account, RegionData, SecurityGroupRule, VpcEndpoint};
+use crate::snapshot::{Account, Gap, RegionData, SecurityGroupRule, VpcEndpoint};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 
@@ -19,7 +20,7 @@ pub const CHECK: CheckDef = CheckDef {
 const GONE: &[&str] = &["deleted", "deleting", "rejected", "failed", "expired"];
 
 fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingError> {
-    each_region(ctx, out, "DescribeVpcEndpoints", judge_region)
+    each_region(ctx, out, DESCRIBE_VPC_ENDPOINTS, judge_region)
 }
 
 /// Whether a rule admits TCP 443: protocol all, or TCP with a port range that holds 443.
@@ -51,6 +52,7 @@ fn open_sources(rule: &SecurityGroupRule) -> Vec<&str> {
 fn judge_region(
     account: &Account,
     region: &RegionData,
+    gate: Option<&Gap>,
     out: &mut Findings<'_>,
 ) -> Result<(), FindingError> {
     let interface = |e: &&VpcEndpoint| {
@@ -67,7 +69,7 @@ fn judge_region(
             "vpc-endpoint",
             &endpoint.vpc_endpoint_id,
         );
-        if let Some(gap) = account.gap(&region.region, "ec2", "DescribeSecurityGroups") {
+        if let Some(gap) = gate {
             out.not_evaluated(account, &region.region, Some("Other"), &arn, gap)?;
             continue;
         }

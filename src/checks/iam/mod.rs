@@ -9,8 +9,9 @@ pub mod role_event_source_permission_missing;
 pub mod role_invoke_any_function;
 pub mod role_logs_missing;
 
+use crate::checks::inputs::{GET_ACCOUNT_AUTHORIZATION_DETAILS, LIST_FUNCTIONS};
 use crate::checks::{CheckContext, Findings, account_arn};
-use crate::finding::{FindingError, Status};
+use crate::finding::{FindingBuilder, FindingError, Status};
 use crate::policy::{Decision, PolicyKind, RequestContext, StatementRef};
 use crate::snapshot::{Account, Function, GLOBAL_REGION, Role};
 use principals::{AccountPolicies, PrincipalEntry, PrincipalSet};
@@ -30,6 +31,13 @@ pub struct ExecutionRole<'a> {
     /// Whether the trust policy admits `lambda.amazonaws.com` (`allowed`, `unknown`, `denied`, or
     /// `unreadable`).
     pub trust: &'static str,
+}
+
+impl ExecutionRole<'_> {
+    /// The ARNs of the functions that run as the role.
+    pub fn function_arns(&self) -> Vec<&str> {
+        self.functions.iter().map(|(_, f)| f.arn.as_str()).collect()
+    }
 }
 
 /// The account's Lambda execution roles, in ARN order.
@@ -68,7 +76,9 @@ pub fn execution_roles<'a>(
 }
 
 /// Calls `judge` for every Lambda execution role of every account whose policies can be read; emits
-/// `not_evaluated` for IAM missing and for roles with unreadable policies.
+/// `not_evaluated` for IAM missing, for roles with unreadable policies, and for every role when the
+/// account has a gap on another input the check `requires` (a role is global: a regional list
+/// that failed in any region leaves it without that input).
 pub fn each_execution_role(
     ctx: &CheckContext<'_>,
     out: &mut Findings<'_>,
@@ -85,8 +95,19 @@ pub fn each_execution_role(
         if not_evaluable(account, policies, None, out)? {
             continue;
         }
+        let gate = out.required_gap_anywhere(account, GET_ACCOUNT_AUTHORIZATION_DETAILS);
         for exec in execution_roles(account, policies) {
             if not_evaluable(account, policies, Some(exec.entry), out)? {
+                continue;
+            }
+            if let Some(gap) = gate {
+                out.not_evaluated(
+                    account,
+                    GLOBAL_REGION,
+                    Some(exec.entry.resource_type()),
+                    &exec.role.arn,
+                    gap,
+                )?;
                 continue;
             }
             if let Ok(set) = &exec.entry.policies {
@@ -97,13 +118,22 @@ pub fn each_execution_role(
     Ok(())
 }
 
+/// A builder for a finding on an execution role: its name and the functions that run as it.
+pub fn role_finding<'t>(
+    out: &Findings<'t>,
+    account: &Account,
+    exec: &ExecutionRole<'_>,
+) -> FindingBuilder<'t> {
+    out.builder(&account.account_id, GLOBAL_REGION)
+        .resource(&exec.role.arn)
+        .evidence("role_name", exec.role.name.as_str())
+        .evidence("functions", json!(exec.function_arns()))
+}
+
 /// A region whose function list failed: the functions of a role there are unknown, so a role check
 /// that looks at "the functions using this role" cannot pass and cannot skip the role.
 pub fn functions_gap(account: &Account) -> Option<&crate::snapshot::Gap> {
-    account
-        .gaps
-        .iter()
-        .find(|g| g.service == "lambda" && g.operation == "ListFunctions" && g.resource.is_none())
+    LIST_FUNCTIONS.gap_anywhere(account)
 }
 
 /// The region to place probe requests in: the first function's, else the first collected region.
@@ -199,7 +229,7 @@ pub fn not_evaluable(
     out: &mut Findings<'_>,
 ) -> Result<bool, FindingError> {
     if let Some(why) = &policies.iam_missing {
-        let gap = account.gap(GLOBAL_REGION, "iam", "GetAccountAuthorizationDetails");
+        let gap = GET_ACCOUNT_AUTHORIZATION_DETAILS.gap_in(account, GLOBAL_REGION);
         match gap {
             Some(gap) => out.not_evaluated(
                 account,

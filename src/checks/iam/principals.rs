@@ -4,6 +4,7 @@
 //! Built lazily once per audit (see `CheckContext::policies`) and shared by every IAM check, so a
 //! managed policy attached to 10,000 roles is parsed once.
 
+use crate::checks::inputs::{GET_ACCOUNT_AUTHORIZATION_DETAILS, Service};
 use crate::policy::{
     CallerPrincipal, Decision, Policy, PolicyError, PolicyKind, PolicySource, PrincipalPolicies,
     Request, RequestContext, evaluate_resource_policy, parse_policy_value,
@@ -80,8 +81,8 @@ impl AccountPolicies {
     pub fn build(account: &Account) -> AccountPolicies {
         let scps = scps_of(account);
         let Some(iam) = &account.iam else {
-            let reason = account
-                .gap(GLOBAL_REGION, "iam", "GetAccountAuthorizationDetails")
+            let reason = GET_ACCOUNT_AUTHORIZATION_DETAILS
+                .gap_in(account, GLOBAL_REGION)
                 .map(|g| {
                     format!(
                         "iam:GetAccountAuthorizationDetails failed ({})",
@@ -326,10 +327,8 @@ fn user_entry(
 fn scps_of(account: &Account) -> Scps {
     match &account.organizations {
         None => Scps::Unknown(
-            account
-                .gaps
-                .iter()
-                .find(|g| g.service == "organizations")
+            Service::Organizations
+                .gap_in(account)
                 .map(|g| format!("organizations:{} failed ({})", g.operation, g.error_code))
                 .unwrap_or_else(|| "Organizations was not collected".to_string()),
         ),

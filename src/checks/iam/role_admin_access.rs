@@ -1,10 +1,9 @@
 //! IAM003 `role-admin-access`: a Lambda execution role may do anything to anything (`*` on `*`).
 
-use super::{code_context, each_execution_role, probe_function_arn, probe_region};
+use super::{code_context, each_execution_role, probe_function_arn, probe_region, role_finding};
 use crate::checks::{CheckContext, CheckDef, Findings};
 use crate::finding::{FindingError, Status};
 use crate::policy::{Decision, PolicyKind, Request, evaluate_identity};
-use crate::snapshot::GLOBAL_REGION;
 use serde_json::json;
 
 /// The registry line.
@@ -47,13 +46,7 @@ fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingErro
                 evaluate_identity(&request, &engine)
             })
             .collect();
-        let functions: Vec<&str> = exec.functions.iter().map(|(_, f)| f.arn.as_str()).collect();
-        let b = out
-            .builder(&account.account_id, GLOBAL_REGION)
-            .resource(&exec.role.arn)
-            .evidence("role_name", exec.role.name.as_str())
-            .evidence("functions", json!(functions))
-            .evidence("scps_evaluated", scps.unknown.is_none());
+        let b = role_finding(out, account, exec).evidence("scps_evaluated", scps.unknown.is_none());
         let b = if decisions.iter().all(Decision::is_allowed) {
             let mut by: Vec<_> = decisions
                 .iter()
@@ -80,7 +73,7 @@ fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingErro
             "Lambda execution role {} may perform any action on any resource (granted by {}): code running in {} can do anything in the account.",
             exec.role.name,
             names.join(", "),
-            if functions.is_empty() { "any function that uses it".to_string() } else { functions.join(", ") }
+            if exec.functions.is_empty() { "any function that uses it".to_string() } else { exec.function_arns().join(", ") }
         ))
         } else if decisions.iter().any(Decision::is_denied) {
             b.status(Status::Pass).message(format!(

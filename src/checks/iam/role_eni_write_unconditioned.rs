@@ -4,12 +4,12 @@
 use super::principals::{AccountPolicies, PrincipalSet};
 use super::{
     ExecutionRole, code_context, each_execution_role, probe_function_arn, probe_region,
-    statement_json,
+    role_finding, statement_json,
 };
 use crate::checks::{CheckContext, CheckDef, Findings};
 use crate::finding::{FindingError, Status};
 use crate::policy::{Decision, PolicyKind, Request, StatementRef, evaluate_identity};
-use crate::snapshot::{Account, GLOBAL_REGION};
+use crate::snapshot::Account;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
@@ -95,12 +95,7 @@ fn judge(
             Decision::Denied { .. } => {}
         }
     }
-    let functions: Vec<&str> = exec.functions.iter().map(|(_, f)| f.arn.as_str()).collect();
-    let b = out
-        .builder(&account.account_id, GLOBAL_REGION)
-        .resource(&exec.role.arn)
-        .evidence("role_name", exec.role.name.as_str())
-        .evidence("functions", json!(functions))
+    let b = role_finding(out, account, exec)
         .evidence("lambda_trust", exec.trust)
         .evidence("decisions", json!(decisions))
         .evidence("scps_evaluated", scps.unknown.is_none())

@@ -2,6 +2,7 @@
 //! Streams event source mapping, and its execution role lacks the read actions Lambda's poller needs.
 
 use super::{Needs, each_execution_role, functions_gap, service_context};
+use crate::checks::inputs::LIST_EVENT_SOURCE_MAPPINGS;
 use crate::checks::{CheckContext, CheckDef, Findings, gap_evidence};
 use crate::finding::{FindingError, Status};
 use crate::policy::{Request, evaluate_identity};
@@ -81,7 +82,7 @@ fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingErro
             let Some(data) = account.regions.iter().find(|r| r.region == *region) else {
                 continue;
             };
-            if let Some(gap) = account.gap(region, "lambda", "ListEventSourceMappings") {
+            if let Some(gap) = LIST_EVENT_SOURCE_MAPPINGS.gap_in(account, region) {
                 missing_lists.push(gap);
             }
             for m in &data.lambda.event_source_mappings {

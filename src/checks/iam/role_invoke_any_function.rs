@@ -1,12 +1,12 @@
 //! IAM006 `role-invoke-any-function`: a Lambda execution role may invoke every function of the
 //! account, not only the ones it was meant to call.
 
-use super::{cited, code_context, each_execution_role, probe_function_arn, probe_region};
+use super::{
+    cited, code_context, each_execution_role, probe_function_arn, probe_region, role_finding,
+};
 use crate::checks::{CheckContext, CheckDef, Findings};
 use crate::finding::{FindingError, Status};
 use crate::policy::{Decision, Request, evaluate_identity};
-use crate::snapshot::GLOBAL_REGION;
-use serde_json::json;
 
 /// The registry line.
 pub const CHECK: CheckDef = CheckDef {
@@ -28,12 +28,7 @@ fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingErro
         let request = Request::new("lambda:InvokeFunction", target.clone())
             .with_context(code_context(account, exec.role, &function_arn, region));
         let decision = evaluate_identity(&request, &engine);
-        let functions: Vec<&str> = exec.functions.iter().map(|(_, f)| f.arn.as_str()).collect();
-        let b = out
-            .builder(&account.account_id, GLOBAL_REGION)
-            .resource(&exec.role.arn)
-            .evidence("role_name", exec.role.name.as_str())
-            .evidence("functions", json!(functions))
+        let b = role_finding(out, account, exec)
             .evidence("probe_function", target)
             .evidence("scps_evaluated", scps.unknown.is_none());
         let b = match &decision {

@@ -1,11 +1,10 @@
 //! IAM004 `role-logs-missing`: a function's execution role cannot write its logs to CloudWatch Logs,
 //! so the function runs blind.
 
-use super::{Needs, code_context, each_execution_role, functions_gap};
+use super::{Needs, code_context, each_execution_role, functions_gap, role_finding};
 use crate::checks::{CheckContext, CheckDef, Findings, gap_evidence};
 use crate::finding::{FindingError, Status};
 use crate::policy::{Request, evaluate_identity};
-use crate::snapshot::GLOBAL_REGION;
 use serde_json::json;
 
 /// The registry line.
@@ -48,13 +47,7 @@ fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingErro
                 );
             }
         }
-        let functions: Vec<&str> = exec.functions.iter().map(|(_, f)| f.arn.as_str()).collect();
-        let b = out
-            .builder(&account.account_id, GLOBAL_REGION)
-            .resource(&exec.role.arn)
-            .evidence("role_name", exec.role.name.as_str())
-            .evidence("functions", json!(functions))
-            .evidence("scps_evaluated", scps.unknown.is_none());
+        let b = role_finding(out, account, exec).evidence("scps_evaluated", scps.unknown.is_none());
         let b = if !needs.missing.is_empty() {
             let mut blind: Vec<&str> = needs
                 .missing
@@ -88,7 +81,7 @@ fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingErro
             b.status(Status::Pass).message(format!(
                 "Execution role {} may write the CloudWatch Logs of all {} function(s) that use it.",
                 exec.role.name,
-                functions.len()
+                exec.functions.len()
             ))
         };
         out.push(b)

@@ -3,7 +3,7 @@
 
 use super::each_function;
 use crate::checks::{CheckContext, CheckDef, Findings};
-use crate::finding::{FindingError, Status};
+use crate::finding::{FindingBuilder, FindingError, Status};
 use crate::snapshot::{Account, Function, RegionData};
 use serde_json::{Value, json};
 
@@ -19,8 +19,7 @@ fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingErro
         ctx,
         out,
         |_| true,
-        &[],
-        |account, region, function, out| judge(account, region, function, trusted, out),
+        |account, region, function, b, out| judge(account, region, function, b, trusted, out),
     )
 }
 
@@ -40,12 +39,13 @@ fn layer_owner(arn: &str) -> Option<&str> {
     (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())).then_some(account)
 }
 
-fn judge(
+fn judge<'t>(
     account: &Account,
-    region: &RegionData,
+    _region: &RegionData,
     function: &Function,
+    b: FindingBuilder<'t>,
     trusted: &[String],
-    out: &mut Findings<'_>,
+    out: &mut Findings<'t>,
 ) -> Result<(), FindingError> {
     let layers: Vec<Value> = function
         .layers
@@ -60,7 +60,7 @@ fn judge(
                 .is_none_or(|o| o != account.account_id && !trusted.iter().any(|t| t == o))
         })
         .collect();
-    let b = super::function_finding(out, account, region, function)
+    let b = b
         .evidence("layers", json!(layers))
         .evidence("trusted_layer_accounts", json!(trusted));
     if foreign.is_empty() {

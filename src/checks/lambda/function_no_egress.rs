@@ -2,11 +2,12 @@
 //! no subnet routes `0.0.0.0/0` anywhere but an internet gateway, and its VPC has no endpoints.
 
 use super::{each_function, in_vpc};
+use crate::checks::inputs::DESCRIBE_VPC_ENDPOINTS;
 use crate::checks::network::{
-    ANY_IPV4, ANY_IPV6, ROUTING_NEEDS, Target, route_table_unknown, routing, subnets_evidence,
+    ANY_IPV4, ANY_IPV6, Target, route_table_unknown, routing, subnets_evidence,
 };
 use crate::checks::{CheckContext, CheckDef, Findings};
-use crate::finding::{FindingError, Status};
+use crate::finding::{FindingBuilder, FindingError, Status};
 use crate::snapshot::{Account, Function, RegionData, Route, VpcEndpoint};
 use serde_json::{Value, json};
 
@@ -21,7 +22,7 @@ pub const CHECK: CheckDef = CheckDef {
 const LIVE_ENDPOINT_STATE: &str = "available";
 
 fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingError> {
-    each_function(ctx, out, in_vpc, ROUTING_NEEDS, judge)
+    each_function(ctx, out, in_vpc, judge)
 }
 
 /// Whether a default route gives the function a way out. IPv4: any target but an internet gateway
@@ -47,11 +48,12 @@ fn is_live(endpoint: &VpcEndpoint) -> bool {
         .is_none_or(|s| s.eq_ignore_ascii_case(LIVE_ENDPOINT_STATE))
 }
 
-fn judge(
+fn judge<'t>(
     account: &Account,
     region: &RegionData,
     function: &Function,
-    out: &mut Findings<'_>,
+    b: FindingBuilder<'t>,
+    out: &mut Findings<'t>,
 ) -> Result<(), FindingError> {
     let ipv6_allowed = function
         .vpc()
@@ -65,7 +67,6 @@ fn judge(
                 .map(|r| s.evidence(Some(r)))
         })
         .collect();
-    let b = super::function_finding(out, account, region, function);
     if !egress.is_empty() {
         let kinds: std::collections::BTreeSet<&str> = egress
             .iter()
@@ -90,7 +91,7 @@ fn judge(
             "none was collected for it, and no other subnet has a way out",
         ));
     }
-    if let Some(gap) = account.gap(&region.region, "ec2", "DescribeVpcEndpoints") {
+    if let Some(gap) = DESCRIBE_VPC_ENDPOINTS.gap_in(account, &region.region) {
         return out.not_evaluated(account, &region.region, None, &function.arn, gap);
     }
     let vpc_id = region.function_vpc_id(function);

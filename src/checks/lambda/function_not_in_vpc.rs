@@ -1,8 +1,9 @@
 //! LAMBDA003 `function-not-in-vpc`: a function that is not attached to a customer VPC (Security Hub Lambda.3).
 
 use crate::checks::iam::principals::trust_decision;
+use crate::checks::inputs::GET_ACCOUNT_AUTHORIZATION_DETAILS;
 use crate::checks::{CheckContext, CheckDef, Findings};
-use crate::finding::{FindingError, Status};
+use crate::finding::{FindingBuilder, FindingError, Status};
 use crate::policy::Decision;
 use crate::snapshot::{Account, Function, GLOBAL_REGION, RegionData};
 use serde_json::{Value, json};
@@ -17,17 +18,17 @@ pub const CHECK: CheckDef = CheckDef {
 const EDGE_SERVICE: &str = "edgelambda.amazonaws.com";
 
 fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingError> {
-    super::each_function(ctx, out, |_| true, &[], judge)
+    super::each_function(ctx, out, |_| true, judge)
 }
 
-fn judge(
+fn judge<'t>(
     account: &Account,
     region: &RegionData,
     function: &Function,
-    out: &mut Findings<'_>,
+    b: FindingBuilder<'t>,
+    out: &mut Findings<'t>,
 ) -> Result<(), FindingError> {
-    let b = super::function_finding(out, account, region, function)
-        .evidence("role", function.role.as_str());
+    let b = b.evidence("role", function.role.as_str());
     if let Some(vpc) = function.vpc() {
         let vpc_id = region.function_vpc_id(function).map(str::to_string);
         return out.push(
@@ -47,7 +48,7 @@ fn judge(
     // Lambda@Edge functions cannot be attached to a VPC: whether this is one is decided by the
     // execution role's trust policy, which needs IAM.
     let Some(iam) = &account.iam else {
-        let gap = account.gap(GLOBAL_REGION, "iam", "GetAccountAuthorizationDetails");
+        let gap = GET_ACCOUNT_AUTHORIZATION_DETAILS.gap_in(account, GLOBAL_REGION);
         return match gap {
             Some(gap) => out.not_evaluated(account, &region.region, None, &function.arn, gap),
             None => out.push(

@@ -5,8 +5,9 @@ use super::each_function;
 use super::resource_policy::{
     FunctionPolicy, cite, load, not_collected, outsider_invoke, url_decision,
 };
+use crate::checks::inputs::GET_FUNCTION_URL_CONFIG;
 use crate::checks::{CheckContext, CheckDef, Findings};
-use crate::finding::{FindingError, Status};
+use crate::finding::{FindingBuilder, FindingError, Status};
 use crate::policy::{Decision, evaluate_resource_policy};
 use crate::snapshot::{Account, Collected, Function, RegionData};
 
@@ -17,16 +18,16 @@ pub const CHECK: CheckDef = CheckDef {
 };
 
 fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingError> {
-    each_function(ctx, out, |_| true, &[], judge)
+    each_function(ctx, out, |_| true, judge)
 }
 
-fn judge(
+fn judge<'t>(
     account: &Account,
-    region: &RegionData,
+    _region: &RegionData,
     function: &Function,
-    out: &mut Findings<'_>,
+    b: FindingBuilder<'t>,
+    out: &mut Findings<'t>,
 ) -> Result<(), FindingError> {
-    let b = super::function_finding(out, account, region, function);
     let Some(policy) = load(account, function, b.clone(), out)? else {
         return Ok(());
     };
@@ -57,7 +58,7 @@ fn judge(
         Collected::NotCollected => {
             // Public through the API already is decided without the URL.
             if !probes[0].1.is_allowed() {
-                return out.push(not_collected(account, function, "GetFunctionUrlConfig", b));
+                return out.push(not_collected(account, function, GET_FUNCTION_URL_CONFIG, b));
             }
         }
     }

@@ -2,11 +2,9 @@
 //! default route to an internet gateway.
 
 use super::{each_function, in_vpc};
-use crate::checks::network::{
-    ANY_IPV4, ROUTING_NEEDS, Target, route_table_unknown, routing, subnets_evidence,
-};
+use crate::checks::network::{ANY_IPV4, Target, route_table_unknown, routing, subnets_evidence};
 use crate::checks::{CheckContext, CheckDef, Findings};
-use crate::finding::{FindingError, Status};
+use crate::finding::{FindingBuilder, FindingError, Status};
 use crate::snapshot::{Account, Function, RegionData};
 use serde_json::Value;
 
@@ -17,14 +15,15 @@ pub const CHECK: CheckDef = CheckDef {
 };
 
 fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingError> {
-    each_function(ctx, out, in_vpc, ROUTING_NEEDS, judge)
+    each_function(ctx, out, in_vpc, judge)
 }
 
-fn judge(
-    account: &Account,
+fn judge<'t>(
+    _account: &Account,
     region: &RegionData,
     function: &Function,
-    out: &mut Findings<'_>,
+    b: FindingBuilder<'t>,
+    out: &mut Findings<'t>,
 ) -> Result<(), FindingError> {
     let subnets = routing(region, function);
     let public: Vec<Value> = subnets
@@ -35,7 +34,6 @@ fn judge(
                 .map(|r| s.evidence(Some(r)))
         })
         .collect();
-    let b = super::function_finding(out, account, region, function);
     if !public.is_empty() {
         let cited: Vec<String> = public
             .iter()

@@ -3,7 +3,7 @@
 
 use super::each_function;
 use crate::checks::{CheckContext, CheckDef, Findings};
-use crate::finding::{FindingError, Severity, Status};
+use crate::finding::{FindingBuilder, FindingError, Severity, Status};
 use crate::snapshot::{Account, Function, RegionData};
 use serde::Deserialize;
 use std::sync::OnceLock;
@@ -88,20 +88,20 @@ fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingErro
         ctx,
         out,
         |_| true,
-        &[],
-        |account, region, function, out| judge(account, region, function, today, table, out),
+        |account, region, function, b, out| judge(account, region, function, b, today, table, out),
     )
 }
 
-fn judge(
-    account: &Account,
-    region: &RegionData,
+fn judge<'t>(
+    _account: &Account,
+    _region: &RegionData,
     function: &Function,
+    b: FindingBuilder<'t>,
     today: Option<Date>,
     table: Result<&RuntimeTable, &str>,
-    out: &mut Findings<'_>,
+    out: &mut Findings<'t>,
 ) -> Result<(), FindingError> {
-    let b = super::function_finding(out, account, region, function)
+    let b = b
         .evidence("runtime", function.runtime.as_deref())
         .evidence("package_type", function.package_type.as_deref());
     let Some(runtime) = function.runtime.as_deref().filter(|r| !r.is_empty()) else {

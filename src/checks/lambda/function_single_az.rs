@@ -3,7 +3,7 @@
 
 use super::{each_function, in_vpc};
 use crate::checks::{CheckContext, CheckDef, Findings};
-use crate::finding::{FindingError, Status};
+use crate::finding::{FindingBuilder, FindingError, Status};
 use crate::snapshot::{Account, Function, RegionData};
 use serde_json::json;
 use std::collections::BTreeSet;
@@ -16,21 +16,18 @@ pub const CHECK: CheckDef = CheckDef {
 
 fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingError> {
     let min_azs = ctx.config.min_azs;
-    each_function(
-        ctx,
-        out,
-        in_vpc,
-        &[("ec2", "DescribeSubnets")],
-        |account, region, function, out| judge(account, region, function, min_azs, out),
-    )
+    each_function(ctx, out, in_vpc, |account, region, function, b, out| {
+        judge(account, region, function, b, min_azs, out)
+    })
 }
 
-fn judge(
-    account: &Account,
+fn judge<'t>(
+    _account: &Account,
     region: &RegionData,
     function: &Function,
+    b: FindingBuilder<'t>,
     min_azs: usize,
-    out: &mut Findings<'_>,
+    out: &mut Findings<'t>,
 ) -> Result<(), FindingError> {
     let subnet_ids = function
         .vpc()
@@ -49,7 +46,7 @@ fn judge(
         .filter(|(_, s)| s.is_none())
         .map(|(id, _)| *id)
         .collect();
-    let b = super::function_finding(out, account, region, function)
+    let b = b
         .evidence(
             "subnets",
             subnets

@@ -6,7 +6,7 @@ use super::resource_policy::{
     FunctionPolicy, cite, load_url, policy_of, unavailable, url_decision,
 };
 use crate::checks::{CheckContext, CheckDef, Findings};
-use crate::finding::{FindingError, Severity, Status};
+use crate::finding::{FindingBuilder, FindingError, Severity, Status};
 use crate::policy::Decision;
 use crate::snapshot::{Account, Function, RegionData};
 
@@ -17,16 +17,16 @@ pub const CHECK: CheckDef = CheckDef {
 };
 
 fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingError> {
-    each_function(ctx, out, |_| true, &[], judge)
+    each_function(ctx, out, |_| true, judge)
 }
 
-fn judge(
+fn judge<'t>(
     account: &Account,
-    region: &RegionData,
+    _region: &RegionData,
     function: &Function,
-    out: &mut Findings<'_>,
+    b: FindingBuilder<'t>,
+    out: &mut Findings<'t>,
 ) -> Result<(), FindingError> {
-    let b = super::function_finding(out, account, region, function);
     let Some(url) = load_url(account, function, b.clone(), out)? else {
         return Ok(());
     };

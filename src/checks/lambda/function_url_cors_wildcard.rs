@@ -3,7 +3,7 @@
 use super::each_function;
 use super::resource_policy::load_url;
 use crate::checks::{CheckContext, CheckDef, Findings};
-use crate::finding::{FindingError, Status};
+use crate::finding::{FindingBuilder, FindingError, Status};
 use crate::snapshot::{Account, Function, RegionData};
 use serde_json::json;
 
@@ -14,16 +14,16 @@ pub const CHECK: CheckDef = CheckDef {
 };
 
 fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingError> {
-    each_function(ctx, out, |_| true, &[], judge)
+    each_function(ctx, out, |_| true, judge)
 }
 
-fn judge(
+fn judge<'t>(
     account: &Account,
-    region: &RegionData,
+    _region: &RegionData,
     function: &Function,
-    out: &mut Findings<'_>,
+    b: FindingBuilder<'t>,
+    out: &mut Findings<'t>,
 ) -> Result<(), FindingError> {
-    let b = super::function_finding(out, account, region, function);
     let Some(url) = load_url(account, function, b.clone(), out)? else {
         return Ok(());
     };

@@ -12,40 +12,46 @@ pub mod function_url_auth_none;
 pub mod function_url_cors_wildcard;
 pub mod resource_policy;
 
-use crate::checks::{CheckContext, Findings, first_gap};
+use crate::checks::inputs::LIST_FUNCTIONS;
+use crate::checks::{CheckContext, Findings};
 use crate::finding::{FindingBuilder, FindingError};
 use crate::snapshot::{Account, Function, RegionData};
 
-/// Runs `judge` on every function of every collected region that `keep` selects.
+/// Runs `judge` on every function of every collected region that `keep` selects, with a builder for
+/// its finding (the function's ARN and name filled in).
 ///
 /// A region whose `ListFunctions` failed gets one `not_evaluated` finding on the account (the
-/// functions that were listed are still judged). A function whose region lacks one of the lists the
-/// check `needs` (service, operation) gets a `not_evaluated` finding naming that gap instead of a
-/// verdict.
-pub fn each_function(
+/// functions that were listed are still judged). A function whose region or account has a gap on
+/// another input the check `requires` gets a `not_evaluated` finding naming that gap instead of a
+/// verdict. Per-function reads (a policy, a URL) arrive on the function as `Collected` values, which
+/// the check cannot read without saying what it does when they are missing.
+pub fn each_function<'t>(
     ctx: &CheckContext<'_>,
-    out: &mut Findings<'_>,
+    out: &mut Findings<'t>,
     keep: fn(&Function) -> bool,
-    needs: &[(&str, &str)],
     mut judge: impl FnMut(
         &Account,
         &RegionData,
         &Function,
-        &mut Findings<'_>,
+        FindingBuilder<'t>,
+        &mut Findings<'t>,
     ) -> Result<(), FindingError>,
 ) -> Result<(), FindingError> {
     for account in &ctx.snapshot.accounts {
         for region in &account.regions {
-            if let Some(gap) = account.gap(&region.region, "lambda", "ListFunctions") {
+            if let Some(gap) = LIST_FUNCTIONS.gap_in(account, &region.region) {
                 out.region_not_evaluated(account, &region.region, gap)?;
             }
-            let missing = first_gap(account, &region.region, needs);
+            let missing = out.required_gap(account, &region.region, LIST_FUNCTIONS);
             for function in region.lambda.functions.iter().filter(|f| keep(f)) {
                 match missing {
                     Some(gap) => {
                         out.not_evaluated(account, &region.region, None, &function.arn, gap)?
                     }
-                    None => judge(account, region, function, out)?,
+                    None => {
+                        let b = function_finding(out, account, region, function);
+                        judge(account, region, function, b, out)?
+                    }
                 }
             }
         }
@@ -54,7 +60,7 @@ pub fn each_function(
 }
 
 /// A builder for a finding on `function`, its name as evidence.
-pub fn function_finding<'t>(
+fn function_finding<'t>(
     out: &Findings<'t>,
     account: &Account,
     region: &RegionData,

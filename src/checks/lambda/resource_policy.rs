@@ -2,6 +2,7 @@
 //! checks ask it about: an outsider in a foreign account, an anonymous caller of the function URL,
 //! and an AWS service acting for someone else's resource (a confused deputy).
 
+use crate::checks::inputs::{GET_FUNCTION_URL_CONFIG, GET_POLICY, Input};
 use crate::checks::{Findings, gap_evidence};
 use crate::finding::{FindingBuilder, FindingError, Status};
 use crate::policy::{
@@ -69,7 +70,7 @@ pub fn unavailable<'b>(
     b: FindingBuilder<'b>,
 ) -> FindingBuilder<'b> {
     match why {
-        Unavailable::NotCollected => not_collected(account, function, "GetPolicy", b),
+        Unavailable::NotCollected => not_collected(account, function, GET_POLICY, b),
         Unavailable::Unreadable(e) => b
             .status(Status::NotEvaluated)
             .evidence("reason", "policy_unreadable")
@@ -86,22 +87,23 @@ pub fn unavailable<'b>(
 pub fn not_collected<'b>(
     account: &Account,
     function: &Function,
-    operation: &str,
+    input: Input,
     b: FindingBuilder<'b>,
 ) -> FindingBuilder<'b> {
     let gap = account
         .gaps_for_resource(&function.arn)
-        .find(|g| g.operation == operation);
+        .find(|g| input.is(g));
+    let operation = input.operation;
     let b = b.status(Status::NotEvaluated);
     match gap {
         Some(g) => b.evidence("gap", gap_evidence(g)).message(format!(
-            "Not evaluated: lambda:{operation} failed for {} ({}).",
+            "Not evaluated: {input} failed for {} ({}).",
             function.name, g.error_code
         )),
         None => b
             .evidence("reason", format!("{operation}_not_collected"))
             .message(format!(
-                "Not evaluated: lambda:{operation} was not collected for {}.",
+                "Not evaluated: {input} was not collected for {}.",
                 function.name
             )),
     }
@@ -305,7 +307,7 @@ pub fn load_url<'f>(
     match &function.url_config {
         Collected::Present(url) => Ok(Some(url)),
         Collected::NotCollected => {
-            out.push(not_collected(account, function, "GetFunctionUrlConfig", b))?;
+            out.push(not_collected(account, function, GET_FUNCTION_URL_CONFIG, b))?;
             Ok(None)
         }
         Collected::Absent => {

@@ -2,6 +2,7 @@
 //! VPCs, so every principal with Lambda rights needs a guardrail of its own.
 
 use crate::checks::iam::principals::Scps;
+use crate::checks::inputs::Service;
 use crate::checks::vpc_guardrail::{describe, evaluate, leaks, probe_function, undecided};
 use crate::checks::{CheckContext, CheckDef, Findings, account_arn};
 use crate::finding::{FindingError, Status};
@@ -51,7 +52,7 @@ fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingErro
                 continue;
             }
             Scps::Unknown(why) => {
-                let gap = account.gaps.iter().find(|g| g.service == "organizations");
+                let gap = Service::Organizations.gap_in(account);
                 match gap {
                     Some(gap) => {
                         out.not_evaluated(account, GLOBAL_REGION, None, &account_arn(account), gap)?
