@@ -17,23 +17,7 @@ use std::path::Path;
 /// The built-in demo account (`vpcwarden audit --demo`).
 pub const DEMO_SNAPSHOT: &str = include_str!("../mocks/snapshots/demo.json");
 
-/// Process exit codes (documented in the README).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[repr(u8)]
-pub enum Exit {
-    /// Nothing failing at or above `--fail-on`, and the scan was complete.
-    Clean = 0,
-    /// An internal error (a bug, or an I/O failure writing output).
-    Internal = 1,
-    /// A usage or input error (bad flag, unreadable snapshot, no credentials or region).
-    Usage = 2,
-    /// Failing findings at or above `--fail-on`.
-    Failing = 3,
-    /// No such findings, but the scan was incomplete (collection gaps).
-    Incomplete = 4,
-    /// The export to Security Hub failed, or Security Hub refused some findings.
-    ExportFailed = 5,
-}
+pub use crate::exit::Exit;
 
 /// An error that ends a command, with the exit code it maps to.
 #[derive(Debug, thiserror::Error)]
@@ -129,13 +113,7 @@ fn audit(args: AuditArgs) -> Result<Exit, AppError> {
     {
         return Ok(Exit::ExportFailed);
     }
-    Ok(if report.fails_at(args.fail_on) {
-        Exit::Failing
-    } else if !report.scan.complete {
-        Exit::Incomplete
-    } else {
-        Exit::Clean
-    })
+    Ok(report.exit(args.fail_on))
 }
 
 /// `export securityhub --from-report FILE`: 0 when every finding was imported, else 5.
@@ -242,11 +220,7 @@ fn inventory_enis(args: InventoryArgs) -> Result<Exit, AppError> {
         InventoryFormat::Json => render::inventory::json(&inventory),
     };
     write_output(args.output.as_deref(), &text)?;
-    Ok(if inventory.complete {
-        Exit::Clean
-    } else {
-        Exit::Incomplete
-    })
+    Ok(inventory.exit())
 }
 
 fn collect_cmd(args: CollectArgs) -> Result<Exit, AppError> {
