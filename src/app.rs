@@ -7,6 +7,7 @@ use crate::cli::{
     InventoryCommand, InventoryFormat, SecurityHubArgs, SourceArgs, TargetArgs,
 };
 use crate::collect::{self, Stats};
+use crate::progress::Progress;
 use crate::render::{self, RenderOptions};
 use crate::report::Report;
 use crate::snapshot::Snapshot;
@@ -269,55 +270,6 @@ fn write_output(path: Option<&Path>, text: &str) -> Result<(), AppError> {
                     .context("cannot write to stdout")
                     .map_err(AppError::Internal),
             }
-        }
-    }
-}
-
-/// A spinner on stderr while collecting (only when stderr is a terminal): API calls so far and
-/// throttled answers, so a long scan visibly moves.
-struct Progress {
-    bar: Option<indicatif::ProgressBar>,
-    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
-    ticker: Option<std::thread::JoinHandle<()>>,
-}
-
-impl Progress {
-    fn start(stats: &Stats) -> Progress {
-        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-        if !std::io::stderr().is_terminal() {
-            return Progress {
-                bar: None,
-                stop,
-                ticker: None,
-            };
-        }
-        let bar = indicatif::ProgressBar::new_spinner();
-        bar.enable_steady_tick(std::time::Duration::from_millis(120));
-        let (b, s, st) = (bar.clone(), stats.clone(), stop.clone());
-        let ticker = std::thread::spawn(move || {
-            while !st.load(std::sync::atomic::Ordering::Relaxed) {
-                let t = s.total();
-                b.set_message(format!(
-                    "collecting: {} API calls, {} throttled and retried",
-                    t.calls, t.throttled
-                ));
-                std::thread::sleep(std::time::Duration::from_millis(200));
-            }
-        });
-        Progress {
-            bar: Some(bar),
-            stop,
-            ticker: Some(ticker),
-        }
-    }
-
-    fn finish(mut self) {
-        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
-        if let Some(t) = self.ticker.take() {
-            let _ = t.join();
-        }
-        if let Some(bar) = self.bar.take() {
-            bar.finish_and_clear();
         }
     }
 }

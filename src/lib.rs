@@ -15,6 +15,7 @@ pub mod export;
 pub mod finding;
 pub mod inventory;
 pub mod policy;
+mod progress;
 pub mod render;
 pub mod report;
 pub mod snapshot;
