@@ -153,26 +153,15 @@ fn export_securityhub(
     report: &Report,
     settings: &SecurityHubArgs,
 ) -> Result<bool, AppError> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
-    let stats = Stats::default();
     let options = crate::export::securityhub::ExportOptions {
         only_failed: settings.securityhub_only_failed,
         home_region: settings.securityhub_region.clone(),
     };
-    let result = runtime.block_on(async {
-        let factory = ClientFactory::new(&Target::from(target), stats.clone())
-            .await
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
-        crate::export::securityhub::export(&factory, report, &options)
+    let result = on_aws(target, false, async |factory| {
+        crate::export::securityhub::export(factory, report, &options)
             .await
             .map_err(anyhow::Error::from)
-    });
-    if target.stats {
-        eprint!("{}", stats.render());
-    }
+    })?;
     match result {
         Ok(summary) => {
             eprint!("{}", summary.render());
@@ -235,21 +224,38 @@ fn collect_cmd(args: CollectArgs) -> Result<Exit, AppError> {
 }
 
 fn collect_live(target: &TargetArgs, plan: collect::Plan) -> Result<Snapshot, AppError> {
+    let options = target.run_options(plan);
+    on_aws(target, true, async |factory| {
+        collect::account(factory, &options).await
+    })?
+    .map_err(|e| AppError::Usage(e.to_string()))
+}
+
+/// Runs `work` against AWS: the one place a tokio runtime is built and the client factory made
+/// from the target flags. Shows the spinner while it runs when `progress`, and prints `--stats`
+/// on stderr after (the spinner cleared first).
+fn on_aws<T>(
+    target: &TargetArgs,
+    progress: bool,
+    work: impl AsyncFnOnce(&ClientFactory) -> T,
+) -> Result<T, AppError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
     let stats = Stats::default();
-    let progress = Progress::start(&stats);
+    let spinner = progress.then(|| Progress::start(&stats));
     let result = runtime.block_on(async {
-        let factory = ClientFactory::new(&Target::from(target), stats.clone()).await?;
-        collect::account(&factory, target.all_regions, &target.regions, plan).await
+        let factory = ClientFactory::new(&Target::from(target), stats.clone()).await;
+        work(&factory).await
     });
-    progress.finish();
+    if let Some(spinner) = spinner {
+        spinner.finish();
+    }
     if target.stats {
         eprint!("{}", stats.render());
     }
-    result.map_err(|e| AppError::Usage(e.to_string()))
+    Ok(result)
 }
 
 fn write_file(path: &Path, text: &str) -> Result<(), AppError> {

@@ -14,7 +14,8 @@ use aws_config::{BehaviorVersion, Region, SdkConfig, retry::RetryConfig, timeout
 use aws_smithy_http_client::{Builder as HttpBuilder, tls};
 use std::time::Duration;
 
-/// What to connect to and how hard to try.
+/// What to connect to and how hard to try: everything the SDK configuration needs, and nothing a
+/// collection run decides (regions, concurrency, plan: see `collect::RunOptions`).
 #[derive(Debug, Clone, Default)]
 pub struct Target {
     /// Profile name; `None` uses the default chain.
@@ -23,19 +24,6 @@ pub struct Target {
     pub endpoint_url: Option<String>,
     /// Attempts per call (adaptive retry mode).
     pub max_attempts: u32,
-    /// Per-resource calls in flight per region.
-    pub concurrency: usize,
-}
-
-impl From<&crate::cli::TargetArgs> for Target {
-    fn from(a: &crate::cli::TargetArgs) -> Self {
-        Target {
-            profile: a.profile.clone().filter(|p| !p.is_empty()),
-            endpoint_url: a.endpoint_url.clone().filter(|e| !e.is_empty()),
-            max_attempts: a.max_attempts,
-            concurrency: usize::from(a.concurrency),
-        }
-    }
 }
 
 /// Makes every SDK client vpcwarden uses, from one loaded `SdkConfig`.
@@ -43,16 +31,13 @@ impl From<&crate::cli::TargetArgs> for Target {
 pub struct ClientFactory {
     config: SdkConfig,
     stats: Stats,
-    /// Per-resource calls in flight per region.
-    pub concurrency: usize,
 }
 
 impl ClientFactory {
     /// Loads the shared configuration (credentials chain, default region, retries, timeouts, endpoint).
-    pub async fn new(
-        target: &Target,
-        stats: Stats,
-    ) -> Result<ClientFactory, crate::collect::CollectError> {
+    /// It cannot fail: credentials are resolved lazily, so a missing or bad profile shows up at the
+    /// first call (STS GetCallerIdentity), where the collector reports it.
+    pub async fn new(target: &Target, stats: Stats) -> ClientFactory {
         let http = HttpBuilder::new()
             .tls_provider(tls::Provider::Rustls(
                 tls::rustls_provider::CryptoMode::Ring,
@@ -79,20 +64,15 @@ impl ClientFactory {
         if let Some(endpoint) = &target.endpoint_url {
             loader = loader.endpoint_url(endpoint);
         }
-        Ok(ClientFactory {
+        ClientFactory {
             config: loader.load().await,
             stats,
-            concurrency: target.concurrency.max(1),
-        })
+        }
     }
 
     /// A factory over an existing configuration (tests).
-    pub fn from_config(config: SdkConfig, stats: Stats, concurrency: usize) -> ClientFactory {
-        ClientFactory {
-            config,
-            stats,
-            concurrency: concurrency.max(1),
-        }
+    pub fn from_config(config: SdkConfig, stats: Stats) -> ClientFactory {
+        ClientFactory { config, stats }
     }
 
     /// The region of the profile or environment, if any.
