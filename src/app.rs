@@ -7,6 +7,7 @@ use crate::cli::{
     InventoryCommand, InventoryFormat, SecurityHubArgs, SourceArgs, TargetArgs,
 };
 use crate::collect::{self, Stats};
+use crate::progress::Progress;
 use crate::render::{self, RenderOptions};
 use crate::report::Report;
 use crate::snapshot::Snapshot;
@@ -17,23 +18,7 @@ use std::path::Path;
 /// The built-in demo account (`vpcwarden audit --demo`).
 pub const DEMO_SNAPSHOT: &str = include_str!("../mocks/snapshots/demo.json");
 
-/// Process exit codes (documented in the README).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[repr(u8)]
-pub enum Exit {
-    /// Nothing failing at or above `--fail-on`, and the scan was complete.
-    Clean = 0,
-    /// An internal error (a bug, or an I/O failure writing output).
-    Internal = 1,
-    /// A usage or input error (bad flag, unreadable snapshot, no credentials or region).
-    Usage = 2,
-    /// Failing findings at or above `--fail-on`.
-    Failing = 3,
-    /// No such findings, but the scan was incomplete (collection gaps).
-    Incomplete = 4,
-    /// The export to Security Hub failed, or Security Hub refused some findings.
-    ExportFailed = 5,
-}
+pub use crate::exit::Exit;
 
 /// An error that ends a command, with the exit code it maps to.
 #[derive(Debug, thiserror::Error)]
@@ -121,13 +106,7 @@ fn audit(args: AuditArgs) -> Result<Exit, AppError> {
     {
         return Ok(Exit::ExportFailed);
     }
-    Ok(if report.fails_at(args.fail_on) {
-        Exit::Failing
-    } else if !report.scan.complete {
-        Exit::Incomplete
-    } else {
-        Exit::Clean
-    })
+    Ok(report.exit(args.fail_on))
 }
 
 /// `export securityhub --from-report FILE`: 0 when every finding was imported, else 5.
@@ -166,26 +145,15 @@ fn export_securityhub(
     report: &Report,
     settings: &SecurityHubArgs,
 ) -> Result<bool, AppError> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
-    let stats = Stats::default();
     let options = crate::export::securityhub::ExportOptions {
         only_failed: settings.securityhub_only_failed,
         home_region: settings.securityhub_region.clone(),
     };
-    let result = runtime.block_on(async {
-        let factory = ClientFactory::new(&Target::from(target), stats.clone())
-            .await
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
-        crate::export::securityhub::export(&factory, report, &options)
+    let result = on_aws(target, false, async |factory| {
+        crate::export::securityhub::export(factory, report, &options)
             .await
             .map_err(anyhow::Error::from)
-    });
-    if target.stats {
-        eprint!("{}", stats.render());
-    }
+    })?;
     match result {
         Ok(summary) => {
             eprint!("{}", summary.render());
@@ -234,11 +202,7 @@ fn inventory_enis(args: InventoryArgs) -> Result<Exit, AppError> {
         InventoryFormat::Json => render::inventory::json(&inventory),
     };
     write_output(args.output.as_deref(), &text)?;
-    Ok(if inventory.complete {
-        Exit::Clean
-    } else {
-        Exit::Incomplete
-    })
+    Ok(inventory.exit())
 }
 
 fn collect_cmd(args: CollectArgs) -> Result<Exit, AppError> {
@@ -252,21 +216,38 @@ fn collect_cmd(args: CollectArgs) -> Result<Exit, AppError> {
 }
 
 fn collect_live(target: &TargetArgs, plan: collect::Plan) -> Result<Snapshot, AppError> {
+    let options = target.run_options(plan);
+    on_aws(target, true, async |factory| {
+        collect::account(factory, &options).await
+    })?
+    .map_err(|e| AppError::Usage(e.to_string()))
+}
+
+/// Runs `work` against AWS: the one place a tokio runtime is built and the client factory made
+/// from the target flags. Shows the spinner while it runs when `progress`, and prints `--stats`
+/// on stderr after (the spinner cleared first).
+fn on_aws<T>(
+    target: &TargetArgs,
+    progress: bool,
+    work: impl AsyncFnOnce(&ClientFactory) -> T,
+) -> Result<T, AppError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
     let stats = Stats::default();
-    let progress = Progress::start(&stats);
+    let spinner = progress.then(|| Progress::start(&stats));
     let result = runtime.block_on(async {
-        let factory = ClientFactory::new(&Target::from(target), stats.clone()).await?;
-        collect::account(&factory, target.all_regions, &target.regions, plan).await
+        let factory = ClientFactory::new(&Target::from(target), stats.clone()).await;
+        work(&factory).await
     });
-    progress.finish();
+    if let Some(spinner) = spinner {
+        spinner.finish();
+    }
     if target.stats {
         eprint!("{}", stats.render());
     }
-    result.map_err(|e| AppError::Usage(e.to_string()))
+    Ok(result)
 }
 
 fn write_file(path: &Path, text: &str) -> Result<(), AppError> {
@@ -287,55 +268,6 @@ fn write_output(path: Option<&Path>, text: &str) -> Result<(), AppError> {
                     .context("cannot write to stdout")
                     .map_err(AppError::Internal),
             }
-        }
-    }
-}
-
-/// A spinner on stderr while collecting (only when stderr is a terminal): API calls so far and
-/// throttled answers, so a long scan visibly moves.
-struct Progress {
-    bar: Option<indicatif::ProgressBar>,
-    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
-    ticker: Option<std::thread::JoinHandle<()>>,
-}
-
-impl Progress {
-    fn start(stats: &Stats) -> Progress {
-        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-        if !std::io::stderr().is_terminal() {
-            return Progress {
-                bar: None,
-                stop,
-                ticker: None,
-            };
-        }
-        let bar = indicatif::ProgressBar::new_spinner();
-        bar.enable_steady_tick(std::time::Duration::from_millis(120));
-        let (b, s, st) = (bar.clone(), stats.clone(), stop.clone());
-        let ticker = std::thread::spawn(move || {
-            while !st.load(std::sync::atomic::Ordering::Relaxed) {
-                let t = s.total();
-                b.set_message(format!(
-                    "collecting: {} API calls, {} throttled and retried",
-                    t.calls, t.throttled
-                ));
-                std::thread::sleep(std::time::Duration::from_millis(200));
-            }
-        });
-        Progress {
-            bar: Some(bar),
-            stop,
-            ticker: Some(ticker),
-        }
-    }
-
-    fn finish(mut self) {
-        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
-        if let Some(t) = self.ticker.take() {
-            let _ = t.join();
-        }
-        if let Some(bar) = self.bar.take() {
-            bar.finish_and_clear();
         }
     }
 }

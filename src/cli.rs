@@ -1,5 +1,7 @@
 //! The command line (clap derive). Every flag is documented here and in the README.
 
+use crate::aws::Target;
+use crate::collect::{Plan, Regions, RunOptions};
 use crate::finding::Severity;
 use crate::render::Format;
 use clap::{Args, Parser, Subcommand};
@@ -135,6 +137,28 @@ pub struct TargetArgs {
     /// Print API calls per service and operation on stderr when done.
     #[arg(long)]
     pub stats: bool,
+}
+
+impl TargetArgs {
+    /// The collection run these flags ask for, with the plan the command needs.
+    pub fn run_options(&self, plan: Plan) -> RunOptions {
+        RunOptions {
+            regions: Regions::from_flags(self.all_regions, &self.regions),
+            concurrency: usize::from(self.concurrency),
+            plan,
+        }
+    }
+}
+
+/// The SDK side of the flags: the client layer sits below the command line and does not know it.
+impl From<&TargetArgs> for Target {
+    fn from(a: &TargetArgs) -> Self {
+        Target {
+            profile: a.profile.clone().filter(|p| !p.is_empty()),
+            endpoint_url: a.endpoint_url.clone().filter(|e| !e.is_empty()),
+            max_attempts: a.max_attempts,
+        }
+    }
 }
 
 /// Where the data comes from: a live account (the target flags), a saved snapshot, or the demo.

@@ -267,3 +267,15 @@ fn region_enis(
             .collect(),
     }
 }
+
+impl EniInventory {
+    /// The exit code of `inventory enis`: 4 when a region's function list, ENIs or subnets are
+    /// missing (the inventory may then be wrong), else 0.
+    pub fn exit(&self) -> crate::exit::Exit {
+        if self.complete {
+            crate::exit::Exit::Clean
+        } else {
+            crate::exit::Exit::Incomplete
+        }
+    }
+}

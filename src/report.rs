@@ -138,3 +138,18 @@ impl Report {
             .any(|f| f.status == Status::Fail && f.severity >= threshold)
     }
 }
+
+impl Report {
+    /// The exit code of an audit that produced this report: 3 when a failing finding is at or above
+    /// `fail_on`, else 4 when the scan was incomplete, else 0. Kept beside the data it reads, so a
+    /// new way to fail a report changes one place.
+    pub fn exit(&self, fail_on: Severity) -> crate::exit::Exit {
+        if self.fails_at(fail_on) {
+            crate::exit::Exit::Failing
+        } else if !self.scan.complete {
+            crate::exit::Exit::Incomplete
+        } else {
+            crate::exit::Exit::Clean
+        }
+    }
+}

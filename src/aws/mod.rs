@@ -10,11 +10,14 @@ mod stats;
 pub use errors::{ApiFailure, ErrorClass};
 pub use stats::Stats;
 
+use stats::StatsInterceptor;
+
 use aws_config::{BehaviorVersion, Region, SdkConfig, retry::RetryConfig, timeout::TimeoutConfig};
 use aws_smithy_http_client::{Builder as HttpBuilder, tls};
 use std::time::Duration;
 
-/// What to connect to and how hard to try.
+/// What to connect to and how hard to try: everything the SDK configuration needs, and nothing a
+/// collection run decides (regions, concurrency, plan: see `collect::RunOptions`).
 #[derive(Debug, Clone, Default)]
 pub struct Target {
     /// Profile name; `None` uses the default chain.
@@ -23,19 +26,6 @@ pub struct Target {
     pub endpoint_url: Option<String>,
     /// Attempts per call (adaptive retry mode).
     pub max_attempts: u32,
-    /// Per-resource calls in flight per region.
-    pub concurrency: usize,
-}
-
-impl From<&crate::cli::TargetArgs> for Target {
-    fn from(a: &crate::cli::TargetArgs) -> Self {
-        Target {
-            profile: a.profile.clone().filter(|p| !p.is_empty()),
-            endpoint_url: a.endpoint_url.clone().filter(|e| !e.is_empty()),
-            max_attempts: a.max_attempts,
-            concurrency: usize::from(a.concurrency),
-        }
-    }
 }
 
 /// Makes every SDK client vpcwarden uses, from one loaded `SdkConfig`.
@@ -43,16 +33,13 @@ impl From<&crate::cli::TargetArgs> for Target {
 pub struct ClientFactory {
     config: SdkConfig,
     stats: Stats,
-    /// Per-resource calls in flight per region.
-    pub concurrency: usize,
 }
 
 impl ClientFactory {
     /// Loads the shared configuration (credentials chain, default region, retries, timeouts, endpoint).
-    pub async fn new(
-        target: &Target,
-        stats: Stats,
-    ) -> Result<ClientFactory, crate::collect::CollectError> {
+    /// It cannot fail: credentials are resolved lazily, so a missing or bad profile shows up at the
+    /// first call (STS GetCallerIdentity), where the collector reports it.
+    pub async fn new(target: &Target, stats: Stats) -> ClientFactory {
         let http = HttpBuilder::new()
             .tls_provider(tls::Provider::Rustls(
                 tls::rustls_provider::CryptoMode::Ring,
@@ -79,20 +66,15 @@ impl ClientFactory {
         if let Some(endpoint) = &target.endpoint_url {
             loader = loader.endpoint_url(endpoint);
         }
-        Ok(ClientFactory {
+        ClientFactory {
             config: loader.load().await,
             stats,
-            concurrency: target.concurrency.max(1),
-        })
+        }
     }
 
     /// A factory over an existing configuration (tests).
-    pub fn from_config(config: SdkConfig, stats: Stats, concurrency: usize) -> ClientFactory {
-        ClientFactory {
-            config,
-            stats,
-            concurrency: concurrency.max(1),
-        }
+    pub fn from_config(config: SdkConfig, stats: Stats) -> ClientFactory {
+        ClientFactory { config, stats }
     }
 
     /// The region of the profile or environment, if any.
@@ -110,73 +92,96 @@ impl ClientFactory {
         Region::new(name)
     }
 
+    /// The one way a client is made: the shared configuration, a region, the `--stats` counter and,
+    /// when given, a retry partition (an adaptive rate limiter) of its own.
+    fn client<C: SdkClient>(&self, region: Region, partition: Option<String>) -> C {
+        C::build(&self.config, region, self.stats.interceptor(), partition)
+    }
+
     /// STS (caller identity).
     pub fn sts(&self, fallback_region: Option<&str>) -> aws_sdk_sts::Client {
-        let conf = aws_sdk_sts::config::Builder::from(&self.config)
-            .region(self.home_region(fallback_region))
-            .interceptor(self.stats.interceptor())
-            .build();
-        aws_sdk_sts::Client::from_conf(conf)
+        self.client(self.home_region(fallback_region), None)
     }
 
     /// IAM (global).
     pub fn iam(&self, fallback_region: Option<&str>) -> aws_sdk_iam::Client {
-        let conf = aws_sdk_iam::config::Builder::from(&self.config)
-            .region(self.home_region(fallback_region))
-            .interceptor(self.stats.interceptor())
-            .build();
-        aws_sdk_iam::Client::from_conf(conf)
+        self.client(self.home_region(fallback_region), None)
     }
 
     /// Organizations (global).
     pub fn organizations(&self, fallback_region: Option<&str>) -> aws_sdk_organizations::Client {
-        let conf = aws_sdk_organizations::config::Builder::from(&self.config)
-            .region(self.home_region(fallback_region))
-            .interceptor(self.stats.interceptor())
-            .build();
-        aws_sdk_organizations::Client::from_conf(conf)
+        self.client(self.home_region(fallback_region), None)
     }
 
     /// EC2 in one region.
     pub fn ec2(&self, region: &str) -> aws_sdk_ec2::Client {
-        let conf = aws_sdk_ec2::config::Builder::from(&self.config)
-            .region(Region::new(region.to_string()))
-            .interceptor(self.stats.interceptor())
-            .build();
-        aws_sdk_ec2::Client::from_conf(conf)
+        self.client(Region::new(region.to_string()), None)
     }
 
     /// Lambda in one region, for the list calls and per-function calls other than GetPolicy.
     pub fn lambda(&self, region: &str) -> aws_sdk_lambda::Client {
-        self.lambda_in_partition(region, format!("lambda-{region}"))
+        self.client(
+            Region::new(region.to_string()),
+            Some(format!("lambda-{region}")),
+        )
     }
 
     /// Lambda in one region, for GetPolicy only. AWS gives GetPolicy a request quota of its own, so it
     /// gets its own adaptive rate limiter (retry partition): throttling on one does not slow the other.
     pub fn lambda_policy(&self, region: &str) -> aws_sdk_lambda::Client {
-        self.lambda_in_partition(region, format!("lambda-getpolicy-{region}"))
+        self.client(
+            Region::new(region.to_string()),
+            Some(format!("lambda-getpolicy-{region}")),
+        )
     }
 
     /// Security Hub in one region (the export only: the one write vpcwarden makes).
     pub fn securityhub(&self, region: &str) -> aws_sdk_securityhub::Client {
-        let conf = aws_sdk_securityhub::config::Builder::from(&self.config)
-            .region(Region::new(region.to_string()))
-            .interceptor(self.stats.interceptor())
-            .build();
-        aws_sdk_securityhub::Client::from_conf(conf)
-    }
-
-    fn lambda_in_partition(&self, region: &str, partition: String) -> aws_sdk_lambda::Client {
-        let conf = aws_sdk_lambda::config::Builder::from(&self.config)
-            .region(Region::new(region.to_string()))
-            .retry_partition(aws_sdk_lambda::config::retry::RetryPartition::new(
-                partition,
-            ))
-            .interceptor(self.stats.interceptor())
-            .build();
-        aws_sdk_lambda::Client::from_conf(conf)
+        self.client(Region::new(region.to_string()), None)
     }
 }
+
+/// An SDK client the factory can build. Every `aws_sdk_*` crate has the same config builder, but
+/// no trait says so; `sdk_client!` states it once per crate, so a new service is one word.
+trait SdkClient {
+    /// The client over `config` in `region`, counted by `stats`, in its own retry `partition` if given.
+    fn build(
+        config: &SdkConfig,
+        region: Region,
+        stats: StatsInterceptor,
+        partition: Option<String>,
+    ) -> Self;
+}
+
+/// Implements `SdkClient` for the `Client` of each named SDK crate.
+macro_rules! sdk_client {
+    ($($sdk:ident),+ $(,)?) => {$(
+        impl SdkClient for $sdk::Client {
+            fn build(
+                config: &SdkConfig,
+                region: Region,
+                stats: StatsInterceptor,
+                partition: Option<String>,
+            ) -> Self {
+                let mut builder = $sdk::config::Builder::from(config).region(region);
+                if let Some(partition) = partition {
+                    builder = builder
+                        .retry_partition($sdk::config::retry::RetryPartition::new(partition));
+                }
+                $sdk::Client::from_conf(builder.interceptor(stats).build())
+            }
+        }
+    )+};
+}
+
+sdk_client!(
+    aws_sdk_sts,
+    aws_sdk_iam,
+    aws_sdk_organizations,
+    aws_sdk_ec2,
+    aws_sdk_lambda,
+    aws_sdk_securityhub,
+);
 
 /// Every IAM action vpcwarden calls, sorted: the read-only policy the README gives (a test keeps the
 /// two equal, and the end-to-end test checks that every call made is in this list).

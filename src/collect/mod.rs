@@ -130,17 +130,55 @@ impl Plan {
     }
 }
 
-/// Collects one account (the one the credentials belong to) in the given regions.
-///
-/// `regions` empty and `all_regions` false means the configured default region.
+/// Which regions a run covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Regions {
+    /// The region of the profile or environment (no `--region`, no `--all-regions`).
+    Configured,
+    /// Every region enabled for the account, in the caller's partition (`--all-regions`).
+    All,
+    /// These regions (`--region`, repeatable); sorted and deduplicated by the run.
+    Listed(Vec<String>),
+}
+
+impl Regions {
+    /// From the command line's two region flags: `--all-regions` wins, an empty list means the
+    /// configured region.
+    pub fn from_flags(all_regions: bool, regions: &[String]) -> Regions {
+        if all_regions {
+            Regions::All
+        } else if regions.is_empty() {
+            Regions::Configured
+        } else {
+            Regions::Listed(regions.to_vec())
+        }
+    }
+}
+
+/// What one collection run covers and how hard it pushes, in one value so a new dimension of a run
+/// (next: which accounts of an organization) is one more field, not one more argument everywhere.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunOptions {
+    /// The regions to collect.
+    pub regions: Regions,
+    /// Per-resource calls (GetPolicy, function URL) in flight per region; 0 counts as 1.
+    pub concurrency: usize,
+    /// Which per-function reads to make.
+    pub plan: Plan,
+}
+
+/// Collects one account (the one the credentials belong to) as `options` say.
 pub async fn account(
     factory: &ClientFactory,
-    all_regions: bool,
-    regions: &[String],
-    plan: Plan,
+    options: &RunOptions,
 ) -> Result<Snapshot, CollectError> {
     let collected_at = crate::now_rfc3339();
-    let first = regions.first().map(String::as_str);
+    let plan = options.plan;
+    let concurrency = options.concurrency.max(1);
+    let first = match &options.regions {
+        Regions::Listed(list) => list.first().map(String::as_str),
+        Regions::Configured | Regions::All => None,
+    };
     let identity = factory
         .sts(first)
         .get_caller_identity()
@@ -152,33 +190,33 @@ pub async fn account(
     let partition = caller_arn.split(':').nth(1).unwrap_or("aws").to_string();
     info!(account = %account_id, caller = %caller_arn, "identified");
 
-    let mut regions: Vec<String> = if all_regions {
-        let home = factory
-            .default_region()
-            .unwrap_or_else(|| "us-east-1".to_string());
-        let out = factory
-            .ec2(&home)
-            .describe_regions()
-            .send()
-            .await
-            .map_err(|e| CollectError::Regions(ApiFailure::from_sdk(&e)))?;
-        // Without AllRegions, AWS lists only the enabled regions; the filter also keeps an
-        // emulator's not-opted-in regions out.
-        out.regions()
-            .iter()
-            .filter(|r| {
-                matches!(
-                    r.opt_in_status(),
-                    None | Some("opt-in-not-required") | Some("opted-in")
-                )
-            })
-            .filter(|r| region_in_partition(r.region_name().unwrap_or_default(), &partition))
-            .filter_map(|r| r.region_name().map(str::to_string))
-            .collect()
-    } else if regions.is_empty() {
-        vec![factory.default_region().ok_or(CollectError::NoRegion)?]
-    } else {
-        regions.to_vec()
+    let mut regions: Vec<String> = match &options.regions {
+        Regions::All => {
+            let home = factory
+                .default_region()
+                .unwrap_or_else(|| "us-east-1".to_string());
+            let out = factory
+                .ec2(&home)
+                .describe_regions()
+                .send()
+                .await
+                .map_err(|e| CollectError::Regions(ApiFailure::from_sdk(&e)))?;
+            // Without AllRegions, AWS lists only the enabled regions; the filter also keeps an
+            // emulator's not-opted-in regions out.
+            out.regions()
+                .iter()
+                .filter(|r| {
+                    matches!(
+                        r.opt_in_status(),
+                        None | Some("opt-in-not-required") | Some("opted-in")
+                    )
+                })
+                .filter(|r| region_in_partition(r.region_name().unwrap_or_default(), &partition))
+                .filter_map(|r| r.region_name().map(str::to_string))
+                .collect()
+        }
+        Regions::Configured => vec![factory.default_region().ok_or(CollectError::NoRegion)?],
+        Regions::Listed(list) => list.clone(),
     };
     regions.sort();
     regions.dedup();
@@ -201,7 +239,7 @@ pub async fn account(
                     &policy_client,
                     account_id,
                     region,
-                    factory.concurrency,
+                    concurrency,
                     plan,
                 ),
                 network_in_region(&ec2_client, account_id, region),
