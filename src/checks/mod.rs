@@ -368,3 +368,25 @@ pub fn readme_table(checks: &[Check]) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan_of(names: &[&str]) -> crate::collect::Plan {
+        let all = all().expect("catalog parses");
+        let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+        plan(&select(all, &names, &[]).expect("known checks"))
+    }
+
+    #[test]
+    fn the_plan_reads_per_function_data_only_for_checks_that_read_it() {
+        let none = plan_of(&["function-not-in-vpc"]);
+        assert!(!none.function_policies && !none.function_urls && !none.function_versions);
+        let eni = plan_of(&["eni-orphaned"]);
+        assert!(eni.function_versions && !eni.function_policies && !eni.function_urls);
+        let public = plan_of(&["function-policy-public"]);
+        assert!(public.function_policies && public.function_urls && !public.function_versions);
+        assert_eq!(plan_of(&[]), crate::collect::Plan::ALL);
+    }
+}

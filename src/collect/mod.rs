@@ -114,20 +114,6 @@ impl Plan {
         function_urls: true,
         function_versions: true,
     };
-
-    /// What a set of checks needs, from the actions their catalog pages require.
-    pub fn for_actions<'a>(actions: impl IntoIterator<Item = &'a str>) -> Plan {
-        let mut plan = Plan {
-            function_policies: false,
-            function_urls: false,
-            function_versions: false,
-        };
-        for a in actions {
-            plan.function_policies |= a == "lambda:GetPolicy";
-            plan.function_urls |= a == "lambda:GetFunctionUrlConfig";
-        }
-        plan
-    }
 }
 
 /// Which regions a run covers.

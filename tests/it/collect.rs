@@ -353,8 +353,11 @@ mod lambda {
             [&list, &policy, &url, &mappings],
             |b| b.retry_config(fast_retries(2))
         );
-        let urls_only =
-            collect::Plan::for_actions(["lambda:ListFunctions", "lambda:GetFunctionUrlConfig"]);
+        // The plan of a run of the CORS check alone: it reads URLs, not policies.
+        let all = vpcwarden::checks::all().expect("catalog parses");
+        let cors = vpcwarden::checks::select(all, &["function-url-cors-wildcard".into()], &[])
+            .expect("known check");
+        let urls_only = vpcwarden::checks::plan(&cors);
         assert!(!urls_only.function_policies && urls_only.function_urls);
         let (lambda, gaps) =
             collect::functions_in_region(&client, &client, ACCOUNT, "us-east-1", 4, urls_only)
