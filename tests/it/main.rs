@@ -1,12 +1,10 @@
-//! Integration tests: checks on scenario snapshots, the catalog, the CLI, collectors on mocked and
+//! Integration tests: checks on the healthy account and its mutations, the catalog, the CLI, collectors on mocked and
 //! emulated AWS. One test binary, so the SDK is linked once.
 
 mod catalog;
 mod checks;
 mod cli;
 mod collect;
-mod exposure_checks;
 mod gaps;
 mod moto;
-mod network_checks;
 mod support;

@@ -1,0 +1,323 @@
+//! The EC2 checks (`src/checks/ec2/`): the ENIs and VPC endpoints Lambda functions use, on the
+//! healthy account plus one change, for a clean, a failing and an incomplete-data case each.
+
+use crate::support::healthy::{
+    ENDPOINT_SG, FUNCTION_SG, PRIVATE_A, PRIVATE_B, REGION, VPC, healthy, interface_endpoint,
+    lambda_eni, security_group, subnet, tcp_from,
+};
+use crate::support::{find, short};
+use serde_json::json;
+use vpcwarden::finding::Status::{Fail, NotEvaluated, Pass};
+use vpcwarden::snapshot::{
+    NetworkInterface, PublishedVersion, SecurityGroupRule, VpcConfig, VpcEndpoint,
+};
+
+const E1: &str = "us-east-1";
+
+mod eni_orphaned {
+    use super::*;
+
+    const SLUG: &str = "eni-orphaned";
+
+    /// A Lambda ENI left `available` (not in use) in `subnet-private-b`, made for orders.
+    fn available(id: &str) -> NetworkInterface {
+        NetworkInterface {
+            status: "available".into(),
+            ..lambda_eni(id, PRIVATE_B, &[FUNCTION_SG], "orders")
+        }
+    }
+
+    #[test]
+    fn failing_case_flags_unused_and_idle_lambda_enis_only() {
+        let findings = healthy()
+            .with_function("reports", |f| {
+                let v = f.vpc_config.as_mut().expect("vpc");
+                v.subnet_ids = vec![PRIVATE_A.into()];
+                v.security_group_ids = vec!["sg-reports".into(), "sg-db".into()];
+            })
+            // A published version keeps its own VPC attachment, and so its pair, in use.
+            .edit_function("orders", |f| {
+                f.published_versions = vec![PublishedVersion {
+                    version: "7".into(),
+                    vpc_config: VpcConfig {
+                        subnet_ids: vec![PRIVATE_B.into()],
+                        security_group_ids: vec!["sg-v7".into()],
+                        ..Default::default()
+                    },
+                }]
+            })
+            .ec2(REGION, |e| {
+                e.network_interfaces.extend([
+                    available("eni-02avail"),
+                    NetworkInterface {
+                        private_ip_addresses: vec!["10.0.1.11".into(), "10.0.1.12".into()],
+                        ..lambda_eni("eni-03oldsg", PRIVATE_A, &["sg-old"], "retired-fn")
+                    },
+                    // Known by its description only; its groups in another order than the
+                    // function lists them.
+                    NetworkInterface {
+                        interface_type: Some("interface".into()),
+                        requester_managed: false,
+                        ..lambda_eni("eni-04desc", PRIVATE_A, &["sg-db", "sg-reports"], "reports")
+                    },
+                    lambda_eni("eni-08version", PRIVATE_B, &["sg-v7"], "orders"),
+                ])
+            })
+            .run(SLUG);
+        assert_eq!(
+            short(&findings),
+            [
+                (Fail, E1, "eni-02avail"),
+                (Fail, E1, "eni-03oldsg"),
+                (Pass, E1, "eni-04desc"),
+                (Pass, E1, "eni-08version"),
+                (Pass, E1, "eni-functions-a"),
+                (Pass, E1, "eni-functions-b"),
+            ],
+            "the NAT gateway's and the endpoint's requester-managed ENIs are not Lambda's"
+        );
+        assert_eq!(
+            findings[3].evidence["functions_using_pair"],
+            json!(["orders:7"])
+        );
+        let avail = &findings[0].evidence;
+        assert_eq!(avail["reason"], "not_in_use");
+        assert_eq!(avail["function_name"], "orders");
+        assert_eq!(avail["function_exists"], true);
+        let old = &findings[1].evidence;
+        assert_eq!(old["reason"], "pair_unused");
+        assert_eq!(old["function_name"], "retired-fn");
+        assert_eq!(old["function_exists"], false);
+        assert_eq!(
+            old["private_ip_addresses"],
+            json!(["10.0.1.11", "10.0.1.12"])
+        );
+        assert_eq!(
+            findings[1].resource_arn,
+            "arn:aws:ec2:us-east-1:111111111111:network-interface/eni-03oldsg"
+        );
+        assert_eq!(findings[1].resource_type, "AwsEc2NetworkInterface");
+        assert_eq!(
+            findings[2].evidence["functions_using_pair"],
+            json!(["reports"])
+        );
+        insta::assert_json_snapshot!("eni_orphaned_failing", findings);
+    }
+
+    #[test]
+    fn clean_case_passes() {
+        let findings = healthy().run(SLUG);
+        assert_eq!(
+            short(&findings),
+            [(Pass, E1, "eni-functions-a"), (Pass, E1, "eni-functions-b")]
+        );
+        assert_eq!(
+            findings[0].evidence["functions_using_pair"],
+            json!(["billing", "orders"])
+        );
+        insta::assert_json_snapshot!("eni_orphaned_clean", findings);
+    }
+
+    #[test]
+    fn incomplete_case_never_passes_without_the_function_list() {
+        let findings = healthy()
+            .gap("ec2", "DescribeNetworkInterfaces", "eu-west-1")
+            // us-east-2: the functions are unknown; an available ENI is unused whatever they are.
+            .with_region("us-east-2")
+            .gap("lambda", "ListFunctions", "us-east-2")
+            .ec2("us-east-2", |e| {
+                e.network_interfaces.push(available("eni-07avail"))
+            })
+            // us-west-2: the published versions were not read; a shared VPC's participant ENI.
+            .with_region("us-west-2")
+            .lambda("us-west-2", |l| l.versions_listed = false)
+            .ec2("us-west-2", |e| {
+                e.network_interfaces.extend([
+                    lambda_eni("eni-09noversions", PRIVATE_A, &["sg-old"], "orders"),
+                    NetworkInterface {
+                        owner_id: Some("222222222222".into()),
+                        ..lambda_eni("eni-10participant", PRIVATE_A, &["sg-x"], "theirs")
+                    },
+                ])
+            })
+            .run(SLUG);
+        assert_eq!(
+            short(&findings),
+            [
+                (Fail, "us-east-2", "eni-07avail"),
+                (NotEvaluated, "eu-west-1", "root"),
+                (NotEvaluated, "us-east-2", "eni-functions-a"),
+                (NotEvaluated, "us-east-2", "eni-functions-b"),
+                (NotEvaluated, "us-west-2", "eni-09noversions"),
+                (Pass, E1, "eni-functions-a"),
+                (Pass, E1, "eni-functions-b"),
+                (Pass, "us-west-2", "eni-functions-a"),
+                (Pass, "us-west-2", "eni-functions-b"),
+            ],
+            "another account's ENI in a shared VPC gets no finding"
+        );
+        assert_eq!(
+            findings[4].evidence["reason"],
+            "published_versions_not_read"
+        );
+        assert_eq!(
+            findings[0].evidence["function_exists"],
+            serde_json::Value::Null
+        );
+        assert_eq!(
+            findings[1].evidence["gap"]["operation"],
+            "DescribeNetworkInterfaces"
+        );
+        assert_eq!(findings[2].evidence["gap"]["operation"], "ListFunctions");
+        insta::assert_json_snapshot!("eni_orphaned_incomplete", findings);
+    }
+}
+
+mod vpc_endpoint_sg_open {
+    use super::*;
+
+    const SLUG: &str = "vpc-endpoint-sg-open";
+
+    /// An endpoint of `vpc-app` for `service` behind these groups.
+    fn endpoint(id: &str, service: &str, groups: &[&str]) -> VpcEndpoint {
+        interface_endpoint(id, service, groups)
+    }
+
+    #[test]
+    fn failing_case_flags_https_or_all_traffic_from_anywhere() {
+        let findings = healthy()
+            // A function in another VPC: its group is no narrower source for vpc-app's endpoints.
+            .ec2(REGION, |e| {
+                e.subnets
+                    .push(subnet("subnet-other", "vpc-other", "us-east-1a"))
+            })
+            .with_function("other-vpc", |f| {
+                let v = f.vpc_config.as_mut().expect("vpc");
+                v.subnet_ids = vec!["subnet-other".into()];
+                v.security_group_ids = vec!["sg-other".into()];
+            })
+            .ec2(REGION, |e| {
+                e.security_groups.extend([
+                    security_group("sg-open", vec![tcp_from(443, 443, &["0.0.0.0/0"])]),
+                    security_group(
+                        "sg-v6all",
+                        vec![SecurityGroupRule {
+                            ip_protocol: "-1".into(),
+                            ipv6_ranges: vec!["::/0".into()],
+                            ..Default::default()
+                        }],
+                    ),
+                    security_group(
+                        "sg-range",
+                        vec![tcp_from(0, 65535, &["0.0.0.0/0", "10.0.0.0/16"])],
+                    ),
+                    security_group(
+                        "sg-http",
+                        vec![
+                            tcp_from(80, 80, &["0.0.0.0/0"]),
+                            SecurityGroupRule {
+                                ip_protocol: "udp".into(),
+                                ..tcp_from(443, 443, &["0.0.0.0/0"])
+                            },
+                        ],
+                    ),
+                ]);
+                e.vpc_endpoints.extend([
+                    endpoint("vpce-01open", "lambda", &["sg-open"]),
+                    endpoint("vpce-02v6all", "secretsmanager", &["sg-v6all"]),
+                    endpoint("vpce-03range", "sqs", &[ENDPOINT_SG, "sg-range"]),
+                    endpoint("vpce-05http", "logs", &["sg-http"]),
+                    VpcEndpoint {
+                        vpc_endpoint_type: "Gateway".into(),
+                        security_group_ids: vec![],
+                        subnet_ids: vec![],
+                        ..endpoint("vpce-06gateway", "s3", &[])
+                    },
+                    VpcEndpoint {
+                        state: Some("deleted".into()),
+                        ..endpoint("vpce-07deleted", "kms", &["sg-open"])
+                    },
+                ]);
+            })
+            .run(SLUG);
+        assert_eq!(
+            short(&findings),
+            [
+                (Fail, E1, "vpce-01open"),
+                (Fail, E1, "vpce-02v6all"),
+                (Fail, E1, "vpce-03range"),
+                (Pass, E1, "vpce-05http"),
+                (Pass, E1, "vpce-lambda"),
+            ],
+            "gateway and deleted endpoints get no finding"
+        );
+        let open = &findings[0].evidence;
+        assert_eq!(open["open_rules"][0]["group_id"], "sg-open");
+        assert_eq!(open["open_rules"][0]["source"], "0.0.0.0/0");
+        assert_eq!(
+            open["narrower_sources"],
+            json!({"function_security_groups": [FUNCTION_SG], "vpc_cidr": "10.0.0.0/16"})
+        );
+        assert_eq!(findings[1].evidence["open_rules"][0]["source"], "::/0");
+        assert_eq!(
+            findings[2].evidence["open_rules"].as_array().map(Vec::len),
+            Some(1),
+            "only the open source of the range rule is cited"
+        );
+        assert_eq!(
+            findings[0].resource_arn,
+            "arn:aws:ec2:us-east-1:111111111111:vpc-endpoint/vpce-01open"
+        );
+        insta::assert_json_snapshot!("vpc_endpoint_sg_open_failing", findings);
+    }
+
+    #[test]
+    fn clean_case_passes() {
+        let findings = healthy().run(SLUG);
+        assert_eq!(short(&findings), [(Pass, E1, "vpce-lambda")]);
+        assert_eq!(findings[0].evidence["vpc_id"], VPC);
+        insta::assert_json_snapshot!("vpc_endpoint_sg_open_clean", findings);
+    }
+
+    #[test]
+    fn incomplete_case_is_not_evaluated_but_a_known_open_group_still_fails() {
+        let findings = healthy()
+            .gap("ec2", "DescribeVpcEndpoints", "eu-west-1")
+            .with_region("us-east-2")
+            .gap("ec2", "DescribeSecurityGroups", "us-east-2")
+            .ec2(REGION, |e| {
+                e.security_groups.push(security_group(
+                    "sg-open",
+                    vec![tcp_from(443, 443, &["0.0.0.0/0"])],
+                ));
+                e.vpc_endpoints.extend([
+                    endpoint("vpce-09missing", "lambda", &["sg-gone"]),
+                    endpoint("vpce-10missing-open", "lambda", &["sg-gone", "sg-open"]),
+                ]);
+            })
+            .run(SLUG);
+        assert_eq!(
+            short(&findings),
+            [
+                (Fail, E1, "vpce-10missing-open"),
+                (NotEvaluated, "eu-west-1", "root"),
+                (NotEvaluated, E1, "vpce-09missing"),
+                (NotEvaluated, "us-east-2", "vpce-lambda"),
+                (Pass, E1, "vpce-lambda"),
+            ]
+        );
+        assert_eq!(
+            findings[2].evidence["reason"],
+            "security_group_not_collected"
+        );
+        assert_eq!(
+            find(&findings, "vpce-09missing").evidence["security_groups_not_found"],
+            json!(["sg-gone"])
+        );
+        assert_eq!(
+            findings[3].evidence["gap"]["operation"],
+            "DescribeSecurityGroups"
+        );
+        insta::assert_json_snapshot!("vpc_endpoint_sg_open_incomplete", findings);
+    }
+}

@@ -1,0 +1,56 @@
+//! Shared test helpers: paths, scenario loading, running checks, and the healthy account that
+//! check tests mutate.
+
+pub mod healthy;
+
+use std::path::PathBuf;
+use vpcwarden::finding::{Finding, Status};
+use vpcwarden::snapshot::Snapshot;
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Loads `mocks/snapshots/NAME.json` (the demo and the end-to-end tests' files; check tests build
+/// theirs from [`healthy::healthy`]).
+pub fn scenario(name: &str) -> Snapshot {
+    let path = root().join("mocks/snapshots").join(format!("{name}.json"));
+    Snapshot::load(&path).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Runs one check (by slug) over a snapshot.
+pub fn run_check(snapshot: &Snapshot, slug: &str) -> Vec<Finding> {
+    run_check_with(snapshot, slug, &vpcwarden::config::Config::default())
+}
+
+/// `(status, region, last part of the ARN)`: a function name, `eni-...`, `vpce-...`, a role name or
+/// `root`, for compact assertions.
+pub fn short(findings: &[Finding]) -> Vec<(Status, &str, &str)> {
+    findings
+        .iter()
+        .map(|f| {
+            let last = f.resource_arn.rsplit([':', '/']).next().unwrap_or_default();
+            (f.status, f.region.as_str(), last)
+        })
+        .collect()
+}
+
+/// Runs one check (by slug) over a snapshot with a given configuration.
+pub fn run_check_with(
+    snapshot: &Snapshot,
+    slug: &str,
+    config: &vpcwarden::config::Config,
+) -> Vec<Finding> {
+    let all = vpcwarden::checks::all().expect("catalog parses");
+    let selected = vpcwarden::checks::select(all, &[slug.to_string()], &[]).expect("known check");
+    vpcwarden::checks::run(snapshot, config, &selected).expect("check runs")
+}
+
+/// The finding whose resource ARN ends in `last` (a function or role name, `eni-...`, `vpce-...`).
+pub fn find<'a>(findings: &'a [Finding], last: &str) -> &'a Finding {
+    findings
+        .iter()
+        .find(|f| f.resource_arn.rsplit([':', '/']).next() == Some(last))
+        .unwrap_or_else(|| panic!("no finding on {last}: {:?}", short(findings)))
+}
