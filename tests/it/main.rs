@@ -8,4 +8,5 @@ mod collect;
 mod exposure_checks;
 mod moto;
 mod network_checks;
+mod report_v1;
 mod support;
