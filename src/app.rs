@@ -89,8 +89,11 @@ fn audit(args: AuditArgs) -> Result<Exit, AppError> {
         write_file(path, &snapshot.to_json())?;
     }
     let findings = checks::run(&snapshot, &config, &selected).context("a check failed")?;
-    let codes = selected.iter().map(|c| c.code().to_string()).collect();
-    let report = Report::new(&snapshot, findings, codes, source, crate::now_rfc3339());
+    let ran = selected
+        .iter()
+        .map(|c| crate::report::CheckInfo::from_meta(&c.entry.meta))
+        .collect();
+    let report = Report::new(&snapshot, findings, ran, source, crate::now_rfc3339());
     let color = args.output.is_none() && std::io::stdout().is_terminal();
     let text = render::render(
         &report,
@@ -115,20 +118,28 @@ fn export_cmd(args: ExportArgs) -> Result<Exit, AppError> {
     let text = std::fs::read_to_string(&args.from_report)
         .map_err(|e| AppError::Usage(format!("cannot read report {name}: {e}")))?;
     let de = &mut serde_json::Deserializer::from_str(&text);
-    let report: Report = serde_path_to_error::deserialize(de).map_err(|e| {
+    let wire: crate::report::v1::Report = serde_path_to_error::deserialize(de).map_err(|e| {
         AppError::Usage(format!(
             "{name} is not a vpcwarden JSON report (audit --format json): at field `{}`: {}",
             e.path(),
             e.inner()
         ))
     })?;
-    if report.schema != crate::report::REPORT_SCHEMA {
+    if wire.schema != crate::report::REPORT_SCHEMA {
         return Err(AppError::Usage(format!(
             "{name} has schema {:?}; this vpcwarden exports {} reports",
-            report.schema,
+            wire.schema,
             crate::report::REPORT_SCHEMA
         )));
     }
+    // v1 names its checks only: their ASFF types and remediation URLs come from this build's
+    // catalog, and a check it does not know exports from its findings' own text.
+    let catalog = checks::all().ok();
+    let report = wire.into_report(|code| {
+        catalog
+            .and_then(|c| checks::find(c, code))
+            .map(|c| crate::report::CheckInfo::from_meta(&c.entry.meta))
+    });
     Ok(
         if export_securityhub(&args.target, &report, &args.securityhub)? {
             Exit::Clean

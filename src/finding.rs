@@ -90,7 +90,8 @@ impl fmt::Display for Status {
     }
 }
 
-/// One check's verdict on one resource. Field order is the JSON v1 order.
+/// One check's verdict on one resource. The JSON v1 form is [`crate::report::v1::Finding`], frozen;
+/// this type may change.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Finding {
     /// Stable id: see [`finding_id`].

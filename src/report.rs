@@ -1,20 +1,29 @@
-//! The report: findings, gaps and scan facts together, the one input of every renderer.
+//! The report: findings, gaps, scan facts and what is known of each check, the one input of every
+//! renderer and export.
+//!
+//! The report is self-sufficient: a renderer reads it and nothing else (no check registry), so a
+//! report read back from a file renders as it did when it was written. Its JSON form is frozen in
+//! [`v1`]; the types here are internal and may change.
 
+pub mod v1;
+
+use crate::checks::catalog::CheckMeta;
 use crate::finding::{Finding, Severity, Status};
 use crate::snapshot::{Gap, Snapshot};
-use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// The JSON schema name of [`Report`] (frozen: v1).
-pub const REPORT_SCHEMA: &str = "vpcwarden.findings/v1";
+/// The JSON schema name of the report (frozen: v1, see [`v1`]).
+pub const REPORT_SCHEMA: &str = v1::SCHEMA;
 
-/// A scan's findings and gaps.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// A scan's findings and gaps, and the catalog facts of the checks behind them.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Report {
-    /// Always [`REPORT_SCHEMA`].
-    pub schema: String,
     /// What was scanned, when, and whether it was complete.
     pub scan: ScanInfo,
+    /// What the renderers need to know of each check (ASFF types, remediation URL...), so that no
+    /// renderer looks checks up in today's registry. One per code of `scan.checks` or of a finding
+    /// whose catalog entry was known when the report was built; see [`Report::check`].
+    pub checks: Vec<CheckInfo>,
     /// Every finding, sorted (see `checks::sort_findings`).
     pub findings: Vec<Finding>,
     /// Every collection gap, sorted.
@@ -23,8 +32,50 @@ pub struct Report {
     pub summary: Summary,
 }
 
+/// One check's catalog facts as the report carries them: what ASFF, OCSF and the Security Hub
+/// export need beyond the findings themselves, frozen at the time of the scan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckInfo {
+    /// Permanent code, e.g. `LAMBDA003`.
+    pub code: String,
+    /// Permanent slug, e.g. `function-not-in-vpc`.
+    pub slug: String,
+    /// States the problem.
+    pub title: String,
+    /// Default severity of a failing finding.
+    pub severity: Severity,
+    /// ASFF resource type of the resource the check judges.
+    pub resource_type: String,
+    /// ASFF finding types (`Types`).
+    pub asff_types: Vec<String>,
+    /// Compliance control ids, possibly empty.
+    pub compliance: Vec<String>,
+    /// The one-paragraph remediation, trimmed (without the URL).
+    pub remediation: String,
+    /// The AWS documentation page for the fix.
+    pub remediation_url: String,
+}
+
+impl CheckInfo {
+    /// The facts of a catalog page's front matter: how an audit (and a report read back with
+    /// today's catalog) learns about its checks.
+    pub fn from_meta(meta: &CheckMeta) -> CheckInfo {
+        CheckInfo {
+            code: meta.code.clone(),
+            slug: meta.slug.clone(),
+            title: meta.title.clone(),
+            severity: meta.severity,
+            resource_type: meta.resource_type.clone(),
+            asff_types: meta.asff_types.clone(),
+            compliance: meta.compliance.clone(),
+            remediation: meta.remediation.trim().to_string(),
+            remediation_url: meta.remediation_url.clone(),
+        }
+    }
+}
+
 /// What was scanned.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ScanInfo {
     /// `vpcwarden X.Y.Z`.
     pub tool_version: String,
@@ -45,7 +96,7 @@ pub struct ScanInfo {
 }
 
 /// Counts by status, and failing findings by severity.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Summary {
     /// All findings.
     pub total: usize,
@@ -87,11 +138,11 @@ impl Summary {
 }
 
 impl Report {
-    /// Builds the report of a snapshot's findings.
+    /// Builds the report of a snapshot's findings by the checks that ran (in run order).
     pub fn new(
         snapshot: &Snapshot,
         findings: Vec<Finding>,
-        checks: Vec<String>,
+        checks: Vec<CheckInfo>,
         source: &str,
         finished_at: String,
     ) -> Report {
@@ -110,7 +161,6 @@ impl Report {
         regions.dedup();
         let summary = Summary::of(&findings, gaps.len());
         Report {
-            schema: REPORT_SCHEMA.to_string(),
             scan: ScanInfo {
                 tool_version: crate::TOOL_VERSION.to_string(),
                 accounts: snapshot
@@ -123,12 +173,20 @@ impl Report {
                 finished_at,
                 complete: gaps.is_empty(),
                 source: source.to_string(),
-                checks,
+                checks: checks.iter().map(|c| c.code.clone()).collect(),
             },
+            checks,
             findings,
             gaps,
             summary,
         }
+    }
+
+    /// What the report knows of the check `code`; `None` for a check this report has no catalog
+    /// facts for (a report of another vpcwarden version read back), whose findings then render
+    /// from their own text.
+    pub fn check(&self, code: &str) -> Option<&CheckInfo> {
+        self.checks.iter().find(|c| c.code == code)
     }
 
     /// Whether a failing finding is at or above `threshold`.

@@ -13,7 +13,6 @@
 //!   refused here, not sent.
 
 use crate::aws::{ApiFailure, ClientFactory};
-use crate::checks;
 use crate::finding::Status;
 use crate::render::asff::{self, AsffFinding, AsffOptions, AsffSeverity, CODE_FIELD, REGION_FIELD};
 use crate::report::Report;
@@ -186,7 +185,6 @@ pub async fn export(
             .entry(f.account_id.clone())
             .or_default() += 1;
     }
-    let catalog = checks::all().ok();
     let sent: Vec<_> = report
         .findings
         .iter()
@@ -238,7 +236,7 @@ pub async fn export(
             .iter()
             .filter(|f| !newer.contains(f.id.as_str()))
             .map(|f| {
-                let check = catalog.and_then(|c| checks::find(c, &f.code));
+                let check = report.check(&f.code);
                 asff::finding(f, check, &home, created.get(f.id.as_str()).copied(), &now)
             })
             .collect();
@@ -751,7 +749,6 @@ mod tests {
 
     fn report(source: &str, gaps: Vec<crate::snapshot::Gap>) -> Report {
         Report {
-            schema: crate::report::REPORT_SCHEMA.into(),
             scan: crate::report::ScanInfo {
                 tool_version: crate::TOOL_VERSION.into(),
                 accounts: vec!["111111111111".into()],
@@ -762,6 +759,7 @@ mod tests {
                 source: source.into(),
                 checks: vec!["LAMBDA003".into(), "IAM004".into()],
             },
+            checks: vec![],
             findings: vec![],
             gaps,
             summary: Default::default(),

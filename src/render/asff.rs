@@ -1,11 +1,11 @@
 //! AWS Security Finding Format (ASFF), ready for `securityhub:BatchImportFindings`.
 //!
 //! One typed model serves the `--format asff` output and the Security Hub export, so what is printed
-//! is exactly what would be sent. Everything comes from the findings and the check catalog.
+//! is exactly what would be sent. Everything comes from the report: its findings and the catalog
+//! facts it carries for each check.
 
-use crate::checks::{self, Check};
 use crate::finding::{Finding, Severity, Status};
-use crate::report::Report;
+use crate::report::{CheckInfo, Report};
 use crate::snapshot::GLOBAL_REGION;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
@@ -167,10 +167,17 @@ pub fn home_region(report: &Report, options: &AsffOptions) -> String {
         .unwrap_or_else(|| "us-east-1".to_string())
 }
 
-/// The ASFF form of one finding.
+/// The ASFF types of a finding whose check the report has no catalog facts for.
+const FALLBACK_TYPE: &str = "Software and Configuration Checks/AWS Security Best Practices";
+/// The remediation URL of a finding whose check the report has no catalog facts for.
+const FALLBACK_URL: &str =
+    "https://docs.aws.amazon.com/securityhub/latest/userguide/asff-top-level-attributes.html";
+
+/// The ASFF form of one finding; `check` is what the report knows of its check (see
+/// [`Report::check`]), `None` to use the finding's own remediation and generic types.
 pub fn finding(
     f: &Finding,
-    check: Option<&Check>,
+    check: Option<&CheckInfo>,
     home: &str,
     created_at: Option<&str>,
     updated_at: &str,
@@ -179,15 +186,14 @@ pub fn finding(
     let partition = partition_of(&f.resource_arn).to_string();
     let (types, remediation_text, url) = match check {
         Some(c) => (
-            c.entry.meta.asff_types.clone(),
-            c.entry.meta.remediation.trim().to_string(),
-            c.entry.meta.remediation_url.clone(),
+            c.asff_types.clone(),
+            c.remediation.clone(),
+            c.remediation_url.clone(),
         ),
         None => (
-            vec!["Software and Configuration Checks/AWS Security Best Practices".to_string()],
+            vec![FALLBACK_TYPE.to_string()],
             f.remediation.clone(),
-            "https://docs.aws.amazon.com/securityhub/latest/userguide/asff-top-level-attributes.html"
-                .to_string(),
+            FALLBACK_URL.to_string(),
         ),
     };
     let (status, shown) = match f.status {
@@ -252,16 +258,14 @@ pub fn finding(
 
 /// Every finding of the report in ASFF, with `CreatedAt` from `options` where known.
 pub fn findings(report: &Report, options: &AsffOptions) -> Vec<AsffFinding> {
-    let catalog = checks::all().ok();
     let home = home_region(report, options);
     report
         .findings
         .iter()
         .map(|f| {
-            let check = catalog.and_then(|c| checks::find(c, &f.code));
             finding(
                 f,
-                check,
+                report.check(&f.code),
                 &home,
                 options.created_at.get(&f.id).map(String::as_str),
                 &report.scan.finished_at,

@@ -4,10 +4,9 @@
 //! that could not be evaluated has status Other ("Not evaluated"). OCSF's Detection Finding has no
 //! compliance object, so the control ids and vpcwarden's evidence travel under `unmapped`.
 
-use crate::checks::{self, Check};
 use crate::finding::{Finding, Severity, Status};
 use crate::render::asff::{AsffOptions, home_region, hub_region, partition_of};
-use crate::report::Report;
+use crate::report::{CheckInfo, Report};
 use crate::snapshot::GLOBAL_REGION;
 use serde_json::{Value, json};
 
@@ -32,8 +31,9 @@ fn millis(timestamp: &str) -> i64 {
         .unwrap_or(0)
 }
 
-/// One Detection Finding.
-pub fn event(f: &Finding, check: Option<&Check>, home: &str, time: i64) -> Value {
+/// One Detection Finding; `check` is what the report knows of its check (see [`Report::check`]),
+/// `None` to use the finding's own remediation, with no types and no reference.
+pub fn event(f: &Finding, check: Option<&CheckInfo>, home: &str, time: i64) -> Value {
     let (severity_id, severity_name) = match f.status {
         Status::Fail => severity(f.severity),
         _ => severity(Severity::Informational),
@@ -55,9 +55,9 @@ pub fn event(f: &Finding, check: Option<&Check>, home: &str, time: i64) -> Value
     }
     let (types, remediation, url) = match check {
         Some(c) => (
-            c.entry.meta.asff_types.clone(),
-            c.entry.meta.remediation.trim().to_string(),
-            Some(c.entry.meta.remediation_url.clone()),
+            c.asff_types.clone(),
+            c.remediation.clone(),
+            Some(c.remediation_url.clone()),
         ),
         None => (Vec::new(), f.remediation.clone(), None),
     };
@@ -126,20 +126,12 @@ pub fn event(f: &Finding, check: Option<&Check>, home: &str, time: i64) -> Value
 
 /// Every finding as a Detection Finding, as a JSON array.
 pub fn render(report: &Report) -> String {
-    let catalog = checks::all().ok();
     let home = home_region(report, &AsffOptions::default());
     let time = millis(&report.scan.finished_at);
     let events: Vec<Value> = report
         .findings
         .iter()
-        .map(|f| {
-            event(
-                f,
-                catalog.and_then(|c| checks::find(c, &f.code)),
-                &home,
-                time,
-            )
-        })
+        .map(|f| event(f, report.check(&f.code), &home, time))
         .collect();
     let mut out = serde_json::to_string_pretty(&events).unwrap_or_default();
     out.push('\n');

@@ -1029,10 +1029,12 @@ mod securityhub_import {
     fn findings() -> Vec<AsffFinding> {
         let snapshot = crate::support::scenario("function-not-in-vpc");
         let found = crate::support::run_check(&snapshot, "function-not-in-vpc");
+        let all = vpcwarden::checks::all().expect("catalog");
+        let check = vpcwarden::checks::find(all, "LAMBDA003").expect("LAMBDA003");
         let report = vpcwarden::report::Report::new(
             &snapshot,
             found,
-            vec!["LAMBDA003".into()],
+            vec![vpcwarden::report::CheckInfo::from_meta(&check.entry.meta)],
             "snapshot",
             "2026-11-21T09:00:00Z".into(),
         );

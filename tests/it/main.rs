@@ -7,4 +7,5 @@ mod cli;
 mod collect;
 mod gaps;
 mod moto;
+mod report_v1;
 mod support;

@@ -1,0 +1,352 @@
+//! The JSON v1 report (`vpcwarden.findings/v1`): wire types of its own, frozen.
+//!
+//! These types are the documented format and nothing else: the internal [`Report`](internal::Report),
+//! [`Finding`](crate::finding::Finding) and [`Gap`](crate::snapshot::Gap) may change freely, and
+//! only the conversions here follow them. Field order is output order; a change here changes the
+//! bytes of every v1 report (a golden test pins those of the demo account).
+
+use crate::finding;
+use crate::report::{self as internal, CheckInfo};
+use crate::snapshot;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+
+/// The value of `schema`.
+pub const SCHEMA: &str = "vpcwarden.findings/v1";
+
+/// A v1 report document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    /// Always [`SCHEMA`] when written by vpcwarden; readers check it.
+    pub schema: String,
+    /// What was scanned.
+    pub scan: ScanInfo,
+    /// Every finding, sorted.
+    pub findings: Vec<Finding>,
+    /// Every collection gap, sorted.
+    pub gaps: Vec<Gap>,
+    /// Counts.
+    pub summary: Summary,
+}
+
+/// `scan`: what was scanned, when, and whether it was complete.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScanInfo {
+    /// `vpcwarden X.Y.Z`.
+    pub tool_version: String,
+    /// Account ids, sorted.
+    pub accounts: Vec<String>,
+    /// Regions, sorted.
+    pub regions: Vec<String>,
+    /// When collection started (RFC 3339 UTC).
+    pub started_at: String,
+    /// When the checks finished (RFC 3339 UTC).
+    pub finished_at: String,
+    /// True when no API call failed.
+    pub complete: bool,
+    /// `live`, `snapshot` or `demo`.
+    pub source: String,
+    /// The codes of the checks that ran (v1 carries no more about them).
+    pub checks: Vec<String>,
+}
+
+/// A finding's severity as v1 spells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[allow(missing_docs)]
+pub enum Severity {
+    Informational,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+/// A finding's status as v1 spells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[allow(missing_docs)]
+pub enum Status {
+    Fail,
+    NotEvaluated,
+    Pass,
+}
+
+/// One entry of `findings`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    /// Stable id.
+    pub id: String,
+    /// Check code.
+    pub code: String,
+    /// Check slug.
+    pub slug: String,
+    /// Check title.
+    pub title: String,
+    /// Severity.
+    pub severity: Severity,
+    /// `fail`, `pass` or `not_evaluated`.
+    pub status: Status,
+    /// The account of the resource.
+    pub account_id: String,
+    /// The region of the resource, or `global`.
+    pub region: String,
+    /// ASFF resource type.
+    pub resource_type: String,
+    /// The resource's ARN.
+    pub resource_arn: String,
+    /// One sentence for people.
+    pub message: String,
+    /// Structured facts, keys sorted.
+    pub evidence: Map<String, Value>,
+    /// Compliance control ids.
+    pub compliance: Vec<String>,
+    /// What to do, in one paragraph.
+    pub remediation: String,
+}
+
+/// One entry of `gaps`: an API call that failed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Gap {
+    /// The account the call was for.
+    pub account_id: String,
+    /// The region, or `global`.
+    pub region: String,
+    /// The service.
+    pub service: String,
+    /// The API operation.
+    pub operation: String,
+    /// The resource the call was about, when the call was per resource.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource: Option<String>,
+    /// AWS's error code or a transport class.
+    pub error_code: String,
+    /// The error message.
+    pub message: String,
+}
+
+/// `summary`: counts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    /// All findings.
+    pub total: usize,
+    /// Findings per status, every status present.
+    pub by_status: BTreeMap<String, usize>,
+    /// Failing findings per severity, every severity present.
+    pub failing_by_severity: BTreeMap<String, usize>,
+    /// Number of gaps.
+    pub gaps: usize,
+}
+
+impl Report {
+    /// The report as pretty JSON with a trailing newline: the `--format json` bytes.
+    pub fn to_json(&self) -> String {
+        // Plain data with string keys: serialisation cannot fail.
+        let mut out = serde_json::to_string_pretty(self).unwrap_or_default();
+        out.push('\n');
+        out
+    }
+
+    /// The internal report. v1 names the checks that ran but carries none of their catalog facts
+    /// (ASFF types, remediation URL), so `lookup` supplies them by code (an export passes today's
+    /// registry); a code it does not know gets no [`CheckInfo`], and its findings render from
+    /// their own text, as they always have.
+    pub fn into_report(
+        self,
+        mut lookup: impl FnMut(&str) -> Option<CheckInfo>,
+    ) -> internal::Report {
+        let mut codes: Vec<&str> = Vec::new();
+        let named = self.scan.checks.iter().map(String::as_str);
+        for code in named.chain(self.findings.iter().map(|f| f.code.as_str())) {
+            if !codes.contains(&code) {
+                codes.push(code);
+            }
+        }
+        let checks = codes.into_iter().filter_map(&mut lookup).collect();
+        internal::Report {
+            scan: internal::ScanInfo {
+                tool_version: self.scan.tool_version,
+                accounts: self.scan.accounts,
+                regions: self.scan.regions,
+                started_at: self.scan.started_at,
+                finished_at: self.scan.finished_at,
+                complete: self.scan.complete,
+                source: self.scan.source,
+                checks: self.scan.checks,
+            },
+            checks,
+            findings: self.findings.into_iter().map(Into::into).collect(),
+            gaps: self.gaps.into_iter().map(Into::into).collect(),
+            summary: internal::Summary {
+                total: self.summary.total,
+                by_status: self.summary.by_status,
+                failing_by_severity: self.summary.failing_by_severity,
+                gaps: self.summary.gaps,
+            },
+        }
+    }
+}
+
+impl From<&internal::Report> for Report {
+    fn from(r: &internal::Report) -> Report {
+        Report {
+            schema: SCHEMA.to_string(),
+            scan: ScanInfo {
+                tool_version: r.scan.tool_version.clone(),
+                accounts: r.scan.accounts.clone(),
+                regions: r.scan.regions.clone(),
+                started_at: r.scan.started_at.clone(),
+                finished_at: r.scan.finished_at.clone(),
+                complete: r.scan.complete,
+                source: r.scan.source.clone(),
+                checks: r.scan.checks.clone(),
+            },
+            findings: r.findings.iter().map(Finding::from).collect(),
+            gaps: r.gaps.iter().map(Gap::from).collect(),
+            summary: Summary {
+                total: r.summary.total,
+                by_status: r.summary.by_status.clone(),
+                failing_by_severity: r.summary.failing_by_severity.clone(),
+                gaps: r.summary.gaps,
+            },
+        }
+    }
+}
+
+impl From<finding::Severity> for Severity {
+    fn from(s: finding::Severity) -> Severity {
+        match s {
+            finding::Severity::Informational => Severity::Informational,
+            finding::Severity::Low => Severity::Low,
+            finding::Severity::Medium => Severity::Medium,
+            finding::Severity::High => Severity::High,
+            finding::Severity::Critical => Severity::Critical,
+        }
+    }
+}
+
+impl From<Severity> for finding::Severity {
+    fn from(s: Severity) -> finding::Severity {
+        match s {
+            Severity::Informational => finding::Severity::Informational,
+            Severity::Low => finding::Severity::Low,
+            Severity::Medium => finding::Severity::Medium,
+            Severity::High => finding::Severity::High,
+            Severity::Critical => finding::Severity::Critical,
+        }
+    }
+}
+
+impl From<finding::Status> for Status {
+    fn from(s: finding::Status) -> Status {
+        match s {
+            finding::Status::Fail => Status::Fail,
+            finding::Status::NotEvaluated => Status::NotEvaluated,
+            finding::Status::Pass => Status::Pass,
+        }
+    }
+}
+
+impl From<Status> for finding::Status {
+    fn from(s: Status) -> finding::Status {
+        match s {
+            Status::Fail => finding::Status::Fail,
+            Status::NotEvaluated => finding::Status::NotEvaluated,
+            Status::Pass => finding::Status::Pass,
+        }
+    }
+}
+
+impl From<&finding::Finding> for Finding {
+    fn from(f: &finding::Finding) -> Finding {
+        Finding {
+            id: f.id.clone(),
+            code: f.code.clone(),
+            slug: f.slug.clone(),
+            title: f.title.clone(),
+            severity: f.severity.into(),
+            status: f.status.into(),
+            account_id: f.account_id.clone(),
+            region: f.region.clone(),
+            resource_type: f.resource_type.clone(),
+            resource_arn: f.resource_arn.clone(),
+            message: f.message.clone(),
+            evidence: f.evidence.clone(),
+            compliance: f.compliance.clone(),
+            remediation: f.remediation.clone(),
+        }
+    }
+}
+
+impl From<Finding> for finding::Finding {
+    fn from(f: Finding) -> finding::Finding {
+        finding::Finding {
+            id: f.id,
+            code: f.code,
+            slug: f.slug,
+            title: f.title,
+            severity: f.severity.into(),
+            status: f.status.into(),
+            account_id: f.account_id,
+            region: f.region,
+            resource_type: f.resource_type,
+            resource_arn: f.resource_arn,
+            message: f.message,
+            evidence: f.evidence,
+            compliance: f.compliance,
+            remediation: f.remediation,
+        }
+    }
+}
+
+impl From<&snapshot::Gap> for Gap {
+    fn from(g: &snapshot::Gap) -> Gap {
+        Gap {
+            account_id: g.account_id.clone(),
+            region: g.region.clone(),
+            service: g.service.clone(),
+            operation: g.operation.clone(),
+            resource: g.resource.clone(),
+            error_code: g.error_code.clone(),
+            message: g.message.clone(),
+        }
+    }
+}
+
+impl From<Gap> for snapshot::Gap {
+    fn from(g: Gap) -> snapshot::Gap {
+        snapshot::Gap {
+            account_id: g.account_id,
+            region: g.region,
+            service: g.service,
+            operation: g.operation,
+            resource: g.resource,
+            error_code: g.error_code,
+            message: g.message,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn severities_and_statuses_keep_their_v1_spelling() {
+        for s in finding::Severity::ALL_DESC {
+            let wire = serde_json::to_value(Severity::from(s)).expect("severity");
+            assert_eq!(wire, s.as_str());
+            assert_eq!(finding::Severity::from(Severity::from(s)), s);
+        }
+        for s in [
+            finding::Status::Fail,
+            finding::Status::NotEvaluated,
+            finding::Status::Pass,
+        ] {
+            let wire = serde_json::to_value(Status::from(s)).expect("status");
+            assert_eq!(wire, s.as_str());
+            assert_eq!(finding::Status::from(Status::from(s)), s);
+        }
+    }
+}
