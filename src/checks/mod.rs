@@ -2,7 +2,8 @@
 //! catalog page.
 //!
 //! Adding a check is pure addition: one module under `src/checks/<service>/`, one page under
-//! `checks/<service>/`, one line in [`REGISTRY`], one scenario in `mocks/snapshots/`, one test.
+//! `checks/<service>/` whose `requires`/`reads` declare its inputs once (see [`inputs`]), one line in
+//! [`REGISTRY`], one test module built on the healthy account; `checks/README.md` is the checklist.
 
 pub mod catalog;
 pub mod ec2;

@@ -141,11 +141,12 @@ fn readme_permissions_policy_is_generated_from_the_code() {
     assert_eq!(sorted, vpcwarden::aws::REQUIRED_ACTIONS, "kept sorted");
     // Every operation a check says it reads is one vpcwarden has permission for.
     for check in checks::all().expect("catalog") {
-        for op in &check.entry.meta.requires {
+        for input in check.inputs() {
             assert!(
-                vpcwarden::aws::REQUIRED_ACTIONS.contains(&op.as_str()),
-                "{} requires {op}, which is not in REQUIRED_ACTIONS",
-                check.code()
+                vpcwarden::aws::REQUIRED_ACTIONS.contains(&input.action().as_str()),
+                "{} reads {input}, whose action {} is not in REQUIRED_ACTIONS",
+                check.code(),
+                input.action()
             );
         }
     }

@@ -4,8 +4,8 @@
 //! all, the demo is judged completely, and `checks/README.md` says where a check's files are.
 
 mod ec2;
-mod iam;
-mod lambda;
+pub(crate) mod iam;
+pub(crate) mod lambda;
 mod organizations;
 
 use crate::support::healthy::healthy;
