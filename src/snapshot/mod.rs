@@ -2,15 +2,162 @@
 //!
 //! Checks read only this. A snapshot is sorted and deterministic, carries a `schema_version`, and lists
 //! every collection gap, so a saved snapshot can be re-audited offline with the same results.
+//!
+//! The model mirrors the collectors: `lambda`, `ec2`, `iam` and `organizations` each hold the types
+//! their collector fills, `region` the per-region data, and this module the account, the gaps and the
+//! loading code. Every type that keeps a sorted list has its own `normalize()`; [`Snapshot::normalize`]
+//! calls down the tree. All types are re-exported here, so `crate::snapshot::X` is their one path.
 
-mod model;
+mod ec2;
+mod iam;
+mod lambda;
+mod organizations;
+mod region;
 
-pub use model::*;
+pub use ec2::*;
+pub use iam::*;
+pub use lambda::*;
+pub use organizations::*;
+pub use region::*;
 
+use serde::{Deserialize, Serialize};
 use std::path::Path;
 
 /// The schema version this build writes. The major part must match for a snapshot to be read.
 pub const SCHEMA_VERSION: &str = "1.0";
+
+/// Everything one run collected: one or more accounts, each with its regions and gaps.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Snapshot {
+    /// `MAJOR.MINOR`; a reader refuses another major version.
+    pub schema_version: String,
+    /// When collection started (RFC 3339, UTC).
+    pub collected_at: String,
+    /// The tool and the identity that collected it.
+    pub collected_by: CollectedBy,
+    /// The accounts collected, sorted by id.
+    pub accounts: Vec<Account>,
+}
+
+/// Who collected a snapshot.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CollectedBy {
+    /// `vpcwarden X.Y.Z`.
+    pub tool: String,
+    /// The caller identity ARN (STS GetCallerIdentity) used for the first account.
+    pub caller_arn: String,
+}
+
+/// One AWS account as collected.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Account {
+    /// The 12-digit account id.
+    pub account_id: String,
+    /// `aws`, `aws-cn`, `aws-us-gov`, ...
+    pub partition: String,
+    /// The identity the account was read with.
+    pub caller_arn: String,
+    /// The regions that were asked for, sorted; each has its data (possibly partial, see `gaps`).
+    pub regions: Vec<RegionData>,
+    /// IAM, collected once per account; `None` when the download failed (there is a gap).
+    pub iam: Option<Iam>,
+    /// What Organizations shows this account; `None` when it could not be read (there is a gap).
+    pub organizations: Option<Organizations>,
+    /// Every API call that failed, with what failed and why.
+    #[serde(default)]
+    pub gaps: Vec<Gap>,
+}
+
+/// A failed API call: data the checks know is missing.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Gap {
+    /// The account the call was for.
+    pub account_id: String,
+    /// The region, or `global` for IAM and Organizations.
+    pub region: String,
+    /// `lambda`, `iam`, `ec2`, `organizations`, `sts`.
+    pub service: String,
+    /// The API operation, e.g. `GetPolicy`.
+    pub operation: String,
+    /// The resource the call was about (a function ARN), when the call was per resource.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource: Option<String>,
+    /// AWS's error code (`AccessDeniedException`, `ThrottlingException`, ...) or a transport class.
+    pub error_code: String,
+    /// The error message as AWS gave it.
+    pub message: String,
+}
+
+/// The region name used for global services (IAM, Organizations) in gaps and findings.
+pub const GLOBAL_REGION: &str = "global";
+
+/// The answer to a per-resource read: a value, a normal "there is none", or a failed call.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(tag = "status", content = "value", rename_all = "snake_case")]
+pub enum Collected<T> {
+    /// The resource has one, and here it is.
+    Present(T),
+    /// AWS answered that there is none.
+    Absent,
+    /// The call failed or was not made; the account's gaps say why.
+    #[default]
+    NotCollected,
+}
+
+impl<T> Collected<T> {
+    /// The value, when present.
+    pub fn present(&self) -> Option<&T> {
+        match self {
+            Collected::Present(v) => Some(v),
+            _ => None,
+        }
+    }
+}
+
+impl Account {
+    /// Sorts regions by name and gaps (dropping repeats), then each region, IAM and Organizations.
+    fn normalize(&mut self) {
+        self.regions.sort_by(|a, b| a.region.cmp(&b.region));
+        self.gaps.sort();
+        self.gaps.dedup();
+        for region in &mut self.regions {
+            region.normalize();
+        }
+        if let Some(iam) = &mut self.iam {
+            iam.normalize();
+        }
+        if let Some(organizations) = &mut self.organizations {
+            organizations.normalize();
+        }
+    }
+
+    /// The first gap for an operation in a region (`GLOBAL_REGION` for IAM/Organizations), ignoring
+    /// per-resource gaps.
+    pub fn gap(&self, region: &str, service: &str, operation: &str) -> Option<&Gap> {
+        self.gaps.iter().find(|g| {
+            g.region == region
+                && g.service == service
+                && g.operation == operation
+                && g.resource.is_none()
+        })
+    }
+
+    /// The gaps recorded for one resource (per-resource calls such as GetPolicy).
+    pub fn gaps_for_resource<'a>(&'a self, arn: &'a str) -> impl Iterator<Item = &'a Gap> + 'a {
+        self.gaps
+            .iter()
+            .filter(move |g| g.resource.as_deref() == Some(arn))
+    }
+
+    /// The role with this ARN, when IAM was collected and has it.
+    pub fn role(&self, arn: &str) -> Option<&Role> {
+        let iam = self.iam.as_ref()?;
+        iam.roles
+            .binary_search_by(|r| r.arn.as_str().cmp(arn))
+            .ok()
+            .map(|i| &iam.roles[i])
+    }
+}
 
 /// Why a snapshot could not be loaded.
 #[derive(Debug, thiserror::Error)]
@@ -65,6 +212,15 @@ fn major(version: &str) -> &str {
 }
 
 impl Snapshot {
+    /// Sorts every list so that the same account always serialises to the same bytes.
+    pub fn normalize(&mut self) {
+        self.accounts
+            .sort_by(|a, b| a.account_id.cmp(&b.account_id));
+        for account in &mut self.accounts {
+            account.normalize();
+        }
+    }
+
     /// Reads a snapshot from JSON text; `path` only names the source in errors.
     ///
     /// The schema version is checked before the body is decoded, so a snapshot of another major
