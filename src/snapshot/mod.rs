@@ -7,6 +7,20 @@
 //! their collector fills, `region` the per-region data, and this module the account, the gaps and the
 //! loading code. Every type that keeps a sorted list has its own `normalize()`; [`Snapshot::normalize`]
 //! calls down the tree. All types are re-exported here, so `crate::snapshot::X` is their one path.
+//!
+//! # Adding a field
+//!
+//! Snapshots saved by an older build lack a field added later, and such a file must never read as if
+//! AWS had answered "none": a check would PASS on data nobody collected. So a new field is either
+//! - a [`Collected<T>`] with `#[serde(default)]`: a file without it reads as
+//!   [`Collected::NotCollected`], and the checks that need it say "not evaluated"
+//!   (`Lambda::versions_listed` is the same rule as a flag: absent reads as "not listed"); or
+//! - a field whose absence cannot be read safely, and then [`SCHEMA_VERSION`]'s major part is raised,
+//!   so an old file is refused with [`SnapshotError::SchemaVersion`], which tells the user to collect
+//!   again.
+//!
+//! A plain `Vec`, `bool` or `Option` with `#[serde(default)]` is not enough for data a check reads:
+//! its default means "empty", not "unknown".
 
 mod ec2;
 mod iam;
@@ -92,6 +106,9 @@ pub struct Gap {
 pub const GLOBAL_REGION: &str = "global";
 
 /// The answer to a per-resource read: a value, a normal "there is none", or a failed call.
+///
+/// `NotCollected` is the default, so a field of this type that a file lacks (with `#[serde(default)]`)
+/// reads as "not collected", never as "none": see "Adding a field" above.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(tag = "status", content = "value", rename_all = "snake_case")]
 pub enum Collected<T> {
@@ -267,5 +284,137 @@ impl Snapshot {
         let mut text = serde_json::to_string_pretty(&copy).unwrap_or_default();
         text.push('\n');
         text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A snapshot as a build before function policies and URLs were read would have saved it: the
+    /// function has neither `resource_policy` nor `url_config`.
+    const OLD: &str = r#"{
+      "schema_version": "1.0",
+      "collected_at": "2024-01-01T00:00:00Z",
+      "collected_by": {"tool": "vpcwarden 0.0.1", "caller_arn": "arn:aws:iam::111122223333:user/a"},
+      "accounts": [{
+        "account_id": "111122223333",
+        "partition": "aws",
+        "caller_arn": "arn:aws:iam::111122223333:user/a",
+        "regions": [{"region": "eu-west-1", "lambda": {"functions": [{
+          "arn": "arn:aws:lambda:eu-west-1:111122223333:function:orders",
+          "name": "orders",
+          "role": "arn:aws:iam::111122223333:role/orders"
+        }]}}],
+        "iam": null,
+        "organizations": null
+      }]
+    }"#;
+
+    #[test]
+    fn an_old_snapshot_without_a_collected_field_reads_as_not_collected() {
+        let snapshot = Snapshot::from_json("old.json", OLD).expect("an old 1.x snapshot loads");
+        let f = &snapshot.accounts[0].regions[0].lambda.functions[0];
+        assert_eq!(f.resource_policy, Collected::NotCollected);
+        assert_eq!(f.url_config, Collected::NotCollected);
+        assert!(!snapshot.accounts[0].regions[0].lambda.versions_listed);
+    }
+
+    #[test]
+    fn normalize_reaches_every_level() {
+        let mut snapshot = Snapshot::from_json("old.json", OLD).expect("loads");
+        let mut account = snapshot.accounts[0].clone();
+        account.account_id = "000000000000".into();
+        account.gaps = vec![gap("b"), gap("a"), gap("b")];
+        let region = &mut account.regions[0];
+        let f = &mut region.lambda.functions[0];
+        f.vpc_config = Some(VpcConfig {
+            subnet_ids: vec!["subnet-2".into(), "subnet-1".into()],
+            ..Default::default()
+        });
+        f.url_config = Collected::Present(FunctionUrl {
+            cors_allow_origins: vec!["https://b".into(), "https://a".into()],
+            ..Default::default()
+        });
+        region.ec2.route_tables = vec![RouteTable {
+            route_table_id: "rtb-1".into(),
+            routes: vec![route("10.0.0.0/16", "local"), route("0.0.0.0/0", "igw-1")],
+            ..Default::default()
+        }];
+        account.iam = Some(Iam {
+            roles: vec![role("arn:b", &["p2", "p1"]), role("arn:a", &[])],
+            ..Default::default()
+        });
+        account.organizations = Some(Organizations::Member(OrgMembership {
+            organization_id: "o-1".into(),
+            management_account_id: "000000000000".into(),
+            scps_enabled: true,
+            scp_levels: vec![ScpLevel {
+                target_id: "r-1".into(),
+                target_type: "ROOT".into(),
+                policies: vec![scp("p-2"), scp("p-1")],
+            }],
+        }));
+        snapshot.accounts.push(account);
+        snapshot.normalize();
+
+        let a = &snapshot.accounts[0];
+        assert_eq!(a.account_id, "000000000000");
+        let ops: Vec<_> = a.gaps.iter().map(|g| g.operation.as_str()).collect();
+        assert_eq!(ops, ["a", "b"]);
+        let f = &a.regions[0].lambda.functions[0];
+        assert_eq!(f.vpc().map(|v| v.subnet_ids[0].as_str()), Some("subnet-1"));
+        assert_eq!(
+            f.url_config
+                .present()
+                .map(|u| u.cors_allow_origins[0].as_str()),
+            Some("https://a")
+        );
+        assert_eq!(a.regions[0].ec2.route_tables[0].routes[0].target, "igw-1");
+        let iam = a.iam.as_ref().expect("iam");
+        assert_eq!(iam.roles[0].arn, "arn:a");
+        assert_eq!(iam.roles[1].attached_policies, ["p1", "p2"]);
+        let Some(Organizations::Member(m)) = &a.organizations else {
+            panic!("member")
+        };
+        assert_eq!(m.scp_levels[0].policies[0].id, "p-1");
+    }
+
+    fn gap(operation: &str) -> Gap {
+        Gap {
+            account_id: "000000000000".into(),
+            region: GLOBAL_REGION.into(),
+            service: "iam".into(),
+            operation: operation.into(),
+            resource: None,
+            error_code: "AccessDenied".into(),
+            message: String::new(),
+        }
+    }
+
+    fn route(destination: &str, target: &str) -> Route {
+        Route {
+            destination: destination.into(),
+            target: target.into(),
+            state: None,
+        }
+    }
+
+    fn role(arn: &str, attached: &[&str]) -> Role {
+        Role {
+            arn: arn.into(),
+            attached_policies: attached.iter().map(|p| p.to_string()).collect(),
+            ..Default::default()
+        }
+    }
+
+    fn scp(id: &str) -> Scp {
+        Scp {
+            id: id.into(),
+            arn: String::new(),
+            name: String::new(),
+            aws_managed: false,
+            document: serde_json::Value::Null,
+        }
     }
 }
