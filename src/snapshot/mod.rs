@@ -2,15 +2,179 @@
 //!
 //! Checks read only this. A snapshot is sorted and deterministic, carries a `schema_version`, and lists
 //! every collection gap, so a saved snapshot can be re-audited offline with the same results.
+//!
+//! The model mirrors the collectors: `lambda`, `ec2`, `iam` and `organizations` each hold the types
+//! their collector fills, `region` the per-region data, and this module the account, the gaps and the
+//! loading code. Every type that keeps a sorted list has its own `normalize()`; [`Snapshot::normalize`]
+//! calls down the tree. All types are re-exported here, so `crate::snapshot::X` is their one path.
+//!
+//! # Adding a field
+//!
+//! Snapshots saved by an older build lack a field added later, and such a file must never read as if
+//! AWS had answered "none": a check would PASS on data nobody collected. So a new field is either
+//! - a [`Collected<T>`] with `#[serde(default)]`: a file without it reads as
+//!   [`Collected::NotCollected`], and the checks that need it say "not evaluated"
+//!   (`Lambda::versions_listed` is the same rule as a flag: absent reads as "not listed"); or
+//! - a field whose absence cannot be read safely, and then [`SCHEMA_VERSION`]'s major part is raised,
+//!   so an old file is refused with [`SnapshotError::SchemaVersion`], which tells the user to collect
+//!   again.
+//!
+//! A plain `Vec`, `bool` or `Option` with `#[serde(default)]` is not enough for data a check reads:
+//! its default means "empty", not "unknown".
 
-mod model;
+mod ec2;
+mod iam;
+mod lambda;
+mod organizations;
+mod region;
 
-pub use model::*;
+pub use ec2::*;
+pub use iam::*;
+pub use lambda::*;
+pub use organizations::*;
+pub use region::*;
 
+use serde::{Deserialize, Serialize};
 use std::path::Path;
 
 /// The schema version this build writes. The major part must match for a snapshot to be read.
 pub const SCHEMA_VERSION: &str = "1.0";
+
+/// Everything one run collected: one or more accounts, each with its regions and gaps.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Snapshot {
+    /// `MAJOR.MINOR`; a reader refuses another major version.
+    pub schema_version: String,
+    /// When collection started (RFC 3339, UTC).
+    pub collected_at: String,
+    /// The tool and the identity that collected it.
+    pub collected_by: CollectedBy,
+    /// The accounts collected, sorted by id.
+    pub accounts: Vec<Account>,
+}
+
+/// Who collected a snapshot.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CollectedBy {
+    /// `vpcwarden X.Y.Z`.
+    pub tool: String,
+    /// The caller identity ARN (STS GetCallerIdentity) used for the first account.
+    pub caller_arn: String,
+}
+
+/// One AWS account as collected.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Account {
+    /// The 12-digit account id.
+    pub account_id: String,
+    /// `aws`, `aws-cn`, `aws-us-gov`, ...
+    pub partition: String,
+    /// The identity the account was read with.
+    pub caller_arn: String,
+    /// The regions that were asked for, sorted; each has its data (possibly partial, see `gaps`).
+    pub regions: Vec<RegionData>,
+    /// IAM, collected once per account; `None` when the download failed (there is a gap).
+    pub iam: Option<Iam>,
+    /// What Organizations shows this account; `None` when it could not be read (there is a gap).
+    pub organizations: Option<Organizations>,
+    /// Every API call that failed, with what failed and why.
+    #[serde(default)]
+    pub gaps: Vec<Gap>,
+}
+
+/// A failed API call: data the checks know is missing.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Gap {
+    /// The account the call was for.
+    pub account_id: String,
+    /// The region, or `global` for IAM and Organizations.
+    pub region: String,
+    /// `lambda`, `iam`, `ec2`, `organizations`, `sts`.
+    pub service: String,
+    /// The API operation, e.g. `GetPolicy`.
+    pub operation: String,
+    /// The resource the call was about (a function ARN), when the call was per resource.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource: Option<String>,
+    /// AWS's error code (`AccessDeniedException`, `ThrottlingException`, ...) or a transport class.
+    pub error_code: String,
+    /// The error message as AWS gave it.
+    pub message: String,
+}
+
+/// The region name used for global services (IAM, Organizations) in gaps and findings.
+pub const GLOBAL_REGION: &str = "global";
+
+/// The answer to a per-resource read: a value, a normal "there is none", or a failed call.
+///
+/// `NotCollected` is the default, so a field of this type that a file lacks (with `#[serde(default)]`)
+/// reads as "not collected", never as "none": see "Adding a field" above.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(tag = "status", content = "value", rename_all = "snake_case")]
+pub enum Collected<T> {
+    /// The resource has one, and here it is.
+    Present(T),
+    /// AWS answered that there is none.
+    Absent,
+    /// The call failed or was not made; the account's gaps say why.
+    #[default]
+    NotCollected,
+}
+
+impl<T> Collected<T> {
+    /// The value, when present.
+    pub fn present(&self) -> Option<&T> {
+        match self {
+            Collected::Present(v) => Some(v),
+            _ => None,
+        }
+    }
+}
+
+impl Account {
+    /// Sorts regions by name and gaps (dropping repeats), then each region, IAM and Organizations.
+    fn normalize(&mut self) {
+        self.regions.sort_by(|a, b| a.region.cmp(&b.region));
+        self.gaps.sort();
+        self.gaps.dedup();
+        for region in &mut self.regions {
+            region.normalize();
+        }
+        if let Some(iam) = &mut self.iam {
+            iam.normalize();
+        }
+        if let Some(organizations) = &mut self.organizations {
+            organizations.normalize();
+        }
+    }
+
+    /// The first gap for an operation in a region (`GLOBAL_REGION` for IAM/Organizations), ignoring
+    /// per-resource gaps.
+    pub fn gap(&self, region: &str, service: &str, operation: &str) -> Option<&Gap> {
+        self.gaps.iter().find(|g| {
+            g.region == region
+                && g.service == service
+                && g.operation == operation
+                && g.resource.is_none()
+        })
+    }
+
+    /// The gaps recorded for one resource (per-resource calls such as GetPolicy).
+    pub fn gaps_for_resource<'a>(&'a self, arn: &'a str) -> impl Iterator<Item = &'a Gap> + 'a {
+        self.gaps
+            .iter()
+            .filter(move |g| g.resource.as_deref() == Some(arn))
+    }
+
+    /// The role with this ARN, when IAM was collected and has it.
+    pub fn role(&self, arn: &str) -> Option<&Role> {
+        let iam = self.iam.as_ref()?;
+        iam.roles
+            .binary_search_by(|r| r.arn.as_str().cmp(arn))
+            .ok()
+            .map(|i| &iam.roles[i])
+    }
+}
 
 /// Why a snapshot could not be loaded.
 #[derive(Debug, thiserror::Error)]
@@ -65,6 +229,15 @@ fn major(version: &str) -> &str {
 }
 
 impl Snapshot {
+    /// Sorts every list so that the same account always serialises to the same bytes.
+    pub fn normalize(&mut self) {
+        self.accounts
+            .sort_by(|a, b| a.account_id.cmp(&b.account_id));
+        for account in &mut self.accounts {
+            account.normalize();
+        }
+    }
+
     /// Reads a snapshot from JSON text; `path` only names the source in errors.
     ///
     /// The schema version is checked before the body is decoded, so a snapshot of another major
@@ -111,5 +284,137 @@ impl Snapshot {
         let mut text = serde_json::to_string_pretty(&copy).unwrap_or_default();
         text.push('\n');
         text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A snapshot as a build before function policies and URLs were read would have saved it: the
+    /// function has neither `resource_policy` nor `url_config`.
+    const OLD: &str = r#"{
+      "schema_version": "1.0",
+      "collected_at": "2024-01-01T00:00:00Z",
+      "collected_by": {"tool": "vpcwarden 0.0.1", "caller_arn": "arn:aws:iam::111122223333:user/a"},
+      "accounts": [{
+        "account_id": "111122223333",
+        "partition": "aws",
+        "caller_arn": "arn:aws:iam::111122223333:user/a",
+        "regions": [{"region": "eu-west-1", "lambda": {"functions": [{
+          "arn": "arn:aws:lambda:eu-west-1:111122223333:function:orders",
+          "name": "orders",
+          "role": "arn:aws:iam::111122223333:role/orders"
+        }]}}],
+        "iam": null,
+        "organizations": null
+      }]
+    }"#;
+
+    #[test]
+    fn an_old_snapshot_without_a_collected_field_reads_as_not_collected() {
+        let snapshot = Snapshot::from_json("old.json", OLD).expect("an old 1.x snapshot loads");
+        let f = &snapshot.accounts[0].regions[0].lambda.functions[0];
+        assert_eq!(f.resource_policy, Collected::NotCollected);
+        assert_eq!(f.url_config, Collected::NotCollected);
+        assert!(!snapshot.accounts[0].regions[0].lambda.versions_listed);
+    }
+
+    #[test]
+    fn normalize_reaches_every_level() {
+        let mut snapshot = Snapshot::from_json("old.json", OLD).expect("loads");
+        let mut account = snapshot.accounts[0].clone();
+        account.account_id = "000000000000".into();
+        account.gaps = vec![gap("b"), gap("a"), gap("b")];
+        let region = &mut account.regions[0];
+        let f = &mut region.lambda.functions[0];
+        f.vpc_config = Some(VpcConfig {
+            subnet_ids: vec!["subnet-2".into(), "subnet-1".into()],
+            ..Default::default()
+        });
+        f.url_config = Collected::Present(FunctionUrl {
+            cors_allow_origins: vec!["https://b".into(), "https://a".into()],
+            ..Default::default()
+        });
+        region.ec2.route_tables = vec![RouteTable {
+            route_table_id: "rtb-1".into(),
+            routes: vec![route("10.0.0.0/16", "local"), route("0.0.0.0/0", "igw-1")],
+            ..Default::default()
+        }];
+        account.iam = Some(Iam {
+            roles: vec![role("arn:b", &["p2", "p1"]), role("arn:a", &[])],
+            ..Default::default()
+        });
+        account.organizations = Some(Organizations::Member(OrgMembership {
+            organization_id: "o-1".into(),
+            management_account_id: "000000000000".into(),
+            scps_enabled: true,
+            scp_levels: vec![ScpLevel {
+                target_id: "r-1".into(),
+                target_type: "ROOT".into(),
+                policies: vec![scp("p-2"), scp("p-1")],
+            }],
+        }));
+        snapshot.accounts.push(account);
+        snapshot.normalize();
+
+        let a = &snapshot.accounts[0];
+        assert_eq!(a.account_id, "000000000000");
+        let ops: Vec<_> = a.gaps.iter().map(|g| g.operation.as_str()).collect();
+        assert_eq!(ops, ["a", "b"]);
+        let f = &a.regions[0].lambda.functions[0];
+        assert_eq!(f.vpc().map(|v| v.subnet_ids[0].as_str()), Some("subnet-1"));
+        assert_eq!(
+            f.url_config
+                .present()
+                .map(|u| u.cors_allow_origins[0].as_str()),
+            Some("https://a")
+        );
+        assert_eq!(a.regions[0].ec2.route_tables[0].routes[0].target, "igw-1");
+        let iam = a.iam.as_ref().expect("iam");
+        assert_eq!(iam.roles[0].arn, "arn:a");
+        assert_eq!(iam.roles[1].attached_policies, ["p1", "p2"]);
+        let Some(Organizations::Member(m)) = &a.organizations else {
+            panic!("member")
+        };
+        assert_eq!(m.scp_levels[0].policies[0].id, "p-1");
+    }
+
+    fn gap(operation: &str) -> Gap {
+        Gap {
+            account_id: "000000000000".into(),
+            region: GLOBAL_REGION.into(),
+            service: "iam".into(),
+            operation: operation.into(),
+            resource: None,
+            error_code: "AccessDenied".into(),
+            message: String::new(),
+        }
+    }
+
+    fn route(destination: &str, target: &str) -> Route {
+        Route {
+            destination: destination.into(),
+            target: target.into(),
+            state: None,
+        }
+    }
+
+    fn role(arn: &str, attached: &[&str]) -> Role {
+        Role {
+            arn: arn.into(),
+            attached_policies: attached.iter().map(|p| p.to_string()).collect(),
+            ..Default::default()
+        }
+    }
+
+    fn scp(id: &str) -> Scp {
+        Scp {
+            id: id.into(),
+            arn: String::new(),
+            name: String::new(),
+            aws_managed: false,
+            document: serde_json::Value::Null,
+        }
     }
 }

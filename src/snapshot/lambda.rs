@@ -1,0 +1,252 @@
+//! Lambda as the snapshot holds it: functions, their VPC attachment, URLs, layers and event source
+//! mappings (the answers of `collect::lambda`).
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::Collected;
+
+/// Lambda data of one region.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Lambda {
+    /// Functions ($LATEST configuration), sorted by ARN.
+    pub functions: Vec<Function>,
+    /// Event source mappings, sorted by UUID.
+    pub event_source_mappings: Vec<EventSourceMapping>,
+    /// Whether the functions' published versions were listed (`ListFunctions` with
+    /// `FunctionVersion=ALL`, complete): only then does `published_versions` say all there is.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub versions_listed: bool,
+}
+
+impl Lambda {
+    /// Sorts functions by ARN and mappings by UUID, and each function's own lists.
+    pub(super) fn normalize(&mut self) {
+        self.functions.sort_by(|a, b| a.arn.cmp(&b.arn));
+        for f in &mut self.functions {
+            f.normalize();
+        }
+        self.event_source_mappings
+            .sort_by(|a, b| a.uuid.cmp(&b.uuid));
+    }
+}
+
+/// One Lambda function as ListFunctions, GetPolicy and GetFunctionUrlConfig describe it.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Function {
+    /// The unqualified function ARN.
+    pub arn: String,
+    /// The function name.
+    pub name: String,
+    /// The execution role ARN.
+    pub role: String,
+    /// `python3.12`, ...; absent for container images.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub runtime: Option<String>,
+    /// `Zip` or `Image`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub package_type: Option<String>,
+    /// `x86_64`, `arm64`.
+    #[serde(default)]
+    pub architectures: Vec<String>,
+    /// The VPC attachment; `None` when the function is not attached to a VPC.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vpc_config: Option<VpcConfig>,
+    /// Layer version ARNs the function uses.
+    #[serde(default)]
+    pub layers: Vec<Layer>,
+    /// `Pending`, `Active`, `Inactive`, `Failed`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// Why the function is in its state (e.g. `Idle` for Inactive).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state_reason_code: Option<String>,
+    /// `Successful`, `Failed`, `InProgress`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_update_status: Option<String>,
+    /// When the function was last changed, as Lambda reports it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_modified: Option<String>,
+    /// Published versions whose VPC attachment differs from none (each keeps its own ENI pairs in
+    /// use), sorted by version number.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub published_versions: Vec<PublishedVersion>,
+    /// The CloudWatch Logs group the function writes to, when it is not `/aws/lambda/NAME`
+    /// (`LoggingConfig.LogGroup`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log_group: Option<String>,
+    /// The resource-based policy (GetPolicy). `Absent` is a normal answer; `NotCollected` means there is
+    /// a gap for this function.
+    #[serde(default)]
+    pub resource_policy: Collected<Value>,
+    /// The function URL (GetFunctionUrlConfig) of the unqualified function.
+    #[serde(default)]
+    pub url_config: Collected<FunctionUrl>,
+}
+
+impl Function {
+    /// The CloudWatch Logs group the function writes to.
+    pub fn log_group_name(&self) -> String {
+        self.log_group
+            .clone()
+            .unwrap_or_else(|| format!("/aws/lambda/{}", self.name))
+    }
+
+    /// Sorts the VPC attachment's subnets and groups and the URL's CORS origins. Published versions
+    /// are left in the order the collector gave them (it sorts them by version number).
+    fn normalize(&mut self) {
+        if let Some(v) = &mut self.vpc_config {
+            v.normalize();
+        }
+        if let Collected::Present(u) = &mut self.url_config {
+            u.normalize();
+        }
+    }
+
+    /// The VPC attachment, when the function has one with at least one subnet.
+    pub fn vpc(&self) -> Option<&VpcConfig> {
+        self.vpc_config
+            .as_ref()
+            .filter(|v| !v.subnet_ids.is_empty())
+    }
+
+    /// The (subnet, security-group set) pairs this function needs a Lambda ENI for: one per subnet.
+    pub fn eni_pairs(&self) -> Vec<EniPair> {
+        self.vpc().map(VpcConfig::eni_pairs).unwrap_or_default()
+    }
+}
+
+/// A published version of a function, as far as its network placement goes.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PublishedVersion {
+    /// The version number.
+    pub version: String,
+    /// Its VPC attachment, fixed when it was published.
+    pub vpc_config: VpcConfig,
+}
+
+/// A function's VPC attachment.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct VpcConfig {
+    /// The VPC as Lambda reports it; may be empty (derive it from the subnets).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vpc_id: Option<String>,
+    /// Subnets, sorted.
+    pub subnet_ids: Vec<String>,
+    /// Security groups, sorted.
+    pub security_group_ids: Vec<String>,
+    /// Whether IPv6 outbound traffic is allowed on dual-stack subnets.
+    #[serde(default)]
+    pub ipv6_allowed_for_dual_stack: bool,
+}
+
+impl VpcConfig {
+    /// One pair per subnet.
+    pub fn eni_pairs(&self) -> Vec<EniPair> {
+        self.subnet_ids
+            .iter()
+            .map(|s| EniPair::new(s, &self.security_group_ids))
+            .collect()
+    }
+
+    /// Sorts subnets and security groups.
+    fn normalize(&mut self) {
+        self.subnet_ids.sort();
+        self.security_group_ids.sort();
+    }
+}
+
+/// A (subnet, security-group set) pair: Lambda creates one Hyperplane ENI per pair in use, shared by
+/// every function of the account with that pair.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct EniPair {
+    /// The subnet.
+    pub subnet_id: String,
+    /// The security groups, sorted and without repeats.
+    pub security_group_ids: Vec<String>,
+}
+
+impl EniPair {
+    /// A pair; the security groups are sorted so that the same set always compares equal.
+    pub fn new(subnet_id: &str, security_group_ids: &[String]) -> EniPair {
+        let mut groups = security_group_ids.to_vec();
+        groups.sort();
+        groups.dedup();
+        EniPair {
+            subnet_id: subnet_id.to_string(),
+            security_group_ids: groups,
+        }
+    }
+}
+
+/// A layer version a function uses.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Layer {
+    /// The layer version ARN.
+    pub arn: String,
+    /// Its size in bytes.
+    #[serde(default)]
+    pub code_size: i64,
+}
+
+/// A function URL.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct FunctionUrl {
+    /// The HTTPS URL.
+    pub url: String,
+    /// `NONE` or `AWS_IAM`.
+    pub auth_type: String,
+    /// CORS allowed origins.
+    #[serde(default)]
+    pub cors_allow_origins: Vec<String>,
+}
+
+impl FunctionUrl {
+    /// Sorts the CORS allowed origins.
+    fn normalize(&mut self) {
+        self.cors_allow_origins.sort();
+    }
+}
+
+/// An event source mapping (SQS, Kinesis, DynamoDB Streams, ...).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct EventSourceMapping {
+    /// The mapping's id.
+    pub uuid: String,
+    /// The source ARN (queue, stream); absent for self-managed sources.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_source_arn: Option<String>,
+    /// The function it invokes.
+    pub function_arn: String,
+    /// `Enabled`, `Disabled`, ...
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pairs_compare_as_sets_of_groups() {
+        let a = EniPair::new("subnet-1", &["sg-2".into(), "sg-1".into(), "sg-2".into()]);
+        let b = EniPair::new("subnet-1", &["sg-1".into(), "sg-2".into()]);
+        assert_eq!(a, b);
+        let f = Function {
+            vpc_config: Some(VpcConfig {
+                subnet_ids: vec!["subnet-1".into(), "subnet-2".into()],
+                security_group_ids: vec!["sg-2".into(), "sg-1".into()],
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        assert_eq!(f.eni_pairs().len(), 2);
+        assert_eq!(f.eni_pairs()[0], b);
+        let none = Function {
+            vpc_config: Some(VpcConfig::default()),
+            ..Default::default()
+        };
+        assert!(none.vpc().is_none() && none.eni_pairs().is_empty());
+    }
+}
