@@ -61,7 +61,7 @@ fn runs_as(s: Scenario, function: &str, role: &str) -> Scenario {
 }
 
 /// The execution-role shapes the role checks judge: what an execution role may be granted.
-/// Every execution-role shape the role checks tell apart (also a corpus of the gap test).
+/// Also a corpus of the gap test (`tests/it/gaps.rs`).
 pub(crate) fn role_shapes() -> Scenario {
     let s = with_aws_managed_policies(healthy())
         .with_managed_policy("LogsOnlyBoundary", policy(json!([allow(&["logs:*"], "*")])))
@@ -508,7 +508,7 @@ mod principal_vpc_guardrail_missing {
 }
 
 /// Roles of functions with what they may do with CloudWatch Logs.
-/// Every logs-permission shape IAM004 tells apart (also a corpus of the gap test).
+/// Also a corpus of the gap test (`tests/it/gaps.rs`).
 pub(crate) fn logs_shapes() -> Scenario {
     let s = with_aws_managed_policies(healthy())
         .with_role("logs-managed", |r| r.attached_policies = vec![BASIC.into()])

@@ -34,7 +34,8 @@ fn no_vpc(f: &mut Function) {
 /// - `vpc-transit` (`transit-a`, `transit-b`): its main table sends `0.0.0.0/0` to a transit gateway;
 /// - `vpc-endpoints` (`endpoints-a`, `endpoints-b`): no default route, a Lambda interface endpoint
 ///   and an S3 gateway endpoint.
-/// Every network shape the placement checks tell apart (also a corpus of the gap test).
+///
+/// Also a corpus of the gap test (`tests/it/gaps.rs`).
 pub(crate) fn network_shapes(s: Scenario) -> Scenario {
     let blackhole = |d: &str, t: &str| Route {
         state: Some("blackhole".into()),
