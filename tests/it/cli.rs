@@ -1,20 +1,7 @@
 //! The binary: commands, output formats and exit codes, offline (demo and snapshot files).
 
-use crate::support::root;
-use assert_cmd::Command;
+use crate::support::{root, vpcwarden};
 use serde_json::Value;
-
-fn vpcwarden() -> Command {
-    let mut cmd = Command::cargo_bin("vpcwarden").expect("binary");
-    // Never reach for real credentials, profiles or the instance metadata service.
-    cmd.env_remove("AWS_PROFILE")
-        .env_remove("AWS_ENDPOINT_URL")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_CONFIG_FILE", "/dev/null")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
-        .env("SOURCE_DATE_EPOCH", "1793523600");
-    cmd
-}
 
 fn scenario_path(name: &str) -> String {
     root()

@@ -4,24 +4,12 @@
 //! `golden/demo-v1.json` is `vpcwarden audit --demo --format json` with `SOURCE_DATE_EPOCH=1793523600`.
 //! Regenerate it only for an intended change of the demo account's findings or of the version.
 
-use assert_cmd::Command;
+use crate::support::vpcwarden;
 use vpcwarden::render::asff::{self, AsffOptions};
 use vpcwarden::render::{self, Format, RenderOptions};
 use vpcwarden::report::{CheckInfo, Report, v1};
 
 const GOLDEN: &str = include_str!("golden/demo-v1.json");
-
-fn vpcwarden() -> Command {
-    let mut cmd = Command::cargo_bin("vpcwarden").expect("binary");
-    // Never reach for real credentials, profiles or the instance metadata service; pin the time.
-    cmd.env_remove("AWS_PROFILE")
-        .env_remove("AWS_ENDPOINT_URL")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_CONFIG_FILE", "/dev/null")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
-        .env("SOURCE_DATE_EPOCH", "1793523600");
-    cmd
-}
 
 /// `audit --demo` in `format`, as text.
 fn demo(format: &str) -> String {

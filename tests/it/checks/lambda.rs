@@ -21,6 +21,15 @@ fn in_subnets(ids: &[&str]) -> impl FnOnce(&mut Function) {
 }
 
 /// Takes a function out of its VPC.
+/// Puts a function in a VPC the snapshot does not know, through `ids`.
+fn in_gone_vpc(ids: &'static [&'static str]) -> impl FnOnce(&mut Function) {
+    move |f: &mut Function| {
+        let v = f.vpc_config.as_mut().expect("vpc");
+        v.subnet_ids = ids.iter().map(|s| s.to_string()).collect();
+        v.vpc_id = Some("vpc-gone".into());
+    }
+}
+
 fn no_vpc(f: &mut Function) {
     f.vpc_config = None;
 }
@@ -492,20 +501,13 @@ mod function_public_subnet {
 
     #[test]
     fn incomplete_case_is_not_evaluated_but_a_known_public_subnet_still_fails() {
-        let gone_vpc = |ids: &'static [&'static str]| {
-            move |f: &mut Function| {
-                let v = f.vpc_config.as_mut().expect("vpc");
-                v.subnet_ids = ids.iter().map(|s| s.to_string()).collect();
-                v.vpc_id = Some("vpc-gone".into());
-            }
-        };
         let findings = healthy()
             .with_region(EU)
             .gap("ec2", "DescribeRouteTables", EU)
-            .with_function("unknown-vpc", gone_vpc(&["subnet-gone"]))
+            .with_function("unknown-vpc", in_gone_vpc(&["subnet-gone"]))
             .with_function(
                 "public-and-unknown",
-                gone_vpc(&["subnet-public-a", "subnet-gone"]),
+                in_gone_vpc(&["subnet-public-a", "subnet-gone"]),
             )
             // Lambda's VpcId is wrong; the known subnet's VPC gives the main table of the other.
             .with_function("vpc-known-from-sibling", |f| {
@@ -626,13 +628,6 @@ mod function_no_egress {
 
     #[test]
     fn incomplete_case_is_not_evaluated_only_where_the_answer_depends_on_the_gap() {
-        let gone_vpc = |ids: &'static [&'static str]| {
-            move |f: &mut Function| {
-                let v = f.vpc_config.as_mut().expect("vpc");
-                v.subnet_ids = ids.iter().map(|s| s.to_string()).collect();
-                v.vpc_id = Some("vpc-gone".into());
-            }
-        };
         let findings = healthy()
             // eu-west-1: its endpoints unknown; only a function with no route out needs them.
             .with_region(EU)
@@ -648,10 +643,10 @@ mod function_no_egress {
                 "eu-west-2",
                 "RequestLimitExceeded",
             )
-            .with_function("unknown-vpc", gone_vpc(&["subnet-gone"]))
+            .with_function("unknown-vpc", in_gone_vpc(&["subnet-gone"]))
             .with_function(
                 "nat-and-unknown",
-                gone_vpc(&["subnet-private-a", "subnet-gone"]),
+                in_gone_vpc(&["subnet-private-a", "subnet-gone"]),
             )
             .run(SLUG);
         assert_eq!(

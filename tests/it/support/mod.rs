@@ -54,3 +54,16 @@ pub fn find<'a>(findings: &'a [Finding], last: &str) -> &'a Finding {
         .find(|f| f.resource_arn.rsplit([':', '/']).next() == Some(last))
         .unwrap_or_else(|| panic!("no finding on {last}: {:?}", short(findings)))
 }
+
+/// The binary, offline: never real credentials, profiles or the instance metadata service, and the
+/// time pinned so outputs are byte-stable.
+pub fn vpcwarden() -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::cargo_bin("vpcwarden").expect("binary");
+    cmd.env_remove("AWS_PROFILE")
+        .env_remove("AWS_ENDPOINT_URL")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_CONFIG_FILE", "/dev/null")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+        .env("SOURCE_DATE_EPOCH", "1793523600");
+    cmd
+}
