@@ -11,7 +11,7 @@ use std::net::IpAddr;
 use serde_json::Value;
 use time::{Date, Month, PrimitiveDateTime, Time, UtcOffset};
 
-use super::context::{KeyView, RequestContext, Tri};
+use super::context::{Lookup, RequestContext, Tri};
 use super::document::{Parser, PolicyError};
 use super::matching::{ArnGlob, Glob, Mode, Template, Unknowns, concat};
 
@@ -451,38 +451,62 @@ impl Condition {
     /// request context, the values do not match and the condition is false. If the policy
     /// condition requires that the key is not matched, such as StringNotLike or ArnNotLike, and
     /// the right key is not present, the condition is true. This logic applies to all condition
-    /// operators except ...IfExists and Null check." Set operators: "If the key values in the
-    /// request resolve to an empty data set, a condition operator modified by ForAllValues returns
-    /// true, and a condition operator modified by ForAnyValue returns false."
+    /// operators except ...IfExists and Null check" (IAM User Guide, "IAM JSON policy elements:
+    /// Condition operators"). IfExists: "If the key is not present, evaluate the condition element
+    /// as true."
+    ///
+    /// Set operators over a request with no value for the key (the key is missing or its value set
+    /// is empty), from "Single-valued vs. multivalued context keys": `ForAllValues` "also returns
+    /// true if there are no context keys in the request or if the context key value resolves to a
+    /// null dataset, such as an empty string"; `ForAnyValue`: "For no matching context key or a
+    /// null dataset, the condition returns false."
+    ///
+    /// `...IfExists` changes neither. Under `ForAllValues` it could only turn the answer into the
+    /// true it already is. Under `ForAnyValue` AWS ignores it: `ForAnyValue:StringEqualsIfExists`
+    /// on a request without the key is false, not true as the general IfExists sentence would have
+    /// it (observed on real accounts and reported on AWS re:Post, "ForAnyValue:StringEqualsIfExists
+    /// behaving unexpectedly"; DOMAIN.md §3). So a Deny written with
+    /// `ForAnyValue:StringNotEqualsIfExists` does not stop a request that lacks the key. For an
+    /// empty set the answer is false whichever way "present" is read: if an empty set is present,
+    /// IfExists does not apply and the ForAnyValue sentence decides; if it is not, ForAnyValue
+    /// ignores IfExists as it does for a missing key.
     pub(super) fn eval(&self, ctx: &RequestContext, unknowns: &mut Unknowns) -> Tri {
-        let view = ctx.get_lc(&self.key);
+        let view = ctx.lookup_lc(&self.key);
         if let Values::Null(wants_absent) = &self.values {
+            // An empty set counts as null: the User Guide's remedy for "context keys with empty
+            // values" evaluating to true is a `Null` check with `false` ("Single-valued vs.
+            // multivalued context keys").
             let absent = match view {
-                KeyView::Unknown => {
+                Lookup::Unknown => {
                     unknowns.push(format!("context key {}", self.key));
                     return Tri::Unknown;
                 }
-                KeyView::Absent => true,
-                KeyView::Present(_) => false,
+                Lookup::Absent | Lookup::Empty => true,
+                Lookup::Present(_) => false,
             };
             return Tri::from_bool(wants_absent.contains(&absent));
         }
         match view {
-            KeyView::Unknown => {
+            Lookup::Unknown => {
                 unknowns.push(format!("context key {}", self.key));
                 Tri::Unknown
             }
-            KeyView::Absent => {
-                if self.if_exists {
-                    return Tri::True;
-                }
-                match self.set {
-                    SetOp::ForAll => Tri::True,
-                    SetOp::ForAny => Tri::False,
-                    SetOp::None => Tri::from_bool(self.negated),
-                }
+            // A set operator over a request with no value for the key: see the doc of `eval`.
+            Lookup::Absent | Lookup::Empty if self.set == SetOp::ForAll => Tri::True,
+            Lookup::Absent | Lookup::Empty if self.set == SetOp::ForAny => Tri::False,
+            Lookup::Absent if self.if_exists => Tri::True,
+            Lookup::Absent => Tri::from_bool(self.negated),
+            Lookup::Empty => {
+                // Only a multivalued key has an empty set, and "Multivalued context keys require
+                // a condition set operator": AWS documents no answer for a plain operator (with or
+                // without IfExists) over an empty set.
+                unknowns.push(format!(
+                    "empty value set of context key {} under {} (no set operator)",
+                    self.key, self.operator
+                ));
+                Tri::Unknown
             }
-            KeyView::Present(values) => match self.set {
+            Lookup::Present(values) => match self.set {
                 SetOp::ForAll => {
                     let mut acc = Tri::True;
                     for v in values {
@@ -1031,10 +1055,58 @@ mod tests {
             eval(&c, &ctx().with_values("lambda:vpcids", ["vpc-1", "vpc-9"])),
             True
         );
+        // ForAnyValue ignores IfExists: false on a missing key and on an empty set, while
+        // ForAllValues stays true on both.
+        for op in [
+            "ForAnyValue:StringEqualsIfExists",
+            "ForAnyValue:StringNotEqualsIfExists",
+            "ForAnyValue:StringLikeIfExists",
+            "ForAnyValue:ArnNotLikeIfExists",
+        ] {
+            let c = cond(op, "k", json!("a"));
+            assert_eq!(eval(&c, &ctx()), False, "{op} absent");
+            assert_eq!(
+                eval(&c, &ctx().with_values("k", Vec::<String>::new())),
+                False,
+                "{op} empty"
+            );
+            assert_eq!(eval(&c, &RequestContext::new()), Unknown, "{op} unknown");
+        }
+        for op in [
+            "ForAllValues:StringEqualsIfExists",
+            "ForAllValues:StringNotEqualsIfExists",
+        ] {
+            let c = cond(op, "k", json!("a"));
+            assert_eq!(eval(&c, &ctx()), True, "{op} absent");
+            assert_eq!(
+                eval(&c, &ctx().with_values("k", Vec::<String>::new())),
+                True,
+                "{op} empty"
+            );
+        }
+        // With values, IfExists changes nothing under a set operator.
+        let c = cond(
+            "ForAnyValue:StringNotEqualsIfExists",
+            "k",
+            json!(["a", "b"]),
+        );
+        assert_eq!(eval(&c, &ctx().with_values("k", ["a", "c"])), True);
+        assert_eq!(eval(&c, &ctx().with_values("k", ["a", "b"])), False);
+        // A plain operator over an empty set has no documented answer; Null reads it as null.
+        for op in ["StringEquals", "StringNotEquals", "StringEqualsIfExists"] {
+            assert_eq!(
+                eval(
+                    &cond(op, "k", json!("a")),
+                    &ctx().with_values("k", Vec::<String>::new())
+                ),
+                Unknown,
+                "{op}"
+            );
+        }
         assert_eq!(
             eval(
-                &cond("ForAnyValue:StringEqualsIfExists", "k", json!("a")),
-                &ctx()
+                &cond("Null", "k", json!("true")),
+                &ctx().with_values("k", Vec::<String>::new())
             ),
             True
         );
