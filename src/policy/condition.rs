@@ -11,7 +11,7 @@ use std::net::IpAddr;
 use serde_json::Value;
 use time::{Date, Month, PrimitiveDateTime, Time, UtcOffset};
 
-use super::context::{KeyView, RequestContext, Tri};
+use super::context::{Lookup, RequestContext, Tri};
 use super::document::{Parser, PolicyError};
 use super::matching::{ArnGlob, Glob, Mode, Template, Unknowns, concat};
 
@@ -451,38 +451,62 @@ impl Condition {
     /// request context, the values do not match and the condition is false. If the policy
     /// condition requires that the key is not matched, such as StringNotLike or ArnNotLike, and
     /// the right key is not present, the condition is true. This logic applies to all condition
-    /// operators except ...IfExists and Null check." Set operators: "If the key values in the
-    /// request resolve to an empty data set, a condition operator modified by ForAllValues returns
-    /// true, and a condition operator modified by ForAnyValue returns false."
+    /// operators except ...IfExists and Null check" (IAM User Guide, "IAM JSON policy elements:
+    /// Condition operators"). IfExists: "If the key is not present, evaluate the condition element
+    /// as true."
+    ///
+    /// Set operators over a request with no value for the key (the key is missing or its value set
+    /// is empty), from "Single-valued vs. multivalued context keys": `ForAllValues` "also returns
+    /// true if there are no context keys in the request or if the context key value resolves to a
+    /// null dataset, such as an empty string"; `ForAnyValue`: "For no matching context key or a
+    /// null dataset, the condition returns false."
+    ///
+    /// `...IfExists` changes neither. Under `ForAllValues` it could only turn the answer into the
+    /// true it already is. Under `ForAnyValue` AWS ignores it: `ForAnyValue:StringEqualsIfExists`
+    /// on a request without the key is false, not true as the general IfExists sentence would have
+    /// it (observed on real accounts and reported on AWS re:Post, "ForAnyValue:StringEqualsIfExists
+    /// behaving unexpectedly"; DOMAIN.md §3). So a Deny written with
+    /// `ForAnyValue:StringNotEqualsIfExists` does not stop a request that lacks the key. For an
+    /// empty set the answer is false whichever way "present" is read: if an empty set is present,
+    /// IfExists does not apply and the ForAnyValue sentence decides; if it is not, ForAnyValue
+    /// ignores IfExists as it does for a missing key.
     pub(super) fn eval(&self, ctx: &RequestContext, unknowns: &mut Unknowns) -> Tri {
-        let view = ctx.get_lc(&self.key);
+        let view = ctx.lookup_lc(&self.key);
         if let Values::Null(wants_absent) = &self.values {
+            // An empty set counts as null: the User Guide's remedy for "context keys with empty
+            // values" evaluating to true is a `Null` check with `false` ("Single-valued vs.
+            // multivalued context keys").
             let absent = match view {
-                KeyView::Unknown => {
+                Lookup::Unknown => {
                     unknowns.push(format!("context key {}", self.key));
                     return Tri::Unknown;
                 }
-                KeyView::Absent => true,
-                KeyView::Present(_) => false,
+                Lookup::Absent | Lookup::Empty => true,
+                Lookup::Present(_) => false,
             };
             return Tri::from_bool(wants_absent.contains(&absent));
         }
         match view {
-            KeyView::Unknown => {
+            Lookup::Unknown => {
                 unknowns.push(format!("context key {}", self.key));
                 Tri::Unknown
             }
-            KeyView::Absent => {
-                if self.if_exists {
-                    return Tri::True;
-                }
-                match self.set {
-                    SetOp::ForAll => Tri::True,
-                    SetOp::ForAny => Tri::False,
-                    SetOp::None => Tri::from_bool(self.negated),
-                }
+            // A set operator over a request with no value for the key: see the doc of `eval`.
+            Lookup::Absent | Lookup::Empty if self.set == SetOp::ForAll => Tri::True,
+            Lookup::Absent | Lookup::Empty if self.set == SetOp::ForAny => Tri::False,
+            Lookup::Absent if self.if_exists => Tri::True,
+            Lookup::Absent => Tri::from_bool(self.negated),
+            Lookup::Empty => {
+                // Only a multivalued key has an empty set, and "Multivalued context keys require
+                // a condition set operator": AWS documents no answer for a plain operator (with or
+                // without IfExists) over an empty set.
+                unknowns.push(format!(
+                    "empty value set of context key {} under {} (no set operator)",
+                    self.key, self.operator
+                ));
+                Tri::Unknown
             }
-            KeyView::Present(values) => match self.set {
+            Lookup::Present(values) => match self.set {
                 SetOp::ForAll => {
                     let mut acc = Tri::True;
                     for v in values {
@@ -561,21 +585,59 @@ impl Condition {
                 |g| g.matches(v)
             )),
             Values::Num(cmp, values) => {
-                let r = v.trim().parse::<f64>().ok();
-                any = Tri::from_bool(r.is_some_and(|r| values.iter().any(|p| cmp.holds(r, *p))));
+                let Some(r) = v.trim().parse::<f64>().ok().filter(|r| r.is_finite()) else {
+                    return self.unreadable(v, "a number", unknowns);
+                };
+                any = Tri::from_bool(values.iter().any(|p| cmp.holds(r, *p)));
             }
             Values::Date(cmp, values) => {
-                let r = parse_date(v);
-                any = Tri::from_bool(r.is_some_and(|r| values.iter().any(|p| cmp.holds(r, *p))));
+                let Some(r) = parse_date(v) else {
+                    return self.unreadable(v, "a date", unknowns);
+                };
+                any = Tri::from_bool(values.iter().any(|p| cmp.holds(r, *p)));
             }
             Values::Binary(values) => any = Tri::from_bool(values.iter().any(|p| p == v)),
             Values::Ip(values) => {
-                let r = Cidr::parse(v.split('/').next().unwrap_or(v));
-                any = Tri::from_bool(r.is_some_and(|r| values.iter().any(|p| p.contains(&r))));
+                let Some(r) = Cidr::parse(v.split('/').next().unwrap_or(v)) else {
+                    return self.unreadable(v, "an IP address", unknowns);
+                };
+                any = Tri::from_bool(values.iter().any(|p| p.contains(&r)));
             }
             Values::Null(_) => {}
         }
+        // A policy value holding a variable with no value (its key absent, no default) matched
+        // nothing above, so a negated operator counts it as "not equal" and may hold. That is
+        // what AWS documents, for Allow and Deny alike (IAM User Guide, "IAM policy elements:
+        // Variables and tags", Policy variables with no value): "When you use a variable with no
+        // value in the condition element of an IAM policy, condition operators like StringEquals
+        // or StringLike do not match, and the policy statement does not take effect. Inverted
+        // condition operators like StringNotEquals or StringNotLike do match against a null value,
+        // as the value of the condition key they are testing against is not equal to or like the
+        // effectively null value", with a Deny example: "Access is explicitly denied when
+        // aws:principaltag/Team is not set." That section is the specific rule; the page's older
+        // general notes ("this might cause the entire statement to be invalid", "any attempt to
+        // match it fails and causes the statement to be invalid") do not override it. ArnNotEquals
+        // and ArnNotLike, the other inverted operators that take variables, follow the same rule.
         if self.negated { any.negate() } else { any }
+    }
+
+    /// A request value the operator cannot read: not a number, a date or an IP address.
+    ///
+    /// The positive operator does not hold: a value that is not a number is not equal to, below
+    /// or above any number, and a statement AWS refused to evaluate would not apply either. The
+    /// negated operator would hold only if AWS read "unreadable" as "different"; AWS documents
+    /// neither that nor the condition (or the statement) failing, so the negated operator is
+    /// unknown rather than a match that rests on nothing but an unreadable value.
+    fn unreadable(&self, v: &str, what: &str, unknowns: &mut Unknowns) -> Tri {
+        if self.negated {
+            unknowns.push(format!(
+                "context key {} value {v:?} is not {what} ({} on such a value is not documented)",
+                self.key, self.operator
+            ));
+            Tri::Unknown
+        } else {
+            Tri::False
+        }
     }
 
     /// The operator as written in the policy.
@@ -692,8 +754,35 @@ mod tests {
         let c = cond("NumericLessThanEquals", "s3:max-keys", json!("10"));
         assert_eq!(eval(&c, &ctx().with_value("s3:max-keys", "10")), True);
         assert_eq!(eval(&c, &ctx().with_value("s3:max-keys", "11")), False);
+        // A value that is not a number: the positive operator does not hold, the negated one is
+        // unknown rather than a match.
         assert_eq!(eval(&c, &ctx().with_value("s3:max-keys", "x")), False);
+        assert_eq!(eval(&c, &ctx().with_value("s3:max-keys", "NaN")), False);
         assert_eq!(eval(&c, &ctx()), False);
+        for v in ["x", "", "NaN", "inf"] {
+            assert_eq!(
+                eval(
+                    &cond("NumericNotEquals", "n", json!(1)),
+                    &ctx().with_value("n", v)
+                ),
+                Unknown,
+                "{v:?}"
+            );
+        }
+        assert_eq!(
+            eval(
+                &cond("ForAllValues:NumericNotEquals", "n", json!(1)),
+                &ctx().with_values("n", ["1", "x"])
+            ),
+            False
+        );
+        assert_eq!(
+            eval(
+                &cond("ForAnyValue:NumericNotEquals", "n", json!(1)),
+                &ctx().with_values("n", ["1", "x"])
+            ),
+            Unknown
+        );
         assert_eq!(
             eval(
                 &cond("NumericEquals", "n", json!(2.5)),
@@ -785,6 +874,21 @@ mod tests {
         assert_eq!(
             eval(&cond("DateNotEquals", "d", json!("2020-01-01")), &ctx()),
             True
+        );
+        // A request value that is not a date.
+        assert_eq!(
+            eval(
+                &cond("DateNotEquals", "d", json!("2020-01-01")),
+                &ctx().with_value("d", "soon")
+            ),
+            Unknown
+        );
+        assert_eq!(
+            eval(
+                &cond("DateEquals", "d", json!("2020-01-01")),
+                &ctx().with_value("d", "soon")
+            ),
+            False
         );
         assert_eq!(
             eval(
@@ -884,6 +988,17 @@ mod tests {
             True
         );
         assert_eq!(eval(&c, &ctx()), True);
+        assert_eq!(
+            eval(&c, &ctx().with_value("aws:sourceip", "not-an-ip")),
+            Unknown
+        );
+        assert_eq!(
+            eval(
+                &cond("IpAddress", "ip", json!("10.0.0.0/8")),
+                &ctx().with_value("ip", "not-an-ip")
+            ),
+            False
+        );
         assert_eq!(
             eval(
                 &cond("IpAddress", "ip", json!("0.0.0.0/0")),
@@ -1031,10 +1146,58 @@ mod tests {
             eval(&c, &ctx().with_values("lambda:vpcids", ["vpc-1", "vpc-9"])),
             True
         );
+        // ForAnyValue ignores IfExists: false on a missing key and on an empty set, while
+        // ForAllValues stays true on both.
+        for op in [
+            "ForAnyValue:StringEqualsIfExists",
+            "ForAnyValue:StringNotEqualsIfExists",
+            "ForAnyValue:StringLikeIfExists",
+            "ForAnyValue:ArnNotLikeIfExists",
+        ] {
+            let c = cond(op, "k", json!("a"));
+            assert_eq!(eval(&c, &ctx()), False, "{op} absent");
+            assert_eq!(
+                eval(&c, &ctx().with_values("k", Vec::<String>::new())),
+                False,
+                "{op} empty"
+            );
+            assert_eq!(eval(&c, &RequestContext::new()), Unknown, "{op} unknown");
+        }
+        for op in [
+            "ForAllValues:StringEqualsIfExists",
+            "ForAllValues:StringNotEqualsIfExists",
+        ] {
+            let c = cond(op, "k", json!("a"));
+            assert_eq!(eval(&c, &ctx()), True, "{op} absent");
+            assert_eq!(
+                eval(&c, &ctx().with_values("k", Vec::<String>::new())),
+                True,
+                "{op} empty"
+            );
+        }
+        // With values, IfExists changes nothing under a set operator.
+        let c = cond(
+            "ForAnyValue:StringNotEqualsIfExists",
+            "k",
+            json!(["a", "b"]),
+        );
+        assert_eq!(eval(&c, &ctx().with_values("k", ["a", "c"])), True);
+        assert_eq!(eval(&c, &ctx().with_values("k", ["a", "b"])), False);
+        // A plain operator over an empty set has no documented answer; Null reads it as null.
+        for op in ["StringEquals", "StringNotEquals", "StringEqualsIfExists"] {
+            assert_eq!(
+                eval(
+                    &cond(op, "k", json!("a")),
+                    &ctx().with_values("k", Vec::<String>::new())
+                ),
+                Unknown,
+                "{op}"
+            );
+        }
         assert_eq!(
             eval(
-                &cond("ForAnyValue:StringEqualsIfExists", "k", json!("a")),
-                &ctx()
+                &cond("Null", "k", json!("true")),
+                &ctx().with_values("k", Vec::<String>::new())
             ),
             True
         );
@@ -1046,6 +1209,61 @@ mod tests {
             ),
             Unknown
         );
+    }
+
+    #[test]
+    fn variables_with_no_value() {
+        // IAM User Guide, "IAM policy elements: Variables and tags", Policy variables with no
+        // value: positive operators do not match, inverted operators "do match against a null
+        // value". A default stands in for the absent key; an unknown key stays unknown.
+        let tagged = || ctx().with_value("aws:principaltag/team", "net");
+        for (op, absent, default_hit, default_miss) in [
+            ("StringEquals", False, True, False),
+            ("StringEqualsIgnoreCase", False, True, False),
+            ("StringLike", False, True, False),
+            ("StringNotEquals", True, False, True),
+            ("StringNotEqualsIgnoreCase", True, False, True),
+            ("StringNotLike", True, False, True),
+        ] {
+            let c = cond(op, "aws:PrincipalTag/team", json!("${aws:username}"));
+            assert_eq!(eval(&c, &tagged()), absent, "{op} absent");
+            assert_eq!(
+                eval(&c, &tagged().with_value("aws:username", "net")),
+                default_hit,
+                "{op} present, same"
+            );
+            assert_eq!(
+                eval(&c, &tagged().with_unknown("aws:username")),
+                Unknown,
+                "{op} unknown"
+            );
+            let d = cond(op, "aws:PrincipalTag/team", json!("${aws:username, 'net'}"));
+            assert_eq!(eval(&d, &tagged()), default_hit, "{op} default hit");
+            let d = cond(op, "aws:PrincipalTag/team", json!("${aws:username, 'web'}"));
+            assert_eq!(eval(&d, &tagged()), default_miss, "{op} default miss");
+        }
+        let arn = "arn:aws:lambda:us-east-1:111122223333:function:f";
+        for (op, absent) in [
+            ("ArnEquals", False),
+            ("ArnLike", False),
+            ("ArnNotEquals", True),
+            ("ArnNotLike", True),
+        ] {
+            let c = cond(
+                op,
+                "aws:SourceArn",
+                json!("arn:aws:lambda:us-east-1:111122223333:function:${aws:PrincipalTag/team}"),
+            );
+            assert_eq!(
+                eval(&c, &ctx().with_value("aws:sourcearn", arn)),
+                absent,
+                "{op}"
+            );
+        }
+        // NOR over the values: another value that matches still makes the negation false.
+        let c = cond("StringNotEquals", "k", json!(["${aws:username}", "x"]));
+        assert_eq!(eval(&c, &ctx().with_value("k", "x")), False);
+        assert_eq!(eval(&c, &ctx().with_value("k", "y")), True);
     }
 
     #[test]

@@ -58,7 +58,13 @@ impl Tri {
 #[serde(rename_all = "snake_case")]
 pub enum KeyState {
     /// The key is in the request with these values (one for a single-valued key).
-    /// An empty list is treated as absent, as AWS treats an empty value set.
+    ///
+    /// An empty list is an empty value set. The set operators and `Null` give it the answer they
+    /// give a missing key, as the IAM User Guide documents ("Single-valued vs. multivalued context
+    /// keys": `ForAllValues` "also returns true if there are no context keys in the request or if
+    /// the context key value resolves to a null dataset"; `ForAnyValue`: "For no matching context
+    /// key or a null dataset, the condition returns false"). A plain operator over an empty set
+    /// has no documented meaning and comes out unknown.
     Present(Vec<String>),
     /// The key is certainly not in the request.
     Absent,
@@ -71,7 +77,8 @@ pub enum KeyState {
 pub enum KeyView<'a> {
     /// Present with at least one value.
     Present(&'a [String]),
-    /// Absent, or present with an empty value set.
+    /// Absent, or present with an empty value set (the condition evaluator tells the two apart
+    /// where AWS answers them differently).
     Absent,
     /// Not known.
     Unknown,
@@ -161,14 +168,39 @@ impl RequestContext {
 
     /// The state of a key whose name is already lower-case (policy keys are lowered at parse).
     pub(super) fn get_lc(&self, key_lc: &str) -> KeyView<'_> {
-        match self.keys.get(key_lc) {
-            Some(KeyState::Present(v)) if !v.is_empty() => KeyView::Present(v),
-            Some(KeyState::Present(_)) | Some(KeyState::Absent) => KeyView::Absent,
-            Some(KeyState::Unknown) => KeyView::Unknown,
-            None if self.unlisted_absent => KeyView::Absent,
-            None => KeyView::Unknown,
+        match self.lookup_lc(key_lc) {
+            Lookup::Present(v) => KeyView::Present(v),
+            Lookup::Empty | Lookup::Absent => KeyView::Absent,
+            Lookup::Unknown => KeyView::Unknown,
         }
     }
+
+    /// As [`RequestContext::get_lc`], but telling an empty value set from a missing key, for the
+    /// few operators whose documented answers differ between the two.
+    pub(super) fn lookup_lc(&self, key_lc: &str) -> Lookup<'_> {
+        match self.keys.get(key_lc) {
+            Some(KeyState::Present(v)) if v.is_empty() => Lookup::Empty,
+            Some(KeyState::Present(v)) => Lookup::Present(v),
+            Some(KeyState::Absent) => Lookup::Absent,
+            Some(KeyState::Unknown) => Lookup::Unknown,
+            None if self.unlisted_absent => Lookup::Absent,
+            None => Lookup::Unknown,
+        }
+    }
+}
+
+/// A key's state as the condition evaluator sees it: [`KeyView`] with the empty value set kept
+/// apart from the missing key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Lookup<'a> {
+    /// Present with at least one value.
+    Present(&'a [String]),
+    /// Present with an empty value set.
+    Empty,
+    /// Certainly not in the request.
+    Absent,
+    /// Not known.
+    Unknown,
 }
 
 /// Who makes a request, for matching the `Principal` of a resource-based policy.

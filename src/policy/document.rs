@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize, Serializer};
 use serde_json::Value;
 
 use super::condition::{Condition, parse_condition_block};
-use super::matching::{Glob, Mode, Template, parse_parts};
+use super::context::Tri;
+use super::matching::{Glob, Mode, Part, Template, Unknowns, has_vars, parse_parts};
 
 /// Which kind of policy a document is, because the kind decides which elements are required
 /// and how the evaluator uses it.
@@ -191,13 +192,78 @@ pub(super) struct PrincipalElem {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct ActionElem {
     pub(super) negated: bool,
-    pub(super) globs: Vec<Glob>,
+    pub(super) patterns: Vec<ActionPattern>,
+}
+
+/// One entry of `Action` or `NotAction`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum ActionPattern {
+    /// An action pattern such as `ec2:*NetworkInterface*`.
+    Glob(Glob),
+    /// An entry that holds a policy variable (`${key}`, with or without a default) in a
+    /// `2012-10-17` policy. AWS supports variables only in `Resource` and `Condition` ("You can use
+    /// policy variables in the Resource element and in string comparisons in the Condition
+    /// element", IAM User Guide, "IAM policy elements: Variables and tags"; IAM Access Analyzer
+    /// reports `VARIABLE_UNSUPPORTED_IN_ELEMENT` for any other element) and documents no
+    /// evaluation of one here: read literally the entry matches no action, substituted it might
+    /// match, and the statement might be invalid. The readings disagree, so for an action the
+    /// entry's shape covers (each variable read as `*`) the match is unknown: under `NotAction` a
+    /// variable never makes a statement apply, and under `Action` it never makes a Deny vanish.
+    Variable {
+        /// The entry as written, for the reason of an unknown decision.
+        raw: Box<str>,
+        /// The entry with each variable read as `*`.
+        shape: Glob,
+    },
+}
+
+impl ActionPattern {
+    /// Compiles one entry; `variables` is whether the policy language has them (`2012-10-17`).
+    fn compile(raw: &str, variables: bool) -> Self {
+        if variables {
+            let parts = parse_parts(raw, true, true);
+            if has_vars(&parts) {
+                let starred: Vec<Part> = parts
+                    .into_iter()
+                    .map(|p| match p {
+                        Part::Var { .. } => Part::Star,
+                        other => other,
+                    })
+                    .collect();
+                return ActionPattern::Variable {
+                    raw: raw.into(),
+                    shape: Glob::compile(&starred, Mode::Action),
+                };
+            }
+        }
+        ActionPattern::Glob(Glob::compile(&parse_parts(raw, false, true), Mode::Action))
+    }
 }
 
 impl ActionElem {
-    /// Whether the element covers `action` (case-insensitive).
-    pub(super) fn matches(&self, action: &str) -> bool {
-        self.globs.iter().any(|g| g.matches(action, true)) != self.negated
+    /// Whether the element covers `action` (case-insensitive), three-valued because of entries
+    /// that hold a policy variable (see [`ActionPattern::Variable`]).
+    pub(super) fn matches(&self, action: &str, unknowns: &mut Unknowns) -> Tri {
+        let mut any = Tri::False;
+        for p in &self.patterns {
+            match p {
+                ActionPattern::Glob(g) => {
+                    if g.matches(action, true) {
+                        any = Tri::True;
+                        break;
+                    }
+                }
+                ActionPattern::Variable { raw, shape } => {
+                    if shape.matches(action, true) {
+                        unknowns.push(format!(
+                            "policy variable in action {raw:?} (AWS supports variables only in Resource and Condition)"
+                        ));
+                        any = Tri::Unknown;
+                    }
+                }
+            }
+        }
+        if self.negated { any.negate() } else { any }
     }
 }
 
@@ -433,9 +499,9 @@ impl Parser<'_> {
                     })?;
                     action = Some(ActionElem {
                         negated: k == "NotAction",
-                        globs: list
+                        patterns: list
                             .iter()
-                            .map(|a| Glob::compile(&parse_parts(a, false, true), Mode::Action))
+                            .map(|a| ActionPattern::compile(a, variables))
                             .collect(),
                     });
                 }

@@ -266,11 +266,18 @@ fn statement_applies(
     resource_mode: bool,
     unknowns: &mut Unknowns,
 ) -> Tri {
-    if !st.action.matches(&request.action) {
+    let mut acc = st.action.matches(&request.action, unknowns);
+    if acc == Tri::False {
         return Tri::False;
     }
-    let mut acc = Tri::True;
     if let Some(res) = &st.resource {
+        // A pattern holding a variable with no value (key absent, no default) matches no
+        // resource, under `Resource` and `NotResource` alike, so a `NotResource` entry of that
+        // kind excludes nothing: "If a variable that has no value in the authorization context is
+        // used as part of the Resource or NotResource element of a policy, the resource that
+        // includes a policy variable with no value will not match any resource" (IAM User Guide,
+        // "IAM policy elements: Variables and tags", Policy variables with no value). A variable
+        // whose key is unknown or multivalued leaves the entry unknown.
         let mut any = Tri::False;
         for pat in &res.patterns {
             any = any.or(pat.test(
@@ -589,6 +596,58 @@ mod tests {
         assert_eq!(
             evaluate_identity(&req("ec2:CreateNetworkInterface", known), &pp).label(),
             "denied"
+        );
+    }
+
+    #[test]
+    fn variables_in_actions_are_unknown_where_they_could_match() {
+        let p = pol(
+            PolicyKind::IdentityInline,
+            "p",
+            r#"{"Version":"2012-10-17","Statement":[
+            {"Sid":"NA","Effect":"Allow","NotAction":["iam:*","lambda:${aws:PrincipalTag/op}"],"Resource":"*"},
+            {"Sid":"DA","Effect":"Deny","Action":"ec2:${aws:username, 'Describe'}*","Resource":"*"}
+        ]}"#,
+        );
+        let identity = [p];
+        let pp = PrincipalPolicies {
+            identity: &identity,
+            ..Default::default()
+        };
+        let ctx = RequestContext::new().unlisted_absent();
+        let d = evaluate_identity(&req("lambda:CreateFunction", ctx.clone()), &pp);
+        assert_eq!(d.label(), "unknown");
+        if let Decision::Unknown { reason, statements } = &d {
+            assert!(reason.contains("policy variable in action"), "{reason}");
+            assert_eq!(statements[0].sid.as_deref(), Some("NA"));
+        }
+        assert_eq!(
+            evaluate_identity(&req("s3:GetObject", ctx.clone()), &pp).label(),
+            "allowed"
+        );
+        assert_eq!(
+            evaluate_identity(&req("iam:CreateUser", ctx.clone()), &pp).label(),
+            "implicit_deny"
+        );
+        // A Deny whose Action holds a variable may apply: not a confident allow.
+        assert_eq!(
+            evaluate_identity(&req("ec2:RunInstances", ctx.clone()), &pp).label(),
+            "unknown"
+        );
+        // Before Version 2012-10-17 the text is literal and matches no action.
+        let old = pol(
+            PolicyKind::IdentityInline,
+            "old",
+            r#"{"Statement":{"Effect":"Allow","NotAction":"lambda:${aws:username}","Resource":"*"}}"#,
+        );
+        let identity = [old];
+        let pp = PrincipalPolicies {
+            identity: &identity,
+            ..Default::default()
+        };
+        assert_eq!(
+            evaluate_identity(&req("lambda:CreateFunction", ctx), &pp).label(),
+            "allowed"
         );
     }
 

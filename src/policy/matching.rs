@@ -538,7 +538,15 @@ impl<T> Template<T> {
     }
 
     /// Tests the compiled form with `test`, resolving variables first when there are any.
-    /// A variable whose key is absent with no default makes the element not match.
+    ///
+    /// A variable whose key is absent with no default makes the element match nothing: "When
+    /// policy variables reference a condition context key that has no value or is not present in
+    /// an authorization context for a request, the value is effectively null. There is no equal
+    /// or like value" (IAM User Guide, "IAM policy elements: Variables and tags", Policy variables
+    /// with no value). What a negation of that no-match means is decided, with the sentence it
+    /// rests on, by the caller: a negated condition operator and `NotResource`.
+    /// A default (`${key, 'value'}`) stands in for the absent key; a key that is unknown, or
+    /// multivalued, makes the element unknown.
     pub(super) fn test(
         &self,
         ctx: &RequestContext,

@@ -18,6 +18,14 @@ use super::super::{
 struct CorpusFile {
     description: String,
     source: String,
+    /// Citation key → the AWS page and sentence a case rests on. When a file has citations (or
+    /// `undocumented` reasons), every case must name one or the other.
+    #[serde(default)]
+    citations: BTreeMap<String, String>,
+    /// Reason key → why AWS documentation does not decide a case; such a case must expect
+    /// `unknown`.
+    #[serde(default)]
+    undocumented: BTreeMap<String, String>,
     #[serde(default)]
     policies: BTreeMap<String, CorpusPolicy>,
     #[serde(default)]
@@ -52,6 +60,14 @@ struct Case {
     /// Sids that must be cited by the decision (allowed/denied/unknown), in any order.
     #[serde(default)]
     expect_sids: Option<Vec<String>>,
+    /// The AWS documentation the expectation rests on: a key of the file's `citations`, or free
+    /// text (a page title or URL) in a file without them.
+    #[serde(default)]
+    cites: Option<String>,
+    /// AWS documents nothing for this case: a key of the file's `undocumented` (or free text);
+    /// the case must expect `unknown`.
+    #[serde(default)]
+    undocumented: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -164,6 +180,55 @@ fn cited_sids(d: &Decision) -> Vec<String> {
     v
 }
 
+/// A case's `cites` or `undocumented` must name an entry of the file's maps (or be free text in a
+/// file without them); a file with maps must give every case one of the two; an undocumented case
+/// must expect `unknown`, so the engine never answers on a guess where AWS says nothing.
+fn citation_failures(fname: &str, file: &CorpusFile) -> Vec<String> {
+    let mut failures = Vec::new();
+    let tabled = !file.citations.is_empty() || !file.undocumented.is_empty();
+    let known = |map: &BTreeMap<String, String>, key: &str| {
+        if map.is_empty() {
+            !key.trim().is_empty()
+        } else {
+            map.contains_key(key)
+        }
+    };
+    let mut used = std::collections::BTreeSet::new();
+    for (i, case) in file.cases.iter().enumerate() {
+        let at = format!("{fname} case[{i}] {:?}", case.name);
+        match (&case.cites, &case.undocumented) {
+            (Some(_), Some(_)) => failures.push(format!("{at}: both cites and undocumented")),
+            (None, None) if tabled => {
+                failures.push(format!("{at}: needs cites or undocumented"));
+            }
+            (Some(c), None) => {
+                if !known(&file.citations, c) {
+                    failures.push(format!("{at}: unknown citation {c:?}"));
+                }
+                used.insert(c.as_str());
+            }
+            (None, Some(u)) => {
+                if !known(&file.undocumented, u) {
+                    failures.push(format!("{at}: unknown undocumented reason {u:?}"));
+                }
+                if case.expect != "unknown" {
+                    failures.push(format!(
+                        "{at}: AWS documents nothing here, so the case must expect unknown"
+                    ));
+                }
+                used.insert(u.as_str());
+            }
+            (None, None) => {}
+        }
+    }
+    for key in file.citations.keys().chain(file.undocumented.keys()) {
+        if !used.contains(key.as_str()) {
+            failures.push(format!("{fname}: citation {key:?} is never used"));
+        }
+    }
+    failures
+}
+
 /// Returns (cases run, failure messages) for one file.
 fn run_file(path: &Path) -> (usize, Vec<String>) {
     let fname = path
@@ -192,6 +257,7 @@ fn run_file(path: &Path) -> (usize, Vec<String>) {
             Err(e) => failures.push(format!("{fname}: policy {name:?} does not parse: {e}")),
         }
     }
+    failures.extend(citation_failures(&fname, &file));
     for (i, case) in file.cases.iter().enumerate() {
         match run_case(&policies, case) {
             Err(e) => failures.push(format!("{fname} case[{i}] {:?}: {e}", case.name)),
