@@ -163,6 +163,11 @@ def seed_iam(t: Account, net: dict[str, Any]) -> dict[str, Any]:
         {"Sid": "Deploy", "Effect": "Allow", "Action": DEPLOY_ACTIONS, "Resource": "*"},
         vpc_guardrail("lambda:VpcIds", vpc, op="ForAnyValue:StringNotEquals", sid="DenyAnyValue")),
         desc="ForAnyValue guardrail: an absent lambda:VpcIds (no VPC config) gets through")
+    role("deploy-anyvalue-ifexists", root_trust, inline=doc(
+        {"Sid": "Deploy", "Effect": "Allow", "Action": DEPLOY_ACTIONS, "Resource": "*"},
+        vpc_guardrail("lambda:SubnetIds", subnets, op="ForAnyValue:StringNotEqualsIfExists",
+                      sid="DenyAnyValueIfExists")),
+        desc="ForAnyValue ignores IfExists: an absent lambda:SubnetIds (no VPC config) gets through")
     user("reader", doc({"Sid": "ReadOnly", "Effect": "Allow", "Action": ["lambda:List*", "lambda:Get*"],
                         "Resource": "*"}))
     return res
@@ -249,7 +254,8 @@ def verify(t: Account, mgmt: Account, iam_res: dict[str, Any], fns: dict[str, st
     check(attached["eni-boundary-role"] == [AWS_VPC_ACCESS], "eni-boundary-role policies")
     pb = iam.get_role(RoleName="eni-boundary-role")["Role"].get("PermissionsBoundary", {})
     check(pb.get("PermissionsBoundaryArn") == iam_res["policies"]["logs-only-boundary"], f"boundary {pb}")
-    for n in ("eni-ec2star-role", "eni-null-role", "eni-scoped-role", "deploy-create-only", "deploy-anyvalue"):
+    for n in ("eni-ec2star-role", "eni-null-role", "eni-scoped-role", "deploy-create-only", "deploy-anyvalue",
+              "deploy-anyvalue-ifexists"):
         check(iam.list_role_policies(RoleName=n)["PolicyNames"] == [f"{n}-inline"], f"{n} inline")
     null_doc = iam.get_role_policy(RoleName="eni-null-role", PolicyName="eni-null-role-inline")["PolicyDocument"]
     check(null_doc["Statement"][0]["Condition"] == {"Null": {"lambda:SourceFunctionArn": "true"}}, "null cond")
@@ -362,7 +368,8 @@ def seed(acct: Account, args: Any) -> dict[str, Any]:
     U = iam_res["users"]
     exec_roles = [R[n] for n in EXEC_ROLES]
     eni_fail = [R[n] for n in ("eni-managed-role", "eni-ec2star-role", "admin-role")]
-    leaky = [R["deploy-create-only"], U["dev-unguarded"], R["deploy-anyvalue"], R["admin-role"]]
+    leaky = [R["deploy-create-only"], U["dev-unguarded"], R["deploy-anyvalue"],
+             R["deploy-anyvalue-ifexists"], R["admin-role"]]
     if member:
         leaky.append(R[OAAR])  # AdministratorAccess, as AWS gives it
     guarded = [U["dev-guarded"], U["dev-subnet-guarded"]]

@@ -673,6 +673,23 @@ fn iam_checks_flag_exactly_the_expected_roles_users_and_account() {
             .expect("message")
             .contains("lambda:UpdateFunctionConfiguration")
     );
+    // ForAnyValue ignores IfExists: the subnet guardrail lets a function without VPC config through.
+    let any_value_if_exists = findings
+        .iter()
+        .find(|f| {
+            f["slug"] == "principal-vpc-guardrail-missing"
+                && f["resource_arn"]
+                    .as_str()
+                    .is_some_and(|a| a.ends_with("role/deploy-anyvalue-ifexists"))
+        })
+        .expect("deploy-anyvalue-ifexists judged");
+    assert_eq!(any_value_if_exists["status"], "fail");
+    assert!(
+        any_value_if_exists["message"]
+            .as_str()
+            .expect("message")
+            .contains("with no VPC configuration")
+    );
     // This account created the organization: SCPs never bind the management account.
     let account = findings
         .iter()
