@@ -7,12 +7,12 @@
 
 pub mod catalog;
 pub mod ec2;
+pub mod guardrail;
 pub mod iam;
 pub mod inputs;
 pub mod lambda;
 pub mod network;
 pub mod organizations;
-pub mod vpc_guardrail;
 
 use crate::config::Config;
 use crate::finding::{Finding, FindingBuilder, FindingError, FindingTemplate, Status};
@@ -78,6 +78,7 @@ pub static REGISTRY: &[CheckDef] = &[
     iam::role_logs_missing::CHECK,
     iam::role_event_source_permission_missing::CHECK,
     iam::role_invoke_any_function::CHECK,
+    iam::principal_layer_guardrail_missing::CHECK,
     lambda::function_policy_public::CHECK,
     lambda::function_runtime_deprecated::CHECK,
     lambda::function_not_in_vpc::CHECK,
@@ -89,6 +90,7 @@ pub static REGISTRY: &[CheckDef] = &[
     lambda::function_url_cors_wildcard::CHECK,
     lambda::function_layer_cross_account::CHECK,
     organizations::account_vpc_guardrail_missing::CHECK,
+    organizations::account_layer_guardrail_missing::CHECK,
 ];
 
 /// A registered check with its parsed catalog page.

@@ -640,6 +640,8 @@ fn iam_checks_flag_exactly_the_expected_roles_users_and_account() {
         "role-admin-access",
         "principal-vpc-guardrail-missing",
         "account-vpc-guardrail-missing",
+        "principal-layer-guardrail-missing",
+        "account-layer-guardrail-missing",
     ] {
         assert_expected(&report, &s, slug);
     }
@@ -689,6 +691,39 @@ fn iam_checks_flag_exactly_the_expected_roles_users_and_account() {
             .as_str()
             .expect("message")
             .contains("with no VPC configuration")
+    );
+    // A function guardrail on lambda:VpcIds does not reach capacity providers.
+    let provider = findings
+        .iter()
+        .find(|f| {
+            f["slug"] == "principal-vpc-guardrail-missing"
+                && f["resource_arn"]
+                    .as_str()
+                    .is_some_and(|a| a.ends_with("role/deploy-provider-unguarded"))
+        })
+        .expect("deploy-provider-unguarded judged");
+    assert_eq!(
+        provider["message"],
+        "Role deploy-provider-unguarded may create Lambda capacity providers outside the approved \
+         network: lambda:CreateCapacityProvider in an unapproved subnet and security group."
+    );
+    // ForAllValues on the multi-valued lambda:Layer: one own layer beside an untrusted one gets through.
+    let all_values = findings
+        .iter()
+        .find(|f| {
+            f["slug"] == "principal-layer-guardrail-missing"
+                && f["resource_arn"]
+                    .as_str()
+                    .is_some_and(|a| a.ends_with("role/deploy-layer-allvalues"))
+        })
+        .expect("deploy-layer-allvalues judged");
+    assert!(
+        all_values["evidence"]["outcomes"]
+            .as_array()
+            .expect("outcomes")
+            .iter()
+            .filter(|o| o["decision"] == "allowed")
+            .all(|o| o["case"] == "mixed_layers")
     );
     // This account created the organization: SCPs never bind the management account.
     let account = findings

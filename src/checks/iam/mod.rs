@@ -1,6 +1,8 @@
 //! Checks on IAM principals, decided by the policy engine: what a Lambda function's code may do as
 //! its execution role, and whether deployers are kept to approved VPCs.
 
+pub mod guardrail;
+pub mod principal_layer_guardrail_missing;
 pub mod principal_vpc_guardrail_missing;
 pub mod principals;
 pub mod role_admin_access;

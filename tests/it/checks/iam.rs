@@ -459,6 +459,66 @@ mod principal_vpc_guardrail_missing {
     }
 
     #[test]
+    fn a_function_guardrail_does_not_cover_capacity_providers() {
+        // lambda:* with the VPC guardrail of the seed: every function request is kept in vpc-app,
+        // but a capacity provider's request has no lambda:VpcIds and picks its own subnets.
+        let vpc_only = json!({"Sid": "OnlyApprovedVpc", "Effect": "Deny",
+            "Action": ["lambda:CreateFunction", "lambda:UpdateFunctionConfiguration"], "Resource": "*",
+            "Condition": {"ForAllValues:StringNotEquals": {"lambda:VpcIds": ["vpc-app"]}}});
+        let provider_guard = json!({"Sid": "ProvidersInApprovedSubnets", "Effect": "Deny",
+            "Action": "lambda:CreateCapacityProvider", "Resource": "*",
+            "Condition": {"ForAnyValue:StringNotEquals": {"lambda:SubnetIds": ["subnet-private-a"]}}});
+        // A Deny on lambda:VpcIds for every action: a provider request lacks the key, and
+        // ForAllValues is true on an absent key, so every provider is denied.
+        let everything = json!({"Sid": "AllLambda", "Effect": "Deny", "Action": "lambda:*", "Resource": "*",
+            "Condition": {"ForAllValues:StringNotEquals": {"lambda:VpcIds": ["vpc-app"]}}});
+        let findings = healthy()
+            .organizations(Some(Organizations::NotInOrganization))
+            .with_user("dev-functions-only", |u| {
+                u.inline_policies = vec![inline(
+                    "p",
+                    policy(json!([allow(&["lambda:*"], "*"), vpc_only.clone()])),
+                )]
+            })
+            .with_user("dev-providers-too", |u| {
+                u.inline_policies = vec![inline(
+                    "p",
+                    policy(json!([allow(&["lambda:*"], "*"), vpc_only, provider_guard])),
+                )]
+            })
+            .with_user("dev-all-lambda", |u| {
+                u.inline_policies = vec![inline(
+                    "p",
+                    policy(json!([allow(&["lambda:*"], "*"), everything])),
+                )]
+            })
+            .run(SLUG);
+        assert_eq!(
+            short(&findings),
+            [
+                (Fail, G, "dev-functions-only"),
+                (Pass, G, "deploy-role"),
+                (Pass, G, "dev-all-lambda"),
+                (Pass, G, "dev-providers-too"),
+            ]
+        );
+        let leaky = find(&findings, "dev-functions-only");
+        assert_eq!(
+            leaky.message,
+            "User dev-functions-only may create Lambda capacity providers outside the approved network: \
+             lambda:CreateCapacityProvider in an unapproved subnet and security group."
+        );
+        let provider = &leaky.evidence["outcomes"]
+            .as_array()
+            .expect("outcomes")
+            .iter()
+            .find(|o| o["action"] == "lambda:CreateCapacityProvider")
+            .expect("the provider probe")
+            .clone();
+        assert_eq!(provider["decision"], "allowed");
+    }
+
+    #[test]
     fn the_organization_scp_alone_guards_a_deployer() {
         let findings = healthy()
             .with_user("dev-unguarded", |u| {
@@ -892,5 +952,264 @@ mod role_invoke_any_function {
         );
         assert_eq!(findings[0].evidence["reason"], "decision_unknown");
         insta::assert_json_snapshot!("role_invoke_any_function_incomplete", findings);
+    }
+}
+
+mod principal_layer_guardrail_missing {
+    use super::*;
+    use crate::support::healthy::layer_guardrail_statement;
+    use vpcwarden::config::Config;
+
+    const SLUG: &str = "principal-layer-guardrail-missing";
+
+    /// A deployer allowed to create and reconfigure functions, with `extra` statements.
+    fn deployer(extra: Vec<Value>) -> Value {
+        let mut statements = vec![allow(
+            &[
+                "lambda:CreateFunction",
+                "lambda:UpdateFunctionConfiguration",
+            ],
+            "*",
+        )];
+        statements.extend(extra);
+        policy(Value::Array(statements))
+    }
+
+    /// A layer condition on both actions (`operator` over this account's layers).
+    fn layer_statement(effect: &str, operator: &str, actions: Value) -> Value {
+        json!({"Effect": effect, "Action": actions, "Resource": "*",
+               "Condition": {operator: {"lambda:Layer": ["arn:aws:lambda:*:111111111111:layer:*"]}}})
+    }
+
+    /// Deployers with and without layer guardrails, in an account no SCP guards.
+    fn deployers() -> Scenario {
+        let both = json!([
+            "lambda:CreateFunction",
+            "lambda:UpdateFunctionConfiguration"
+        ]);
+        healthy()
+            .organizations(Some(Organizations::NotInOrganization))
+            .with_user("dev-anyvalue", |u| {
+                u.inline_policies = vec![inline(
+                    "p",
+                    deployer(vec![layer_statement(
+                        "Deny",
+                        "ForAnyValue:StringNotLike",
+                        both.clone(),
+                    )]),
+                )]
+            })
+            .with_user("dev-allvalues", |u| {
+                u.inline_policies = vec![inline(
+                    "p",
+                    deployer(vec![layer_statement(
+                        "Deny",
+                        "ForAllValues:StringNotLike",
+                        both.clone(),
+                    )]),
+                )]
+            })
+            .with_user("dev-create-only", |u| {
+                u.inline_policies = vec![inline(
+                    "p",
+                    deployer(vec![layer_statement(
+                        "Deny",
+                        "ForAnyValue:StringNotLike",
+                        json!("lambda:CreateFunction"),
+                    )]),
+                )]
+            })
+            // The documented allow-list form: the only Lambda allow carries the layer condition.
+            .with_user("dev-allow-list", |u| {
+                u.inline_policies = vec![inline(
+                    "p",
+                    policy(json!([layer_statement(
+                        "Allow",
+                        "ForAllValues:StringLike",
+                        both.clone()
+                    )])),
+                )]
+            })
+            .with_user("dev-unguarded", |u| {
+                u.inline_policies = vec![inline("p", policy(json!([allow(&["lambda:*"], "*")])))]
+            })
+            .with_user("reader", |u| {
+                u.inline_policies = vec![inline(
+                    "p",
+                    policy(json!([allow(&["lambda:List*", "lambda:Get*"], "*")])),
+                )]
+            })
+    }
+
+    /// (action, case, network) of the allowed outcomes.
+    fn leaks(f: &vpcwarden::finding::Finding) -> Vec<(String, String, String)> {
+        f.evidence["outcomes"]
+            .as_array()
+            .expect("outcomes")
+            .iter()
+            .filter(|o| o["decision"] == "allowed")
+            .map(|o| {
+                let s = |k: &str| o[k].as_str().unwrap_or_default().to_string();
+                (s("action"), s("case"), s("network"))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn failing_case_flags_leaky_and_missing_layer_guardrails() {
+        let findings = deployers().run(SLUG);
+        assert_eq!(
+            short(&findings),
+            [
+                (Fail, G, "dev-allvalues"),
+                (Fail, G, "dev-create-only"),
+                (Fail, G, "dev-unguarded"),
+                (Pass, G, "deploy-role"),
+                (Pass, G, "dev-allow-list"),
+                (Pass, G, "dev-anyvalue"),
+            ],
+            "reader and the execution roles may not deploy"
+        );
+        let s = |a: &str, c: &str, n: &str| (a.to_string(), c.to_string(), n.to_string());
+        // ForAllValues needs every layer untrusted: one own layer beside the foreign one gets through.
+        assert_eq!(
+            leaks(find(&findings, "dev-allvalues")),
+            [
+                s("lambda:CreateFunction", "mixed_layers", "no_vpc"),
+                s(
+                    "lambda:UpdateFunctionConfiguration",
+                    "mixed_layers",
+                    "no_vpc"
+                ),
+                s("lambda:CreateFunction", "mixed_layers", "vpc-app"),
+                s(
+                    "lambda:UpdateFunctionConfiguration",
+                    "mixed_layers",
+                    "vpc-app"
+                ),
+            ]
+        );
+        // UpdateFunctionConfiguration can add layers to an existing function.
+        assert!(
+            leaks(find(&findings, "dev-create-only"))
+                .iter()
+                .all(|(action, _, _)| action == "lambda:UpdateFunctionConfiguration")
+        );
+        let unguarded = find(&findings, "dev-unguarded");
+        assert!(
+            unguarded.message.starts_with(
+                "User dev-unguarded may attach layers from untrusted accounts to Lambda functions: \
+                 lambda:CreateFunction with a layer from account 999999999999 and no VPC configuration;"
+            ),
+            "{}",
+            unguarded.message
+        );
+        insta::assert_json_snapshot!("principal_layer_guardrail_missing_failing", findings);
+    }
+
+    #[test]
+    fn a_network_guardrail_does_not_hide_a_missing_layer_guardrail() {
+        // deploy-role without its layer statement: kept to vpc-app, so the no-VPC probes test
+        // nothing; the probes in vpc-app (a VPC of the account) show the missing layer guardrail.
+        let findings = healthy()
+            .organizations(Some(Organizations::NotInOrganization))
+            .edit_role("deploy-role", |r| {
+                r.inline_policies[0].document["Statement"]
+                    .as_array_mut()
+                    .expect("statements")
+                    .retain(|st| st["Sid"] != "OnlyOwnLayers");
+            })
+            .run(SLUG);
+        assert_eq!(short(&findings), [(Fail, G, "deploy-role")]);
+        let networks: Vec<String> = leaks(&findings[0]).into_iter().map(|l| l.2).collect();
+        assert!(networks.iter().all(|n| n == "vpc-app"), "{networks:?}");
+        assert_eq!(networks.len(), 4);
+    }
+
+    #[test]
+    fn trusted_accounts_are_not_foreign() {
+        let config = Config {
+            trusted_layer_accounts: vec!["999999999999".into()],
+            ..Config::default()
+        };
+        let findings = deployers().run_with(SLUG, &config);
+        let unguarded = find(&findings, "dev-unguarded");
+        assert!(
+            unguarded.message.contains("from account 999999999998"),
+            "{}",
+            unguarded.message
+        );
+        assert_eq!(
+            unguarded.evidence["trusted_layer_accounts"],
+            json!(["999999999999"])
+        );
+    }
+
+    #[test]
+    fn clean_case_passes() {
+        let findings = healthy().run(SLUG);
+        assert_eq!(short(&findings), [(Pass, G, "deploy-role")]);
+        insta::assert_json_snapshot!("principal_layer_guardrail_missing_clean", findings);
+    }
+
+    #[test]
+    fn incomplete_case_is_not_evaluated_with_the_reason() {
+        let findings = healthy()
+            .organizations(Some(Organizations::NotInOrganization))
+            .with_user("dev-mfa", |u| {
+                u.inline_policies = vec![inline(
+                    "p",
+                    policy(json!([{"Effect": "Allow",
+                        "Action": ["lambda:CreateFunction", "lambda:UpdateFunctionConfiguration"], "Resource": "*",
+                        "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}}])),
+                )]
+            })
+            // Kept to a VPC vpcwarden did not collect and with no layer guardrail: no network the
+            // probes can name is usable, and in an unknown network the VPC guardrail may deny.
+            .with_user("dev-elsewhere", |u| {
+                u.inline_policies = vec![inline(
+                    "p",
+                    deployer(vec![json!({"Effect": "Deny",
+                        "Action": ["lambda:CreateFunction", "lambda:UpdateFunctionConfiguration"], "Resource": "*",
+                        "Condition": {"ForAllValues:StringNotEquals": {"lambda:VpcIds": ["vpc-elsewhere"]}}})]),
+                )]
+            })
+            // The same, with a layer guardrail: it denies whatever the network is.
+            .with_user("dev-elsewhere-guarded", |u| {
+                u.inline_policies = vec![inline(
+                    "p",
+                    deployer(vec![json!({"Effect": "Deny",
+                        "Action": ["lambda:CreateFunction", "lambda:UpdateFunctionConfiguration"], "Resource": "*",
+                        "Condition": {"ForAllValues:StringNotEquals": {"lambda:VpcIds": ["vpc-elsewhere"]}}}),
+                        layer_guardrail_statement()]),
+                )]
+            })
+            .with_user("dev-orphan-group", |u| u.groups = vec!["deleted-group".into()])
+            .run(SLUG);
+        assert_eq!(
+            short(&findings),
+            [
+                (NotEvaluated, G, "dev-elsewhere"),
+                (NotEvaluated, G, "dev-mfa"),
+                (NotEvaluated, G, "dev-orphan-group"),
+                (Pass, G, "deploy-role"),
+                (Pass, G, "dev-elsewhere-guarded"),
+            ]
+        );
+        let elsewhere = find(&findings, "dev-elsewhere");
+        assert_eq!(elsewhere.evidence["reason"], "decision_unknown");
+        assert!(
+            elsewhere.evidence["outcomes"]
+                .as_array()
+                .expect("outcomes")
+                .iter()
+                .all(|o| o["network"] == "any"),
+            "only the unknown network is left"
+        );
+        let denied = healthy()
+            .gap("iam", "GetAccountAuthorizationDetails", G)
+            .run(SLUG);
+        assert_eq!(short(&denied), [(NotEvaluated, G, "root")]);
+        insta::assert_json_snapshot!("principal_layer_guardrail_missing_incomplete", findings);
     }
 }

@@ -81,3 +81,86 @@ mod account_vpc_guardrail_missing {
         );
     }
 }
+
+mod account_layer_guardrail_missing {
+    use super::*;
+    use crate::support::healthy::VPC;
+
+    const SLUG: &str = "account-layer-guardrail-missing";
+
+    /// An OU SCP with `statements`.
+    fn with_ou_scp(statements: serde_json::Value) -> Organizations {
+        member_of_organization(vec![scp("p-ou0lambda", "OuLambda", policy(statements))])
+    }
+
+    #[test]
+    fn failing_case_a_vpc_guardrail_alone_does_not_keep_layers_trusted() {
+        let findings = healthy()
+            .organizations(Some(with_ou_scp(json!([{
+                "Sid": "OnlyApprovedVpc", "Effect": "Deny",
+                "Action": ["lambda:CreateFunction", "lambda:UpdateFunctionConfiguration"], "Resource": "*",
+                "Condition": {"ForAllValues:StringNotEquals": {"lambda:VpcIds": [VPC]}}
+            }]))))
+            .run(SLUG);
+        assert_eq!(short(&findings), [(Fail, G, "root")]);
+        // The no-VPC probes meet the VPC guardrail and test nothing; vpc-app shows the gap.
+        let networks: Vec<&str> = findings[0].evidence["outcomes"]
+            .as_array()
+            .expect("outcomes")
+            .iter()
+            .filter_map(|o| o["network"].as_str())
+            .collect();
+        assert_eq!(networks, ["vpc-app"; 4]);
+        insta::assert_json_snapshot!("account_layer_guardrail_missing_failing", findings);
+    }
+
+    #[test]
+    fn a_for_all_values_scp_leaks_mixed_layers() {
+        let findings = healthy()
+            .organizations(Some(with_ou_scp(json!([{
+                "Sid": "AllValues", "Effect": "Deny",
+                "Action": ["lambda:CreateFunction", "lambda:UpdateFunctionConfiguration"], "Resource": "*",
+                "Condition": {"ForAllValues:StringNotLike": {"lambda:Layer": ["arn:aws:lambda:*:${aws:PrincipalAccount}:layer:*"]}}
+            }]))))
+            .run(SLUG);
+        assert_eq!(short(&findings), [(Fail, G, "root")]);
+        assert!(
+            findings[0]
+                .message
+                .contains("with a layer of its own account beside one from account 999999999999"),
+            "{}",
+            findings[0].message
+        );
+        assert!(
+            !findings[0]
+                .message
+                .contains("lambda:CreateFunction with a layer from")
+        );
+    }
+
+    #[test]
+    fn clean_case_an_ou_scp_keeps_layers_trusted() {
+        let findings = healthy().run(SLUG);
+        assert_eq!(short(&findings), [(Pass, G, "root")]);
+        let outcomes = findings[0].evidence["outcomes"]
+            .as_array()
+            .expect("outcomes");
+        assert!(outcomes.iter().all(|o| o["decision"] == "denied"));
+        assert!(
+            outcomes
+                .iter()
+                .all(|o| o["by"][0]["sid"] == "OnlyOwnLayers")
+        );
+        insta::assert_json_snapshot!("account_layer_guardrail_missing_clean", findings);
+    }
+
+    #[test]
+    fn incomplete_case_is_not_evaluated() {
+        let findings = healthy()
+            .gap("organizations", "DescribePolicy", G)
+            .run(SLUG);
+        assert_eq!(short(&findings), [(NotEvaluated, G, "root")]);
+        assert_eq!(findings[0].evidence["gap"]["operation"], "DescribePolicy");
+        insta::assert_json_snapshot!("account_layer_guardrail_missing_incomplete", findings);
+    }
+}

@@ -16,8 +16,9 @@
 //!   are in use, and the published versions were listed.
 //! - Execution roles `orders-role` and `billing-role`: trust Lambda; ENI rights only for the Lambda
 //!   service (`Null lambda:SourceFunctionArn true`), CloudWatch Logs on `/aws/lambda/*`; billing reads
-//!   its queue, orders may invoke billing only. `deploy-role` deploys functions, in `vpc-app` only.
-//! - Organizations: a member account whose OU has an SCP that keeps functions in `vpc-app`.
+//!   its queue, orders may invoke billing only. `deploy-role` deploys functions, in `vpc-app` only and with layers of the account only.
+//! - Organizations: a member account whose OU has an SCP that keeps functions in `vpc-app`,
+//!   capacity providers in the private subnets and layers to the account's own.
 
 use serde_json::{Value, json};
 use vpcwarden::config::Config;
@@ -255,14 +256,37 @@ pub fn vpc_guardrail_scp() -> Value {
     scp(
         "p-lambda0vpc",
         "LambdaOnlyInApprovedVpcs",
-        policy(json!([{
-            "Sid": "OnlyApprovedVpc",
-            "Effect": "Deny",
-            "Action": ["lambda:CreateFunction", "lambda:UpdateFunctionConfiguration"],
-            "Resource": "*",
-            "Condition": {"ForAllValues:StringNotEquals": {"lambda:VpcIds": [VPC]}}
-        }])),
+        policy(json!([
+            {
+                "Sid": "OnlyApprovedVpc",
+                "Effect": "Deny",
+                "Action": ["lambda:CreateFunction", "lambda:UpdateFunctionConfiguration"],
+                "Resource": "*",
+                "Condition": {"ForAllValues:StringNotEquals": {"lambda:VpcIds": [VPC]}}
+            },
+            // A capacity provider's request carries its subnets and security groups, never
+            // lambda:VpcIds; a provider always names at least one subnet.
+            {
+                "Sid": "ProvidersOnlyInApprovedSubnets",
+                "Effect": "Deny",
+                "Action": "lambda:CreateCapacityProvider",
+                "Resource": "*",
+                "Condition": {"ForAnyValue:StringNotEquals": {"lambda:SubnetIds": [PRIVATE_A, PRIVATE_B]}}
+            },
+            layer_guardrail_statement()
+        ])),
     )
+}
+
+/// Deny creating or reconfiguring a function with any layer that is not the account's own.
+pub fn layer_guardrail_statement() -> Value {
+    json!({
+        "Sid": "OnlyOwnLayers",
+        "Effect": "Deny",
+        "Action": ["lambda:CreateFunction", "lambda:UpdateFunctionConfiguration"],
+        "Resource": "*",
+        "Condition": {"ForAnyValue:StringNotLike": {"lambda:Layer": [format!("arn:aws:lambda:*:{ACCOUNT}:layer:*")]}}
+    })
 }
 
 /// A member account's Organizations view: root, one OU and the account, each with FullAWSAccess,
@@ -477,6 +501,7 @@ fn healthy_iam() -> Iam {
                     "Resource": "*",
                     "Condition": {"ForAllValues:StringNotEquals": {"lambda:VpcIds": [VPC]}}
                 },
+                layer_guardrail_statement(),
                 {
                     "Effect": "Allow",
                     "Action": "iam:PassRole",

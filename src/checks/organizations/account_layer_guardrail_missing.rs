@@ -1,0 +1,20 @@
+//! ORG002 `account-layer-guardrail-missing`: no SCP keeps the account's Lambda functions to layers
+//! of their own or trusted accounts, so every principal with Lambda rights needs a guardrail of its
+//! own.
+
+use super::guardrail;
+use crate::checks::guardrail::Guardrail;
+use crate::checks::{CheckContext, CheckDef, Findings};
+use crate::finding::FindingError;
+
+/// The registry line.
+pub const CHECK: CheckDef = CheckDef {
+    catalog: include_str!(
+        "../../../checks/organizations/ORG002-account-layer-guardrail-missing.md"
+    ),
+    run,
+};
+
+fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingError> {
+    guardrail::run(ctx, out, Guardrail::Layer)
+}
