@@ -168,6 +168,19 @@ def seed_iam(t: Account, net: dict[str, Any]) -> dict[str, Any]:
         vpc_guardrail("lambda:SubnetIds", subnets, op="ForAnyValue:StringNotEqualsIfExists",
                       sid="DenyAnyValueIfExists")),
         desc="ForAnyValue ignores IfExists: an absent lambda:SubnetIds (no VPC config) gets through")
+    role("deploy-provider-unguarded", root_trust, inline=doc(
+        {"Sid": "Lambda", "Effect": "Allow", "Action": "lambda:*", "Resource": "*"},
+        vpc_guardrail("lambda:VpcIds", vpc, sid="DenyOutsideApprovedVpc"), layer_guardrail()),
+        desc="functions kept to the approved VPC, but CreateCapacityProvider carries no lambda:VpcIds")
+    role("deploy-layer-guarded", root_trust, inline=doc(
+        {"Sid": "Deploy", "Effect": "Allow", "Action": DEPLOY_ACTIONS, "Resource": "*"},
+        vpc_guardrail("lambda:VpcIds", vpc, sid="DenyOutsideApprovedVpc"), layer_guardrail()),
+        desc="approved VPC and own-account layers only (ForAnyValue:StringNotLike on lambda:Layer)")
+    role("deploy-layer-allvalues", root_trust, inline=doc(
+        {"Sid": "Deploy", "Effect": "Allow", "Action": DEPLOY_ACTIONS, "Resource": "*"},
+        vpc_guardrail("lambda:VpcIds", vpc, sid="DenyOutsideApprovedVpc"),
+        layer_guardrail("ForAllValues:StringNotLike", sid="DenyAllUntrustedLayers")),
+        desc="ForAllValues:StringNotLike on lambda:Layer: an untrusted layer beside an own one gets through")
     user("reader", doc({"Sid": "ReadOnly", "Effect": "Allow", "Action": ["lambda:List*", "lambda:Get*"],
                         "Resource": "*"}))
     return res
@@ -187,18 +200,35 @@ def create_functions(t: Account) -> tuple[dict[str, str], dict[str, str]]:
     return fns, fn_roles
 
 
-def scp_content(mode: str, vpc_id: str) -> tuple[str, str, dict[str, Any]]:
+def layer_guardrail(op: str = "ForAnyValue:StringNotLike", sid: str = "DenyUntrustedLayers",
+                    actions: list[str] | None = None) -> dict[str, Any]:
+    """Deny DEPLOY_ACTIONS with a layer that is not the caller's own account's (lambda:Layer is
+    multi-valued: ForAnyValue holds, ForAllValues lets one untrusted layer beside an own one through)."""
+    return {"Sid": sid, "Effect": "Deny", "Action": actions or DEPLOY_ACTIONS, "Resource": "*",
+            "Condition": {op: {"lambda:Layer": ["arn:aws:lambda:*:${aws:PrincipalAccount}:layer:*"]}}}
+
+
+def provider_guardrail(subnets: list[str], sid: str = "DenyProvidersOutsideApprovedSubnets") -> dict[str, Any]:
+    """Capacity providers: CreateCapacityProvider carries lambda:SubnetIds/SecurityGroupIds, never
+    lambda:VpcIds (Service Authorization Reference), and always names a subnet."""
+    return {"Sid": sid, "Effect": "Deny", "Action": "lambda:CreateCapacityProvider", "Resource": "*",
+            "Condition": {"ForAnyValue:StringNotEquals": {"lambda:SubnetIds": subnets}}}
+
+
+def scp_content(mode: str, net: dict[str, Any]) -> tuple[str, str, dict[str, Any]]:
     if mode == "guardrail":
-        return ("lambda-vpc-guardrail-scp", "Deny Lambda create/update outside the approved VPC",
-                doc(vpc_guardrail("lambda:VpcIds", [vpc_id], sid="DenyLambdaOutsideApprovedVpc")))
+        return ("lambda-vpc-guardrail-scp",
+                "Lambda functions and capacity providers only in the approved network, layers only own",
+                doc(vpc_guardrail("lambda:VpcIds", [net["vpc_id"]], sid="DenyLambdaOutsideApprovedVpc"),
+                    provider_guardrail(net["subnet_ids"]), layer_guardrail()))
     return ("deny-leave-org", "unrelated to Lambda",
             doc({"Sid": "DenyLeave", "Effect": "Deny", "Action": "organizations:LeaveOrganization",
                  "Resource": "*"}))
 
 
-def attach_scp(mgmt: Account, org_res: dict[str, Any], mode: str, vpc_id: str) -> None:
+def attach_scp(mgmt: Account, org_res: dict[str, Any], mode: str, net: dict[str, Any]) -> None:
     org = mgmt.client("organizations")
-    name, desc, content = scp_content(mode, vpc_id)
+    name, desc, content = scp_content(mode, net)
     p = org.create_policy(Name=name, Type="SERVICE_CONTROL_POLICY", Description=desc,
                           Content=pj(content))["Policy"]["PolicySummary"]
     org.attach_policy(PolicyId=p["Id"], TargetId=org_res["root_id"])
@@ -255,7 +285,8 @@ def verify(t: Account, mgmt: Account, iam_res: dict[str, Any], fns: dict[str, st
     pb = iam.get_role(RoleName="eni-boundary-role")["Role"].get("PermissionsBoundary", {})
     check(pb.get("PermissionsBoundaryArn") == iam_res["policies"]["logs-only-boundary"], f"boundary {pb}")
     for n in ("eni-ec2star-role", "eni-null-role", "eni-scoped-role", "deploy-create-only", "deploy-anyvalue",
-              "deploy-anyvalue-ifexists"):
+              "deploy-anyvalue-ifexists", "deploy-provider-unguarded", "deploy-layer-guarded",
+              "deploy-layer-allvalues"):
         check(iam.list_role_policies(RoleName=n)["PolicyNames"] == [f"{n}-inline"], f"{n} inline")
     null_doc = iam.get_role_policy(RoleName="eni-null-role", PolicyName="eni-null-role-inline")["PolicyDocument"]
     check(null_doc["Statement"][0]["Condition"] == {"Null": {"lambda:SourceFunctionArn": "true"}}, "null cond")
@@ -274,7 +305,7 @@ def verify(t: Account, mgmt: Account, iam_res: dict[str, Any], fns: dict[str, st
           == net["vpc_id"], "sg vpc")
     org = mgmt.client("organizations")
     pol = org.describe_policy(PolicyId=org_res["scp_id"])["Policy"]
-    check(json.loads(pol["Content"]) == scp_content(org_res["scp_mode"], net["vpc_id"])[2], "scp content")
+    check(json.loads(pol["Content"]) == scp_content(org_res["scp_mode"], net)[2], "scp content")
     targets = [x["TargetId"] for x in org.list_targets_for_policy(PolicyId=org_res["scp_id"])["Targets"]]
     check(targets == [org_res["root_id"]], f"scp targets {targets}")
     if org_res["member"]:
@@ -354,7 +385,7 @@ def seed(acct: Account, args: Any) -> dict[str, Any]:
     net = build_network(target.client("ec2", REGION))
     iam_res = seed_iam(target, net)
     fns, fn_roles = create_functions(target)
-    attach_scp(acct, org_res, mode, net["vpc_id"])
+    attach_scp(acct, org_res, mode, net)
     log(f"iam-guardrails: seeded ({tm.elapsed():.2f}s)")
     if member:
         iam_res["roles"][OAAR] = target.role(OAAR)
@@ -369,10 +400,14 @@ def seed(acct: Account, args: Any) -> dict[str, Any]:
     exec_roles = [R[n] for n in EXEC_ROLES]
     eni_fail = [R[n] for n in ("eni-managed-role", "eni-ec2star-role", "admin-role")]
     leaky = [R["deploy-create-only"], U["dev-unguarded"], R["deploy-anyvalue"],
-             R["deploy-anyvalue-ifexists"], R["admin-role"]]
+             R["deploy-anyvalue-ifexists"], R["admin-role"], R["deploy-provider-unguarded"]]
     if member:
         leaky.append(R[OAAR])  # AdministratorAccess, as AWS gives it
-    guarded = [U["dev-guarded"], U["dev-subnet-guarded"]]
+    guarded = [U["dev-guarded"], U["dev-subnet-guarded"], R["deploy-layer-guarded"], R["deploy-layer-allvalues"]]
+    # Layers: every principal that may deploy, but the two with a ForAnyValue:StringNotLike guardrail.
+    # (dev-guarded and dev-subnet-guarded are probed inside the approved VPC, where they may deploy.)
+    layer_guarded = [R["deploy-provider-unguarded"], R["deploy-layer-guarded"]]
+    layer_leaky = [x for x in leaky + guarded if x not in layer_guarded]
     scp_applies = member and mode == "guardrail"  # SCPs never restrict the management account
     account_root = f"arn:aws:iam::{a}:root"
 
@@ -384,6 +419,9 @@ def seed(acct: Account, args: Any) -> dict[str, Any]:
         "role-admin-access": exp([R["admin-role"]], [x for x in exec_roles if x != R["admin-role"]]),
         "principal-vpc-guardrail-missing": exp([], leaky + guarded) if scp_applies else exp(leaky, guarded),
         "account-vpc-guardrail-missing": exp([], [account_root]) if scp_applies else exp([account_root], []),
+        "principal-layer-guardrail-missing": (exp([], layer_leaky + layer_guarded) if scp_applies
+                                              else exp(layer_leaky, layer_guarded)),
+        "account-layer-guardrail-missing": exp([], [account_root]) if scp_applies else exp([account_root], []),
     }
     return {
         "account_id": a,
