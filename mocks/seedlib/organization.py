@@ -12,10 +12,10 @@ the usual seeder role. The returned account_id and credentials are M's: vpcwarde
     │   │              ForAllValues:StringNotEquals lambda:VpcIds = the approved VPCs of its members
     │   ├── workload-shared   vpcwarden-audit requires sts:ExternalId
     │   └── prod
-    │       └── workload-app  vpcwarden-audit; also a function that another member may invoke
+    │       └── workload-app  vpcwarden-audit; also partner-hook, invocable by workload-shared's root
     ├── sandbox
     │   ├── sandbox-dev       vpcwarden-audit; SCP deny-eni-from-function-code attached to the account
-    │   └── sandbox-norole    NO vpcwarden-audit role: assuming it fails (a gap of that account)
+    │   └── sandbox-norole    NO vpcwarden-audit role (the rest is seeded): assuming it fails, a gap
     ├── retired               closed with CloseAccount: status SUSPENDED, must not be scanned
     └── M (management account: no SCP binds it)
 
@@ -44,6 +44,16 @@ They are what AWS's own evaluation gives:
   - sandbox-norole: every listed check not_evaluated on the account root (issue 11, item 5);
     workload-shared without the external id likewise (member field expect_without_external_id).
   - retired: not scanned at all (listed as not scanned); its functions would show up if it were.
+
+Output (seed.py's contract): account_id and credentials are M's, expect is the union over the scanned
+accounts, and resources.organization = {organization_id, root_id, management_account, role_name,
+external_id, management: {account_id, name, ou_path, status, role_arn, assume, expect}, members: [
+{account_id, name, email, ou_path, parent_id, status (ACTIVE|SUSPENDED), scanned, role_arn, role_exists,
+external_id (only where required), assume: {without_external_id[, wrong_external_id, with_external_id]:
+"ok"|"AccessDenied"} as verified from M, scp_levels: [{target_id, policy_ids}] root first, approved_network,
+functions, principals, expect[, expect_without_external_id]}], ous: [{id, name, path, parent_id[, arn]}],
+scps and rcps: [{id, arn, name, type, description, targets, content}], default_policies, approved_vpcs (every
+member's), guardrail_vpcs (those the workloads SCP names)}.
 
 moto limits this scenario lives with (see ORGANIZATION-NOTES.md): a member's or delegated administrator's
 credentials get an EMPTY ListAccounts (HTTP 200), not AccessDenied; moto creates OrganizationAccountAccess-
@@ -175,8 +185,10 @@ def seed_member(t: Account, spec: MemberSpec, mgmt_id: str, external_id: str,
                        Action="lambda:InvokeFunction", Principal="*")
     if spec.partner_hook and partner_account:
         fns["partner-hook"] = create_function(t, "partner-hook", EXEC_BASIC)
+        # The root ARN, not the bare id: moto stores a bare id as a string where AWS stores
+        # {"AWS": "arn:aws:iam::ID:root"} (see function_exposure.py's moto deviations).
         lam.add_permission(FunctionName="partner-hook", StatementId="org-member-invoke",
-                           Action="lambda:InvokeFunction", Principal=partner_account)
+                           Action="lambda:InvokeFunction", Principal=f"arn:aws:iam::{partner_account}:root")
     return {
         "role_arn": role_arn,
         "role_exists": spec.audit_role,
@@ -420,9 +432,9 @@ def seed(acct: Account, args: Any) -> dict[str, Any]:
                 m["expect_without_external_id"] = gap_expect(m["account_id"])
         merge(m["expect"])
         del m["scp_targets"]
-    org_res["management"]["expect"] = {
-        "account-vpc-guardrail-missing": exp([f"arn:aws:iam::{mgmt_id}:root"], []),
-    }
+    # M holds no function, execution role or deployer: only the account check speaks of it.
+    org_res["management"]["expect"] = {s: exp() for s in SLUGS}
+    org_res["management"]["expect"]["account-vpc-guardrail-missing"] = exp([f"arn:aws:iam::{mgmt_id}:root"])
     merge(org_res["management"]["expect"])
     org_res["members"] = members
     return {
