@@ -22,7 +22,13 @@ NAT, main-route-table, public, isolated and endpoint-only placements of VPC func
 in use/available/orphaned, open and narrow endpoint security groups; see
 mocks/seedlib/network_placement.py), function-exposure (function resource policies, URLs, runtimes,
 layers and execution roles; a second account, --account + 500000000000, publishes a layer; see
-mocks/seedlib/function_exposure.py).
+mocks/seedlib/function_exposure.py), organization (--account is the MANAGEMENT account of a new
+organization: OUs workloads/prod and sandbox, five CreateAccount members (one without the
+vpcwarden-audit role, one whose role needs an ExternalId, one SUSPENDED), SCPs at root, OU and account
+level, an RCP; the returned credentials are the management account's and resources.organization
+describes every member with its expectations; needs a server started with
+mocks/seedlib/org_server.py, which refuses AssumeRole into a missing role or with a wrong ExternalId as
+AWS does and is otherwise moto_server; see mocks/seedlib/organization.py).
 """
 
 from __future__ import annotations
@@ -36,7 +42,7 @@ sys.dont_write_bytecode = True  # keep mocks/ free of __pycache__
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from seedlib import (access_denied, bench, function_exposure, iam_guardrails, lambda_vpc_mix,  # noqa: E402
-                     network_placement)
+                     network_placement, organization)
 from seedlib.common import Account, Timer, log  # noqa: E402
 
 
@@ -52,6 +58,7 @@ SCENARIOS = {
     "iam-guardrails": iam_guardrails.seed,
     "network-placement": network_placement.seed,
     "function-exposure": function_exposure.seed,
+    "organization": organization.seed,
 }
 
 
