@@ -123,7 +123,10 @@ fn synthetic(roles: usize, policies: usize) -> Snapshot {
                 ],
             })),
             gaps: vec![],
+            name: None,
+            ou_path: None,
         }],
+        not_scanned: vec![],
     };
     snapshot.normalize();
     snapshot

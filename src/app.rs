@@ -228,6 +228,16 @@ fn collect_cmd(args: CollectArgs) -> Result<Exit, AppError> {
 
 fn collect_live(target: &TargetArgs, plan: collect::Plan) -> Result<Snapshot, AppError> {
     let options = target.run_options(plan);
+    // Read before collecting: a bad accounts file must not cost a scan first.
+    let selection = target
+        .selection()
+        .map_err(|e| AppError::Usage(e.to_string()))?;
+    if selection.is_multi_account() {
+        return on_aws(target, true, async |factory| {
+            collect::fleet::collect(factory, &selection, &options).await
+        })?
+        .map_err(|e| AppError::Usage(e.to_string()));
+    }
     on_aws(target, true, async |factory| {
         collect::account(factory, &options).await
     })?

@@ -137,9 +137,66 @@ pub struct TargetArgs {
     /// Print API calls per service and operation on stderr when done.
     #[arg(long)]
     pub stats: bool,
+    /// Scan every ACTIVE account of the caller's AWS Organization (run it from the management
+    /// account or a delegated administrator); suspended and closing accounts are listed as not
+    /// scanned.
+    #[arg(long)]
+    pub organization: bool,
+    /// With --organization: only the accounts under this OU (its whole subtree); repeatable.
+    #[arg(long = "ou", value_name = "OU_ID", requires = "organization")]
+    pub ous: Vec<String>,
+    /// With --organization: only these accounts (comma-separated or repeated).
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "ACCOUNT_ID",
+        requires = "organization"
+    )]
+    pub accounts: Vec<String>,
+    /// Never scan these accounts (comma-separated or repeated).
+    #[arg(long, value_delimiter = ',', value_name = "ACCOUNT_ID")]
+    pub exclude_accounts: Vec<String>,
+    /// Scan the accounts of this TOML file (`[[accounts]]` with `account_id`, optional `name`,
+    /// `role`, `external_id`, `regions`, `tags`); combines with --organization.
+    #[arg(long, value_name = "FILE")]
+    pub accounts_file: Option<PathBuf>,
+    /// The role to assume in each account other than the caller's own.
+    #[arg(long, default_value = crate::targets::DEFAULT_ROLE_NAME, value_name = "NAME")]
+    pub role_name: String,
+    /// `sts:ExternalId` to pass when assuming the role.
+    #[arg(long, value_name = "ID")]
+    pub external_id: Option<String>,
+    /// The session name of the assumed roles (shown in CloudTrail).
+    #[arg(long, default_value = crate::targets::DEFAULT_SESSION_NAME, value_name = "NAME")]
+    pub role_session_name: String,
+    /// How many accounts are collected at once (each paced on its own).
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub account_concurrency: u16,
 }
 
 impl TargetArgs {
+    /// The accounts these flags ask for; reads and validates the accounts file.
+    pub fn selection(&self) -> Result<crate::targets::Selection, crate::targets::TargetsError> {
+        use crate::targets::check_account_ids;
+        check_account_ids("--accounts", &self.accounts)?;
+        check_account_ids("--exclude-accounts", &self.exclude_accounts)?;
+        let file_accounts = match &self.accounts_file {
+            Some(path) => crate::targets::load_accounts_file(path)?,
+            None => Vec::new(),
+        };
+        Ok(crate::targets::Selection {
+            organization: self.organization,
+            ous: self.ous.clone(),
+            accounts: self.accounts.clone(),
+            exclude_accounts: self.exclude_accounts.clone(),
+            file_accounts,
+            role_name: self.role_name.clone(),
+            external_id: self.external_id.clone().filter(|e| !e.is_empty()),
+            session_name: self.role_session_name.clone(),
+            account_concurrency: usize::from(self.account_concurrency),
+        })
+    }
+
     /// The collection run these flags ask for, with the plan the command needs.
     pub fn run_options(&self, plan: Plan) -> RunOptions {
         RunOptions {

@@ -9,7 +9,8 @@ the usual seeder role. The returned account_id and credentials are M's: vpcwarde
 
     Root  SCP deny-leave-organization (unrelated to Lambda); RCP rcp-s3-require-tls (S3 only)
     ├── workloads      SCP lambda-vpc-guardrail: Deny lambda:CreateFunction/UpdateFunctionConfiguration,
-    │   │              ForAllValues:StringNotEquals lambda:VpcIds = the approved VPCs of its members
+    │   │              ForAllValues:StringNotEquals lambda:VpcIds = the approved VPCs of its members, and
+    │   │              lambda:CreateCapacityProvider outside their approved subnets
     │   ├── workload-shared   vpcwarden-audit requires sts:ExternalId
     │   └── prod
     │       └── workload-app  vpcwarden-audit; also partner-hook, invocable by workload-shared's root
@@ -71,7 +72,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from .common import LAMBDA_TRUST, Account, Timer, create_org, lambda_zip, log, pj
-from .iam_guardrails import build_network, managed_policy_exists, vpc_guardrail
+from .iam_guardrails import build_network, managed_policy_exists, provider_guardrail, vpc_guardrail
 from .lambda_vpc_mix import AWS_BASIC_EXEC, AWS_VPC_ACCESS
 
 REGION = "us-east-1"
@@ -364,6 +365,8 @@ def seed(acct: Account, args: Any) -> dict[str, Any]:
     log(f"organization: members seeded ({tm.elapsed():.2f}s)")
 
     workload_vpcs = sorted(m["approved_network"]["vpc_id"] for m in members if m["ou_path"].startswith("/workloads"))
+    workload_subnets = sorted(s for m in members if m["ou_path"].startswith("/workloads")
+                              for s in m["approved_network"]["subnet_ids"])
     sandbox_dev = ids["sandbox-dev"]
     scps = [
         attach(org, "deny-leave-organization", "SERVICE_CONTROL_POLICY", "unrelated to Lambda",
@@ -371,7 +374,8 @@ def seed(acct: Account, args: Any) -> dict[str, Any]:
                     "Resource": "*"}), [root_id]),
         attach(org, "lambda-vpc-guardrail", "SERVICE_CONTROL_POLICY",
                "Deny Lambda create/update outside the approved VPCs of the workloads members",
-               doc(vpc_guardrail("lambda:VpcIds", workload_vpcs, sid="DenyLambdaOutsideApprovedVpcs")),
+               doc(vpc_guardrail("lambda:VpcIds", workload_vpcs, sid="DenyLambdaOutsideApprovedVpcs"),
+                   provider_guardrail(workload_subnets)),
                [ous["/workloads"]["id"]]),
         attach(org, "deny-eni-from-function-code", "SERVICE_CONTROL_POLICY",
                "Function code (lambda:SourceFunctionArn present) may not create, change or delete ENIs",

@@ -28,11 +28,26 @@ pub struct Target {
     pub max_attempts: u32,
 }
 
+/// A role to assume in another account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssumeRole {
+    /// `arn:PARTITION:iam::ACCOUNT:role/NAME`.
+    pub role_arn: String,
+    /// The session name CloudTrail shows.
+    pub session_name: String,
+    /// `sts:ExternalId`, when the role's trust policy asks for one.
+    pub external_id: Option<String>,
+}
+
 /// Makes every SDK client vpcwarden uses, from one loaded `SdkConfig`.
 #[derive(Debug, Clone)]
 pub struct ClientFactory {
     config: SdkConfig,
     stats: Stats,
+    /// The account the clients read when the factory was made for one (an assumed role): each
+    /// account gets retry partitions (adaptive rate limiters) of its own, because Lambda's quotas
+    /// are per account and region.
+    account: Option<String>,
 }
 
 impl ClientFactory {
@@ -69,12 +84,77 @@ impl ClientFactory {
         ClientFactory {
             config: loader.load().await,
             stats,
+            account: None,
         }
     }
 
     /// A factory over an existing configuration (tests).
     pub fn from_config(config: SdkConfig, stats: Stats) -> ClientFactory {
-        ClientFactory { config, stats }
+        ClientFactory {
+            config,
+            stats,
+            account: None,
+        }
+    }
+
+    /// A factory whose clients act as `role_arn` of `account_id`, assumed with this factory's
+    /// credentials through the SDK's own assume-role provider: the credentials are cached and
+    /// refreshed before they expire, however long the scan runs. STS is called in `region` (the
+    /// run's home region). Nothing is called yet; see [`ClientFactory::check_assume_role`].
+    pub async fn assuming(
+        &self,
+        account_id: &str,
+        role: &AssumeRole,
+        region: &str,
+    ) -> ClientFactory {
+        let mut builder = aws_config::sts::AssumeRoleProvider::builder(role.role_arn.clone())
+            .session_name(role.session_name.clone())
+            .region(Region::new(region.to_string()))
+            .configure(&self.config);
+        if let Some(id) = &role.external_id {
+            builder = builder.external_id(id.clone());
+        }
+        let provider = builder.build().await;
+        let config = self
+            .config
+            .clone()
+            .into_builder()
+            .credentials_provider(aws_types::sdk_config::SharedCredentialsProvider::new(
+                provider,
+            ))
+            .build();
+        ClientFactory {
+            config,
+            stats: self.stats.clone(),
+            account: Some(account_id.to_string()),
+        }
+    }
+
+    /// Calls `sts:AssumeRole` once with this factory's credentials, so a role that cannot be
+    /// assumed is reported with AWS's own answer (code and message) rather than as a credentials
+    /// error at the account's first call.
+    pub async fn check_assume_role(
+        &self,
+        role: &AssumeRole,
+        region: &str,
+    ) -> Result<(), ApiFailure> {
+        self.sts(Some(region))
+            .assume_role()
+            .role_arn(&role.role_arn)
+            .role_session_name(&role.session_name)
+            .set_external_id(role.external_id.clone())
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| ApiFailure::from_sdk(&e))
+    }
+
+    /// The retry partition of a per-account, per-region limiter.
+    fn partition(&self, name: &str, region: &str) -> String {
+        match &self.account {
+            Some(account) => format!("{name}-{account}-{region}"),
+            None => format!("{name}-{region}"),
+        }
     }
 
     /// The region of the profile or environment, if any.
@@ -122,7 +202,7 @@ impl ClientFactory {
     pub fn lambda(&self, region: &str) -> aws_sdk_lambda::Client {
         self.client(
             Region::new(region.to_string()),
-            Some(format!("lambda-{region}")),
+            Some(self.partition("lambda", region)),
         )
     }
 
@@ -131,7 +211,7 @@ impl ClientFactory {
     pub fn lambda_policy(&self, region: &str) -> aws_sdk_lambda::Client {
         self.client(
             Region::new(region.to_string()),
-            Some(format!("lambda-getpolicy-{region}")),
+            Some(self.partition("lambda-getpolicy", region)),
         )
     }
 

@@ -16,7 +16,7 @@ pub mod organizations;
 
 use crate::config::Config;
 use crate::finding::{Finding, FindingBuilder, FindingError, FindingTemplate, Status};
-use crate::snapshot::{Account, Gap, Snapshot};
+use crate::snapshot::{self, Account, Gap, Snapshot};
 use catalog::{CatalogEntry, CatalogError};
 use iam::principals::AccountPolicies;
 use inputs::Input;
@@ -197,6 +197,28 @@ pub fn run(
     config: &Config,
     checks: &[&Check],
 ) -> Result<Vec<Finding>, FindingError> {
+    // An account nothing could be read from (its role could not be assumed): every check says so
+    // on the account, and the checks run over the others only.
+    let unreachable: Vec<&Account> = snapshot
+        .accounts
+        .iter()
+        .filter(|a| a.access_gap().is_some())
+        .collect();
+    let reachable;
+    let snapshot = if unreachable.is_empty() {
+        snapshot
+    } else {
+        reachable = Snapshot {
+            accounts: snapshot
+                .accounts
+                .iter()
+                .filter(|a| a.access_gap().is_none())
+                .cloned()
+                .collect(),
+            ..snapshot.clone_without_accounts()
+        };
+        &reachable
+    };
     let ctx = CheckContext::new(snapshot, config);
     let mut all = Vec::new();
     for check in checks {
@@ -204,6 +226,17 @@ pub fn run(
             check,
             out: Vec::new(),
         };
+        for account in &unreachable {
+            if let Some(gap) = account.access_gap() {
+                out.not_evaluated(
+                    account,
+                    snapshot::GLOBAL_REGION,
+                    Some("AwsAccount"),
+                    &account_arn(account),
+                    gap,
+                )?;
+            }
+        }
         (check.run)(&ctx, &mut out)?;
         all.append(&mut out.out);
     }

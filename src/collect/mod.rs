@@ -2,8 +2,10 @@
 //! per-resource calls under a bound; every failed call becomes a gap, never a silent omission.
 
 mod ec2;
+pub mod fleet;
 mod iam;
 mod lambda;
+pub mod org_tree;
 mod organizations;
 
 pub use crate::aws::Stats;
@@ -13,7 +15,9 @@ pub use lambda::functions_in_region;
 pub use organizations::organizations_of_account;
 
 use crate::aws::{ApiFailure, ClientFactory};
-use crate::snapshot::{Account, CollectedBy, Gap, RegionData, SCHEMA_VERSION, Snapshot};
+use crate::snapshot::{
+    Account, CollectedBy, Gap, Organizations, RegionData, SCHEMA_VERSION, Snapshot,
+};
 use aws_smithy_async::future::pagination_stream::PaginationStream;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
@@ -159,6 +163,29 @@ pub async fn account(
     options: &RunOptions,
 ) -> Result<Snapshot, CollectError> {
     let collected_at = crate::now_rfc3339();
+    let account = one_account(factory, options, None).await?;
+    let mut snapshot = Snapshot {
+        schema_version: SCHEMA_VERSION.to_string(),
+        collected_at,
+        collected_by: CollectedBy {
+            tool: crate::TOOL_VERSION.to_string(),
+            caller_arn: account.caller_arn.clone(),
+        },
+        accounts: vec![account],
+        not_scanned: Vec::new(),
+    };
+    snapshot.normalize();
+    Ok(snapshot)
+}
+
+/// Collects the account `factory`'s credentials belong to. `organizations`: what an organization
+/// run already read for it (its SCP levels, or the gaps of that read); `None` asks Organizations
+/// from the account itself.
+pub(crate) async fn one_account(
+    factory: &ClientFactory,
+    options: &RunOptions,
+    organizations: Option<(Option<Organizations>, Vec<Gap>)>,
+) -> Result<Account, CollectError> {
     let plan = options.plan;
     let concurrency = options.concurrency.max(1);
     let first = match &options.regions {
@@ -212,7 +239,12 @@ pub async fn account(
     let iam_client = factory.iam(home);
     let org_client = factory.organizations(home);
     let iam_fut = iam_of_account(&iam_client, &account_id);
-    let org_fut = organizations_of_account(&org_client, &account_id);
+    let org_fut = async {
+        match organizations {
+            Some(known) => known,
+            None => organizations_of_account(&org_client, &account_id).await,
+        }
+    };
     let regions_fut = join_all(regions.iter().map(|region| {
         let account_id = account_id.as_str();
         async move {
@@ -251,23 +283,15 @@ pub async fn account(
         gaps.extend(region_gaps);
         region_data.push(data);
     }
-    let mut snapshot = Snapshot {
-        schema_version: SCHEMA_VERSION.to_string(),
-        collected_at,
-        collected_by: CollectedBy {
-            tool: crate::TOOL_VERSION.to_string(),
-            caller_arn: caller_arn.clone(),
-        },
-        accounts: vec![Account {
-            account_id,
-            partition,
-            caller_arn,
-            regions: region_data,
-            iam,
-            organizations,
-            gaps,
-        }],
-    };
-    snapshot.normalize();
-    Ok(snapshot)
+    Ok(Account {
+        account_id,
+        partition,
+        caller_arn,
+        regions: region_data,
+        iam,
+        organizations,
+        gaps,
+        name: None,
+        ou_path: None,
+    })
 }

@@ -5,7 +5,7 @@ use super::{drain, gap};
 use crate::aws::ApiFailure;
 use crate::snapshot::{GLOBAL_REGION, Gap, OrgMembership, Organizations, Scp, ScpLevel};
 use aws_sdk_organizations::Client;
-use aws_sdk_organizations::types::{ParentType, PolicyType};
+use aws_sdk_organizations::types::{ParentType, PolicySummary, PolicyType};
 use std::collections::BTreeMap;
 
 /// The deepest path walked (root, five OU levels, account): AWS allows OU nesting five levels deep.
@@ -115,16 +115,7 @@ pub async fn organizations_of_account(
                         .to_string(),
                     Err(err) => return fail("DescribePolicy", &ApiFailure::from_sdk(&err)),
                 };
-                documents.insert(
-                    id.clone(),
-                    Scp {
-                        id: id.clone(),
-                        arn: summary.arn().unwrap_or_default().to_string(),
-                        name: summary.name().unwrap_or_default().to_string(),
-                        aws_managed: summary.aws_managed(),
-                        document: super::lambda::document(&content),
-                    },
-                );
+                documents.insert(id.clone(), scp(summary, &content));
             }
             if let Some(scp) = documents.get(&id) {
                 policies.push(scp.clone());
@@ -145,4 +136,16 @@ pub async fn organizations_of_account(
         })),
         Vec::new(),
     )
+}
+
+/// An SCP as the snapshot keeps it: its summary and its document (decoded as the collector decodes
+/// every policy document).
+pub(super) fn scp(summary: &PolicySummary, content: &str) -> Scp {
+    Scp {
+        id: summary.id().unwrap_or_default().to_string(),
+        arn: summary.arn().unwrap_or_default().to_string(),
+        name: summary.name().unwrap_or_default().to_string(),
+        aws_managed: summary.aws_managed(),
+        document: super::lambda::document(content),
+    }
 }

@@ -51,6 +51,23 @@ pub struct Snapshot {
     pub collected_by: CollectedBy,
     /// The accounts collected, sorted by id.
     pub accounts: Vec<Account>,
+    /// Accounts of the organization that were found but deliberately not scanned (suspended or
+    /// closing), with why; sorted by id. Empty for a single-account run.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_scanned: Vec<NotScanned>,
+}
+
+/// An account an organization run found and did not scan.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct NotScanned {
+    /// The 12-digit account id.
+    pub account_id: String,
+    /// The account's name in the organization.
+    pub name: String,
+    /// Its state as Organizations lists it (`SUSPENDED`, `PENDING_CLOSURE`, ...).
+    pub state: String,
+    /// Why it was not scanned.
+    pub reason: String,
 }
 
 /// Who collected a snapshot.
@@ -80,6 +97,12 @@ pub struct Account {
     /// Every API call that failed, with what failed and why.
     #[serde(default)]
     pub gaps: Vec<Gap>,
+    /// The account's name (organization runs and accounts files), for reports.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Where the account sits in the organization (`/workloads/prod`), for reports.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ou_path: Option<String>,
 }
 
 /// A failed API call: data the checks know is missing.
@@ -146,6 +169,18 @@ impl Account {
         if let Some(organizations) = &mut self.organizations {
             organizations.normalize();
         }
+    }
+
+    /// The gap that kept the whole account from being read (its role could not be assumed, its
+    /// identity or its regions could not be read): then nothing in it was collected, and every
+    /// check is `not_evaluated` on the account.
+    pub fn access_gap(&self) -> Option<&Gap> {
+        self.gaps.iter().find(|g| {
+            matches!(
+                (g.service.as_str(), g.operation.as_str()),
+                ("sts", "AssumeRole") | ("sts", "GetCallerIdentity") | ("ec2", "DescribeRegions")
+            )
+        })
     }
 
     /// The first gap for an operation in a region (`GLOBAL_REGION` for IAM/Organizations), ignoring
@@ -229,10 +264,22 @@ fn major(version: &str) -> &str {
 }
 
 impl Snapshot {
+    /// The same snapshot header (version, time, collector, accounts not scanned) with no accounts.
+    pub fn clone_without_accounts(&self) -> Snapshot {
+        Snapshot {
+            schema_version: self.schema_version.clone(),
+            collected_at: self.collected_at.clone(),
+            collected_by: self.collected_by.clone(),
+            accounts: Vec::new(),
+            not_scanned: self.not_scanned.clone(),
+        }
+    }
+
     /// Sorts every list so that the same account always serialises to the same bytes.
     pub fn normalize(&mut self) {
         self.accounts
             .sort_by(|a, b| a.account_id.cmp(&b.account_id));
+        self.not_scanned.sort();
         for account in &mut self.accounts {
             account.normalize();
         }

@@ -1289,3 +1289,125 @@ fn asff_and_ocsf_documents_pass_independent_validation() {
         );
     }
 }
+
+#[test]
+fn an_organization_scan_reads_every_member_through_its_role_with_its_scps() {
+    let Some(m) = moto() else { return };
+    let s = seed(
+        &m.python,
+        &m.seed,
+        &m.endpoint,
+        "organization",
+        "210000000120",
+        &[],
+    );
+    let org = &s.json["resources"]["organization"];
+    let external_id = org["external_id"].as_str().expect("external_id");
+    let out = s
+        .vpcwarden(&m.endpoint)
+        .args([
+            "audit",
+            "--organization",
+            "--external-id",
+            external_id,
+            "--region",
+            "us-east-1",
+            "--format",
+            "json",
+        ])
+        .assert()
+        .code(3)
+        .get_output()
+        .stdout
+        .clone();
+    let report = report_of(&out);
+    let members = org["members"].as_array().expect("members");
+    // Every scanned account, and not the suspended one.
+    let scanned: BTreeSet<String> = report["scan"]["accounts"]
+        .as_array()
+        .expect("accounts")
+        .iter()
+        .filter_map(|a| a.as_str().map(str::to_string))
+        .collect();
+    let mut expected: BTreeSet<String> = members
+        .iter()
+        .filter(|m| m["scanned"] == true)
+        .map(|m| m["account_id"].as_str().expect("id").to_string())
+        .collect();
+    expected.insert(s.account().to_string());
+    assert_eq!(
+        scanned, expected,
+        "the management account and every ACTIVE member"
+    );
+    for slug in s.json["expect"].as_object().expect("expect").keys() {
+        assert_expected(&report, &s, slug);
+    }
+    // The member without the role: a gap of that account, and not a verdict on anything in it.
+    let norole = members
+        .iter()
+        .find(|m| m["name"] == "sandbox-norole")
+        .expect("sandbox-norole");
+    let norole_id = norole["account_id"].as_str().expect("id");
+    let gaps = report["gaps"].as_array().expect("gaps");
+    assert!(
+        gaps.iter().any(|g| g["account_id"] == norole_id
+            && g["operation"] == "AssumeRole"
+            && g["error_code"] == "AccessDenied"),
+        "{gaps:?}"
+    );
+    assert_eq!(report["scan"]["complete"], false);
+    let findings = report["findings"].as_array().expect("findings");
+    assert!(
+        findings
+            .iter()
+            .filter(|f| f["account_id"] == norole_id)
+            .all(|f| f["status"] == "not_evaluated"
+                && f["resource_arn"] == format!("arn:aws:iam::{norole_id}:root")),
+        "nothing in an account that could not be entered is judged"
+    );
+    // Read once from the management account, the SCPs decide every member's IAM checks.
+    let app = members
+        .iter()
+        .find(|m| m["name"] == "workload-app")
+        .expect("workload-app");
+    let deployer = findings
+        .iter()
+        .find(|f| {
+            f["slug"] == "principal-vpc-guardrail-missing"
+                && f["account_id"] == app["account_id"]
+                && f["resource_arn"]
+                    .as_str()
+                    .is_some_and(|a| a.ends_with("role/lambda-deployer"))
+        })
+        .expect("lambda-deployer of workload-app judged");
+    assert_eq!(deployer["evidence"]["scps_evaluated"], true);
+}
+
+#[test]
+fn an_organization_scan_refuses_bad_targets_before_scanning() {
+    let Some(m) = moto() else { return };
+    let s = seed(
+        &m.python,
+        &m.seed,
+        &m.endpoint,
+        "organization",
+        "210000000121",
+        &[],
+    );
+    let out = s
+        .vpcwarden(&m.endpoint)
+        .args([
+            "audit",
+            "--organization",
+            "--ou",
+            "ou-zzzz-nothere0",
+            "--region",
+            "us-east-1",
+        ])
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--ou ou-zzzz-nothere0: no such OU"), "{err}");
+}

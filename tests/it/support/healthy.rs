@@ -538,7 +538,10 @@ pub fn healthy() -> Scenario {
                 iam: Some(healthy_iam()),
                 organizations: Some(member_of_organization(vec![vpc_guardrail_scp()])),
                 gaps: vec![],
+                name: None,
+                ou_path: None,
             }],
+            not_scanned: vec![],
         },
     }
 }

@@ -1,0 +1,278 @@
+//! Which accounts a run scans: the caller's own account, the members of its AWS Organization
+//! (`--organization`, narrowed by `--ou`, `--accounts`, `--exclude-accounts`), the accounts of an
+//! accounts file (`--accounts-file`, the shape c7n-org users know), or both.
+//!
+//! This module only reads and validates what the user named; discovering an organization's members
+//! is the collector's job (`collect::fleet`), and it applies [`Selection`] to what it finds.
+
+use serde::Deserialize;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+/// The role vpcwarden assumes in each member account unless told otherwise.
+pub const DEFAULT_ROLE_NAME: &str = "vpcwarden-audit";
+
+/// The session name of the assumed roles (CloudTrail shows it) unless told otherwise.
+pub const DEFAULT_SESSION_NAME: &str = "vpcwarden";
+
+/// What a run was asked to scan.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Selection {
+    /// Discover the members of the caller's organization.
+    pub organization: bool,
+    /// Only accounts under these OUs (whole subtrees).
+    pub ous: Vec<String>,
+    /// Only these accounts (of the organization).
+    pub accounts: Vec<String>,
+    /// Never these accounts.
+    pub exclude_accounts: Vec<String>,
+    /// Accounts named in an accounts file, with their own role and regions.
+    pub file_accounts: Vec<FileAccount>,
+    /// The role to assume in each account: a name (`vpcwarden-audit`), made into
+    /// `arn:PARTITION:iam::ACCOUNT:role/NAME`.
+    pub role_name: String,
+    /// `sts:ExternalId` for the assumed roles.
+    pub external_id: Option<String>,
+    /// The role session name.
+    pub session_name: String,
+    /// How many accounts are collected at once.
+    pub account_concurrency: usize,
+}
+
+impl Selection {
+    /// Whether the run covers more than the caller's own account.
+    pub fn is_multi_account(&self) -> bool {
+        self.organization || !self.file_accounts.is_empty()
+    }
+}
+
+/// One account of an accounts file.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileAccount {
+    /// The 12-digit account id.
+    pub account_id: String,
+    /// A name for reports.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The role to assume: an ARN or a role name (default: `--role-name`).
+    #[serde(default)]
+    pub role: Option<String>,
+    /// `sts:ExternalId` for this account (default: `--external-id`).
+    #[serde(default)]
+    pub external_id: Option<String>,
+    /// The regions to scan in this account (default: the run's regions).
+    #[serde(default)]
+    pub regions: Vec<String>,
+    /// Free-form tags (`"env:prod"`), kept for the user's own filtering.
+    #[serde(default)]
+    pub tags: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AccountsFile {
+    accounts: Vec<FileAccount>,
+}
+
+/// An accounts file that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum TargetsError {
+    /// The file cannot be read.
+    #[error("cannot read accounts file {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The file is not valid TOML of the documented shape (unknown keys included).
+    #[error("accounts file {path}: {message}")]
+    Parse {
+        /// The file.
+        path: PathBuf,
+        /// The TOML error, with line and column.
+        message: String,
+    },
+    /// An account entry is wrong.
+    #[error("accounts file {path}: accounts[{index}] ({account_id}): {problem}")]
+    Account {
+        /// The file.
+        path: PathBuf,
+        /// The entry's position.
+        index: usize,
+        /// The entry's account id as written.
+        account_id: String,
+        /// What is wrong.
+        problem: String,
+    },
+    /// A command-line account id is not 12 digits.
+    #[error("{flag}: {value:?} is not a 12-digit account id")]
+    BadAccountId {
+        /// The flag.
+        flag: &'static str,
+        /// The value.
+        value: String,
+    },
+}
+
+/// Whether `id` is a 12-digit account id.
+pub fn is_account_id(id: &str) -> bool {
+    id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Checks the account ids of a command-line flag.
+pub fn check_account_ids(flag: &'static str, ids: &[String]) -> Result<(), TargetsError> {
+    match ids.iter().find(|id| !is_account_id(id)) {
+        Some(bad) => Err(TargetsError::BadAccountId {
+            flag,
+            value: bad.clone(),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Reads and validates an accounts file: TOML, `[[accounts]]` entries with `account_id` (12
+/// digits, each once), optional `name`, `role` (a role name or an IAM role ARN of that account),
+/// `external_id`, `regions` and `tags`. Unknown keys are refused.
+pub fn load_accounts_file(path: &Path) -> Result<Vec<FileAccount>, TargetsError> {
+    let text = std::fs::read_to_string(path).map_err(|source| TargetsError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    parse_accounts_file(path, &text)
+}
+
+/// [`load_accounts_file`] on text already read; `path` names the source in errors.
+pub fn parse_accounts_file(path: &Path, text: &str) -> Result<Vec<FileAccount>, TargetsError> {
+    let file: AccountsFile = toml::from_str(text).map_err(|e| TargetsError::Parse {
+        path: path.to_path_buf(),
+        message: e.to_string().trim_end().to_string(),
+    })?;
+    let mut seen = BTreeSet::new();
+    for (index, account) in file.accounts.iter().enumerate() {
+        let fail = |problem: String| TargetsError::Account {
+            path: path.to_path_buf(),
+            index,
+            account_id: account.account_id.clone(),
+            problem,
+        };
+        if !is_account_id(&account.account_id) {
+            return Err(fail("account_id must be 12 digits".into()));
+        }
+        if !seen.insert(account.account_id.as_str()) {
+            return Err(fail("the account is listed twice".into()));
+        }
+        if let Some(role) = &account.role
+            && role.starts_with("arn:")
+            && role_arn_account(role) != Some(account.account_id.as_str())
+        {
+            return Err(fail(format!(
+                "role {role} is not an IAM role ARN of account {}",
+                account.account_id
+            )));
+        }
+    }
+    Ok(file.accounts)
+}
+
+/// The account of an IAM role ARN (`arn:aws:iam::111122223333:role/NAME`).
+fn role_arn_account(arn: &str) -> Option<&str> {
+    let mut parts = arn.splitn(6, ':');
+    match (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) {
+        (Some("arn"), Some(_), Some("iam"), Some(""), Some(account), Some(rest))
+            if rest.starts_with("role/") =>
+        {
+            Some(account)
+        }
+        _ => None,
+    }
+}
+
+/// The role ARN to assume in `account_id`: `role` as given when it is an ARN, else the role name
+/// in the account, in the caller's partition.
+pub fn role_arn(partition: &str, account_id: &str, role: &str) -> String {
+    if role.starts_with("arn:") {
+        role.to_string()
+    } else {
+        format!("arn:{partition}:iam::{account_id}:role/{role}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Vec<FileAccount>, TargetsError> {
+        parse_accounts_file(Path::new("accounts.toml"), text)
+    }
+
+    #[test]
+    fn a_c7n_org_shaped_file_reads() {
+        let accounts = parse(
+            r#"
+[[accounts]]
+account_id = "111122223333"
+name = "prod"
+role = "arn:aws:iam::111122223333:role/Auditor"
+external_id = "x-1"
+regions = ["us-east-1", "eu-west-1"]
+tags = ["env:prod"]
+
+[[accounts]]
+account_id = "444455556666"
+"#,
+        )
+        .expect("valid");
+        assert_eq!(accounts.len(), 2);
+        assert_eq!(accounts[0].regions, ["us-east-1", "eu-west-1"]);
+        assert_eq!(accounts[1].role, None);
+    }
+
+    #[test]
+    fn unknown_keys_duplicates_and_foreign_roles_are_refused_with_the_place() {
+        let e = parse("[[accounts]]\naccount_id = \"111122223333\"\nrole_name = \"x\"\n")
+            .expect_err("unknown key");
+        let text = e.to_string();
+        assert!(
+            text.contains("accounts.toml") && text.contains("role_name") && text.contains("line 3"),
+            "{text}"
+        );
+        let e = parse("[[accounts]]\naccount_id = \"111122223333\"\n[[accounts]]\naccount_id = \"111122223333\"\n")
+            .expect_err("duplicate");
+        assert_eq!(
+            e.to_string(),
+            "accounts file accounts.toml: accounts[1] (111122223333): the account is listed twice"
+        );
+        let e = parse("[[accounts]]\naccount_id = \"11112222333\"\n").expect_err("11 digits");
+        assert!(e.to_string().contains("must be 12 digits"), "{e}");
+        let e = parse(
+            "[[accounts]]\naccount_id = \"111122223333\"\nrole = \"arn:aws:iam::999999999999:role/x\"\n",
+        )
+        .expect_err("another account's role");
+        assert!(
+            e.to_string()
+                .contains("not an IAM role ARN of account 111122223333"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn role_names_become_arns_in_the_callers_partition() {
+        assert_eq!(
+            role_arn("aws-cn", "111122223333", "vpcwarden-audit"),
+            "arn:aws-cn:iam::111122223333:role/vpcwarden-audit"
+        );
+        assert_eq!(
+            role_arn("aws", "111122223333", "arn:aws:iam::111122223333:role/x"),
+            "arn:aws:iam::111122223333:role/x"
+        );
+    }
+}
