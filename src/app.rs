@@ -160,21 +160,86 @@ fn export_securityhub(
         only_failed: settings.securityhub_only_failed,
         home_region: settings.securityhub_region.clone(),
     };
-    let result = on_aws(target, false, async |factory| {
-        crate::export::securityhub::export(factory, report, &options)
-            .await
-            .map_err(anyhow::Error::from)
-    })?;
-    match result {
-        Ok(summary) => {
-            eprint!("{}", summary.render());
-            Ok(summary.ok())
+    let selection = target
+        .selection()
+        .map_err(|e| AppError::Usage(e.to_string()))?;
+    let ok = on_aws(target, false, async |factory| {
+        if report.scan.accounts.len() <= 1 && !selection.is_multi_account() {
+            return match crate::export::securityhub::export(factory, report, &options).await {
+                Ok(summary) => {
+                    eprint!("{}", summary.render());
+                    summary.ok()
+                }
+                Err(e) => {
+                    eprintln!("{e:#}");
+                    false
+                }
+            };
         }
+        export_per_account(factory, report, &options, &selection).await
+    })?;
+    Ok(ok)
+}
+
+/// Security Hub takes an account's findings only from that account (with the default product
+/// ARN): each account of a multi-account report is exported through its own role (the same
+/// `--role-name`/accounts file as the scan), and its lifecycle (archiving) stays its own.
+async fn export_per_account(
+    factory: &ClientFactory,
+    report: &Report,
+    options: &crate::export::securityhub::ExportOptions,
+    selection: &crate::targets::Selection,
+) -> bool {
+    let identity = match factory.sts(None).get_caller_identity().send().await {
+        Ok(identity) => identity,
         Err(e) => {
-            eprintln!("{e:#}");
-            Ok(false)
+            eprintln!(
+                "securityhub: cannot identify the caller (sts:GetCallerIdentity): {}",
+                crate::aws::ApiFailure::from_sdk(&e)
+            );
+            return false;
+        }
+    };
+    let caller = identity.account().unwrap_or_default().to_string();
+    let partition = identity
+        .arn()
+        .and_then(|a| a.split(':').nth(1))
+        .unwrap_or("aws")
+        .to_string();
+    let home = factory
+        .default_region()
+        .or_else(|| report.scan.regions.first().cloned())
+        .unwrap_or_else(|| "us-east-1".to_string());
+    let mut ok = true;
+    for account in &report.scan.accounts {
+        let member = match selection.role_for(account, &caller, &partition) {
+            None => factory.clone(),
+            Some(role) => match factory.check_assume_role(&role, &home).await {
+                Ok(()) => factory.assuming(account, &role, &home).await,
+                Err(f) => {
+                    eprintln!(
+                        "securityhub: account {account}: not exported, {} cannot be assumed: {f}",
+                        role.role_arn
+                    );
+                    ok = false;
+                    continue;
+                }
+            },
+        };
+        match crate::export::securityhub::export(&member, report, options).await {
+            Ok(mut summary) => {
+                // The other accounts are this loop's to export.
+                summary.other_accounts.clear();
+                eprint!("{}", summary.render());
+                ok &= summary.ok();
+            }
+            Err(e) => {
+                eprintln!("securityhub: account {account}: {e:#}");
+                ok = false;
+            }
         }
     }
+    ok
 }
 
 /// The snapshot to work on and where it came from (`demo`, `snapshot` or `live`).

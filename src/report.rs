@@ -9,7 +9,7 @@ pub mod v1;
 
 use crate::checks::catalog::CheckMeta;
 use crate::finding::{Finding, Severity, Status};
-use crate::snapshot::{Gap, Snapshot};
+use crate::snapshot::{Gap, NotScanned, Snapshot};
 use std::collections::BTreeMap;
 
 /// The JSON schema name of the report (frozen: v1, see [`v1`]).
@@ -93,6 +93,22 @@ pub struct ScanInfo {
     pub source: String,
     /// The codes of the checks that ran.
     pub checks: Vec<String>,
+    /// Names and OU paths of the scanned accounts, when known (organization runs, accounts
+    /// files); empty otherwise.
+    pub account_details: Vec<AccountDetail>,
+    /// Accounts found and deliberately not scanned, with why.
+    pub not_scanned: Vec<NotScanned>,
+}
+
+/// A scanned account's name and place in the organization.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountDetail {
+    /// The 12-digit account id.
+    pub account_id: String,
+    /// Its name.
+    pub name: Option<String>,
+    /// Its OU path.
+    pub ou_path: Option<String>,
 }
 
 /// Counts by status, and failing findings by severity.
@@ -174,6 +190,24 @@ impl Report {
                 complete: gaps.is_empty(),
                 source: source.to_string(),
                 checks: checks.iter().map(|c| c.code.clone()).collect(),
+                account_details: if snapshot
+                    .accounts
+                    .iter()
+                    .any(|a| a.name.is_some() || a.ou_path.is_some())
+                {
+                    snapshot
+                        .accounts
+                        .iter()
+                        .map(|a| AccountDetail {
+                            account_id: a.account_id.clone(),
+                            name: a.name.clone(),
+                            ou_path: a.ou_path.clone(),
+                        })
+                        .collect()
+                } else {
+                    Vec::new()
+                },
+                not_scanned: snapshot.not_scanned.clone(),
             },
             checks,
             findings,

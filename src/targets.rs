@@ -5,6 +5,7 @@
 //! This module only reads and validates what the user named; discovering an organization's members
 //! is the collector's job (`collect::fleet`), and it applies [`Selection`] to what it finds.
 
+use crate::aws::AssumeRole;
 use serde::Deserialize;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -43,6 +44,32 @@ impl Selection {
     /// Whether the run covers more than the caller's own account.
     pub fn is_multi_account(&self) -> bool {
         self.organization || !self.file_accounts.is_empty()
+    }
+
+    /// How to enter `account_id`: the accounts file's role and external id for it, else
+    /// `--role-name` and `--external-id`. `None` for the caller's own account when the file names
+    /// no role for it: it is read with the caller's own credentials.
+    pub fn role_for(
+        &self,
+        account_id: &str,
+        caller_account: &str,
+        partition: &str,
+    ) -> Option<AssumeRole> {
+        let file = self
+            .file_accounts
+            .iter()
+            .find(|f| f.account_id == account_id);
+        let role = file.and_then(|f| f.role.as_deref());
+        if account_id == caller_account && role.is_none() {
+            return None;
+        }
+        Some(AssumeRole {
+            role_arn: role_arn(partition, account_id, role.unwrap_or(&self.role_name)),
+            session_name: self.session_name.clone(),
+            external_id: file
+                .and_then(|f| f.external_id.clone())
+                .or_else(|| self.external_id.clone()),
+        })
     }
 }
 

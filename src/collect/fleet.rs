@@ -13,7 +13,7 @@ use crate::aws::{ApiFailure, AssumeRole, ClientFactory};
 use crate::snapshot::{
     Account, CollectedBy, GLOBAL_REGION, Gap, NotScanned, Organizations, SCHEMA_VERSION, Snapshot,
 };
-use crate::targets::{Selection, role_arn};
+use crate::targets::Selection;
 use futures::{StreamExt, stream};
 use std::collections::BTreeMap;
 use tracing::info;
@@ -122,17 +122,7 @@ async fn plan(
     partition: &str,
     home: &str,
 ) -> Result<(Vec<Planned>, Vec<NotScanned>), FleetError> {
-    let role_for = |account_id: &str, role: Option<&str>, external_id: Option<&String>| {
-        let explicit = role.is_some();
-        if account_id == caller_account && !explicit {
-            return None;
-        }
-        Some(AssumeRole {
-            role_arn: role_arn(partition, account_id, role.unwrap_or(&selection.role_name)),
-            session_name: selection.session_name.clone(),
-            external_id: external_id.or(selection.external_id.as_ref()).cloned(),
-        })
-    };
+    let role_for = |account_id: &str| selection.role_for(account_id, caller_account, partition);
     let excluded = |id: &str| selection.exclude_accounts.iter().any(|x| x == id);
     let mut planned: BTreeMap<String, Planned> = BTreeMap::new();
     let mut not_scanned = Vec::new();
@@ -189,7 +179,7 @@ async fn plan(
             planned.insert(
                 account.id.clone(),
                 Planned {
-                    role: role_for(&account.id, None, None),
+                    role: role_for(&account.id),
                     ou_path: Some(tree.ou_path(&account.id)),
                     name: Some(account.name),
                     regions: None,
@@ -204,11 +194,7 @@ async fn plan(
             continue;
         }
         let regions = (!file.regions.is_empty()).then(|| file.regions.clone());
-        let role = role_for(
-            &file.account_id,
-            file.role.as_deref(),
-            file.external_id.as_ref(),
-        );
+        let role = role_for(&file.account_id);
         match planned.get_mut(&file.account_id) {
             // In the organization too: the file says how to enter it and what to call it.
             Some(p) => {

@@ -758,6 +758,8 @@ mod tests {
                 complete: gaps.is_empty(),
                 source: source.into(),
                 checks: vec!["LAMBDA003".into(), "IAM004".into()],
+                account_details: vec![],
+                not_scanned: vec![],
             },
             checks: vec![],
             findings: vec![],

@@ -9,6 +9,9 @@ use std::fmt::Write;
 /// Failing and not-evaluated findings (passing too with `show_passed`), a summary line, then the gaps.
 pub fn render(report: &Report, options: RenderOptions) -> String {
     let mut out = String::new();
+    if report.scan.accounts.len() > 1 || !report.scan.not_scanned.is_empty() {
+        accounts_summary(report, &mut out);
+    }
     let rows: Vec<_> = report
         .findings
         .iter()
@@ -122,4 +125,66 @@ fn short_arn(arn: &str) -> &str {
         (Some("arn"), Some(rest)) if !rest.is_empty() => rest,
         _ => arn,
     }
+}
+
+/// One row per account of a multi-account run, before the findings: name, OU path, failing
+/// findings by severity, not-evaluated findings and gaps; then the accounts not scanned.
+fn accounts_summary(report: &Report, out: &mut String) {
+    let mut table = new_table();
+    let mut header = vec!["Account".to_string(), "Name".into(), "OU path".into()];
+    header.extend(Severity::ALL_DESC.iter().map(|s| s.as_str().to_string()));
+    header.extend(["not evaluated".to_string(), "gaps".into()]);
+    table.set_header(header);
+    for account in &report.scan.accounts {
+        let detail = report
+            .scan
+            .account_details
+            .iter()
+            .find(|d| &d.account_id == account);
+        let mine = || {
+            report
+                .findings
+                .iter()
+                .filter(move |f| &f.account_id == account)
+        };
+        let mut row = vec![
+            account.clone(),
+            detail
+                .and_then(|d| d.name.clone())
+                .unwrap_or_else(|| "-".into()),
+            detail
+                .and_then(|d| d.ou_path.clone())
+                .unwrap_or_else(|| "-".into()),
+        ];
+        for severity in Severity::ALL_DESC {
+            let n = mine()
+                .filter(|f| f.status == Status::Fail && f.severity == severity)
+                .count();
+            row.push(n.to_string());
+        }
+        row.push(
+            mine()
+                .filter(|f| f.status == Status::NotEvaluated)
+                .count()
+                .to_string(),
+        );
+        row.push(
+            report
+                .gaps
+                .iter()
+                .filter(|g| &g.account_id == account)
+                .count()
+                .to_string(),
+        );
+        table.add_row(row);
+    }
+    let _ = writeln!(out, "{table}");
+    for n in &report.scan.not_scanned {
+        let _ = writeln!(
+            out,
+            "Not scanned: {} ({}): {}.",
+            n.account_id, n.name, n.reason
+        );
+    }
+    out.push('\n');
 }

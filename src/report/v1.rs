@@ -49,6 +49,40 @@ pub struct ScanInfo {
     pub source: String,
     /// The codes of the checks that ran (v1 carries no more about them).
     pub checks: Vec<String>,
+    /// Added in 0.2 (absent before, and when no account has a name): each scanned account's name
+    /// and OU path, for organization runs and accounts files.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub account_details: Vec<AccountDetail>,
+    /// Added in 0.2 (absent when empty): accounts an organization run found and did not scan
+    /// (suspended or closing), with why.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_scanned: Vec<NotScanned>,
+}
+
+/// One entry of `scan.account_details`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountDetail {
+    /// The 12-digit account id.
+    pub account_id: String,
+    /// Its name in the organization or the accounts file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Its OU path (`/workloads/prod`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ou_path: Option<String>,
+}
+
+/// One entry of `scan.not_scanned`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotScanned {
+    /// The 12-digit account id.
+    pub account_id: String,
+    /// Its name in the organization.
+    pub name: String,
+    /// Its state in the organization (`SUSPENDED`, ...).
+    pub state: String,
+    /// Why it was not scanned.
+    pub reason: String,
 }
 
 /// A finding's severity as v1 spells it.
@@ -174,6 +208,27 @@ impl Report {
                 complete: self.scan.complete,
                 source: self.scan.source,
                 checks: self.scan.checks,
+                account_details: self
+                    .scan
+                    .account_details
+                    .into_iter()
+                    .map(|a| internal::AccountDetail {
+                        account_id: a.account_id,
+                        name: a.name,
+                        ou_path: a.ou_path,
+                    })
+                    .collect(),
+                not_scanned: self
+                    .scan
+                    .not_scanned
+                    .into_iter()
+                    .map(|n| crate::snapshot::NotScanned {
+                        account_id: n.account_id,
+                        name: n.name,
+                        state: n.state,
+                        reason: n.reason,
+                    })
+                    .collect(),
             },
             checks,
             findings: self.findings.into_iter().map(Into::into).collect(),
@@ -201,6 +256,27 @@ impl From<&internal::Report> for Report {
                 complete: r.scan.complete,
                 source: r.scan.source.clone(),
                 checks: r.scan.checks.clone(),
+                account_details: r
+                    .scan
+                    .account_details
+                    .iter()
+                    .map(|a| AccountDetail {
+                        account_id: a.account_id.clone(),
+                        name: a.name.clone(),
+                        ou_path: a.ou_path.clone(),
+                    })
+                    .collect(),
+                not_scanned: r
+                    .scan
+                    .not_scanned
+                    .iter()
+                    .map(|n| NotScanned {
+                        account_id: n.account_id.clone(),
+                        name: n.name.clone(),
+                        state: n.state.clone(),
+                        reason: n.reason.clone(),
+                    })
+                    .collect(),
             },
             findings: r.findings.iter().map(Finding::from).collect(),
             gaps: r.gaps.iter().map(Gap::from).collect(),
