@@ -37,6 +37,10 @@ pub struct EniInventory {
 pub struct AccountEnis {
     /// The account id.
     pub account_id: String,
+    /// Set when nothing could be read from the account (its role could not be assumed): the
+    /// failed call, so an empty account is never mistaken for one with no ENIs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_read: Option<Gap>,
     /// One entry per collected region.
     pub regions: Vec<RegionEnis>,
 }
@@ -143,6 +147,7 @@ pub fn enis(snapshot: &Snapshot) -> EniInventory {
         .iter()
         .map(|account| AccountEnis {
             account_id: account.account_id.clone(),
+            not_read: account.access_gap().cloned(),
             regions: account
                 .regions
                 .iter()
@@ -169,7 +174,7 @@ pub fn enis(snapshot: &Snapshot) -> EniInventory {
         collected_at: snapshot.collected_at.clone(),
         complete: accounts
             .iter()
-            .all(|a| a.regions.iter().all(|r| r.gaps.is_empty())),
+            .all(|a| a.not_read.is_none() && a.regions.iter().all(|r| r.gaps.is_empty())),
         accounts,
     }
 }

@@ -17,6 +17,13 @@ pub fn json(inventory: &EniInventory) -> String {
 pub fn table(inventory: &EniInventory) -> String {
     let mut out = String::new();
     for account in &inventory.accounts {
+        if let Some(gap) = &account.not_read {
+            let _ = writeln!(
+                out,
+                "Account {}: NOT READ: {}:{} failed ({}): {}\n",
+                account.account_id, gap.service, gap.operation, gap.error_code, gap.message
+            );
+        }
         for region in &account.regions {
             let _ = writeln!(out, "Account {} / {}", account.account_id, region.region);
             if region.pairs.is_empty() {

@@ -172,3 +172,50 @@ fn readme_paths(readme: &str) -> Vec<String> {
         .map(|s| s.trim_end_matches(['.', ',']).to_string())
         .collect()
 }
+
+#[test]
+fn an_account_that_could_not_be_entered_is_not_evaluated_by_every_check() {
+    let snapshot = healthy()
+        .edit(|s| {
+            let mut other = s.accounts[0].clone();
+            other.account_id = "333333333333".into();
+            other.regions.clear();
+            other.iam = None;
+            other.organizations = None;
+            other.gaps = vec![vpcwarden::snapshot::Gap {
+                account_id: "333333333333".into(),
+                region: "global".into(),
+                service: "sts".into(),
+                operation: "AssumeRole".into(),
+                resource: Some("arn:aws:iam::333333333333:role/vpcwarden-audit".into()),
+                error_code: "AccessDenied".into(),
+                message: "not authorized to perform sts:AssumeRole".into(),
+            }];
+            s.accounts.push(other);
+        })
+        .snapshot();
+    let all = vpcwarden::checks::all().expect("catalog");
+    let selected: Vec<_> = all.iter().collect();
+    let findings =
+        vpcwarden::checks::run(&snapshot, &vpcwarden::config::Config::default(), &selected)
+            .expect("runs");
+    let theirs: Vec<_> = findings
+        .iter()
+        .filter(|f| f.account_id == "333333333333")
+        .collect();
+    assert_eq!(theirs.len(), all.len(), "one finding per check");
+    for f in &theirs {
+        assert_eq!(f.status, NotEvaluated, "{}: {}", f.code, f.message);
+        assert_eq!(f.resource_arn, "arn:aws:iam::333333333333:root");
+        assert_eq!(f.evidence["gap"]["operation"], "AssumeRole");
+    }
+    // The account that was read is judged as before.
+    assert!(
+        findings
+            .iter()
+            .filter(|f| f.account_id != "333333333333")
+            .all(|f| f.status == Pass)
+    );
+    let inventory = vpcwarden::inventory::enis(&snapshot);
+    assert_eq!(inventory.exit(), vpcwarden::exit::Exit::Incomplete);
+}
