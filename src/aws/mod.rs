@@ -288,6 +288,52 @@ pub const REQUIRED_ACTIONS: &[&str] = &[
 /// The IAM actions of the Security Hub export (`--export securityhub`), sorted.
 pub const EXPORT_ACTIONS: &[&str] = &["securityhub:BatchImportFindings", "securityhub:GetFindings"];
 
+/// The IAM actions of an organization run (`--organization`), besides the read-only ones, for the
+/// identity vpcwarden starts with (management account or delegated administrator), sorted.
+pub const ORGANIZATION_ACTIONS: &[&str] = &[
+    "organizations:ListAccounts",
+    "organizations:ListChildren",
+    "organizations:ListOrganizationalUnitsForParent",
+];
+
+/// The policy of the identity an organization run starts with, besides the read-only one: read
+/// the organization, and assume `role_name` in every account.
+pub fn organization_policy(role_name: &str) -> String {
+    let doc = serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "VpcwardenReadOrganization",
+                "Effect": "Allow",
+                "Action": ORGANIZATION_ACTIONS,
+                "Resource": "*"
+            },
+            {
+                "Sid": "VpcwardenEnterAccounts",
+                "Effect": "Allow",
+                "Action": "sts:AssumeRole",
+                "Resource": format!("arn:aws:iam::*:role/{role_name}")
+            }
+        ]
+    });
+    serde_json::to_string_pretty(&doc).unwrap_or_default()
+}
+
+/// The trust policy of `role_name` in each member account: the management account (or the
+/// delegated administrator) `admin_account` may assume it, with `sts:ExternalId` if one is used.
+pub fn member_trust_policy(admin_account: &str) -> String {
+    let doc = serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Allow",
+            "Principal": {"AWS": format!("arn:aws:iam::{admin_account}:root")},
+            "Action": "sts:AssumeRole",
+            "Condition": {"StringEquals": {"sts:ExternalId": "CHOOSE-AN-EXTERNAL-ID"}}
+        }]
+    });
+    serde_json::to_string_pretty(&doc).unwrap_or_default()
+}
+
 /// The read-only IAM policy document vpcwarden needs, as pretty JSON.
 pub fn required_policy() -> String {
     policy("VpcwardenReadOnly", REQUIRED_ACTIONS)

@@ -1318,6 +1318,7 @@ fn an_organization_scan_reads_every_member_through_its_role_with_its_scps() {
             "json",
             "--export",
             "securityhub",
+            "--stats",
         ])
         .arg("--save-snapshot")
         .arg(&saved)
@@ -1326,6 +1327,50 @@ fn an_organization_scan_reads_every_member_through_its_role_with_its_scps() {
         .get_output()
         .clone();
     let report = report_of(&out.stdout);
+    // Every call is in the documented policies; the tree and the SCPs are read once, not per account.
+    let stats = String::from_utf8_lossy(&out.stderr);
+    let mut calls = std::collections::BTreeMap::new();
+    for line in stats
+        .lines()
+        .filter(|l| l.starts_with("stats: ") && !l.starts_with("stats: total"))
+    {
+        let mut parts = line.split_whitespace().skip(1);
+        let (service, op) = (
+            parts.next().expect("service"),
+            parts.next().expect("operation"),
+        );
+        let n: u64 = line
+            .split("calls=")
+            .nth(1)
+            .and_then(|v| v.split_whitespace().next())
+            .and_then(|v| v.parse().ok())
+            .expect("calls=");
+        let action = match service {
+            "EC2" => format!("ec2:{op}"),
+            "IAM" => format!("iam:{op}"),
+            "Lambda" => format!("lambda:{op}"),
+            "Organizations" => format!("organizations:{op}"),
+            "SecurityHub" => format!("securityhub:{op}"),
+            "STS" => format!("sts:{op}"),
+            other => panic!("unexpected service {other} in {line}"),
+        };
+        let a = action.as_str();
+        assert!(
+            vpcwarden::aws::REQUIRED_ACTIONS.contains(&a)
+                || vpcwarden::aws::ORGANIZATION_ACTIONS.contains(&a)
+                || vpcwarden::aws::EXPORT_ACTIONS.contains(&a)
+                || a == "sts:AssumeRole"
+                || a == "sts:GetCallerIdentity",
+            "{a} is in no documented policy"
+        );
+        calls.insert(action, n);
+    }
+    assert_eq!(calls.get("organizations:ListAccounts"), Some(&1), "{stats}");
+    assert_eq!(
+        calls.get("organizations:ListParents"),
+        None,
+        "members never ask Organizations themselves: {stats}"
+    );
     let members = org["members"].as_array().expect("members");
     // Security Hub takes an account's findings only from that account: each member's go in
     // through its own role; the member whose role is missing is named, and the export fails (5).
