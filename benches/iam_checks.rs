@@ -127,6 +127,7 @@ fn synthetic(roles: usize, policies: usize) -> Snapshot {
             ou_path: None,
         }],
         not_scanned: vec![],
+        organization_accounts: vec![],
     };
     snapshot.normalize();
     snapshot

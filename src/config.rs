@@ -23,6 +23,10 @@ pub struct Config {
     /// Accounts whose Lambda layers functions may use (`function-layer-cross-account`), besides
     /// the function's own account.
     pub trusted_layer_accounts: Vec<String>,
+    /// Whether the accounts of the scanned organization count as trusted layer publishers
+    /// (`function-layer-cross-account`, `principal-layer-guardrail-missing`), as if listed in
+    /// `trusted_layer_accounts`. Needs an `--organization` run, which lists the members.
+    pub trust_organization_accounts: bool,
 }
 
 impl Default for Config {
@@ -33,6 +37,7 @@ impl Default for Config {
             approved_security_groups: Vec::new(),
             min_azs: 2,
             trusted_layer_accounts: Vec::new(),
+            trust_organization_accounts: false,
         }
     }
 }

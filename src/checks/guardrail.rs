@@ -159,12 +159,13 @@ fn no_network() -> Keys {
         .collect()
 }
 
-/// A 12-digit account that is neither `own` nor trusted: the publisher of the foreign layer.
-fn foreign_account(own: &str, trusted: &[String]) -> String {
+/// A 12-digit account that is neither `own`, nor trusted, nor a member of the scanned organization:
+/// the publisher of the foreign layer.
+fn foreign_account(own: &str, trusted: &[String], members: &[String]) -> String {
     let mut id: u64 = 999_999_999_999;
     loop {
         let candidate = format!("{id:012}");
-        if candidate != own && !trusted.contains(&candidate) {
+        if candidate != own && !trusted.contains(&candidate) && !members.contains(&candidate) {
             return candidate;
         }
         id -= 1;
@@ -221,27 +222,33 @@ impl Guardrail {
         base: &RequestContext,
         account: &Account,
         config: &Config,
+        members: &[String],
     ) -> Evaluation {
-        let outcomes = run_cases(engine, base, account, self.cases(account, config));
+        let outcomes = run_cases(engine, base, account, self.cases(account, config, members));
         if !outcomes.is_empty() {
             return Evaluation { outcomes };
         }
         Evaluation {
-            outcomes: run_cases(engine, base, account, self.fallback(account, config)),
+            outcomes: run_cases(
+                engine,
+                base,
+                account,
+                self.fallback(account, config, members),
+            ),
         }
     }
 
-    fn cases(self, account: &Account, config: &Config) -> Vec<Case> {
+    fn cases(self, account: &Account, config: &Config, members: &[String]) -> Vec<Case> {
         match self {
             Guardrail::Network => network_cases(config),
-            Guardrail::Layer => layer_cases(account, config, false),
+            Guardrail::Layer => layer_cases(account, config, members, false),
         }
     }
 
-    fn fallback(self, account: &Account, config: &Config) -> Vec<Case> {
+    fn fallback(self, account: &Account, config: &Config, members: &[String]) -> Vec<Case> {
         match self {
             Guardrail::Network => Vec::new(),
-            Guardrail::Layer => layer_cases(account, config, true),
+            Guardrail::Layer => layer_cases(account, config, members, true),
         }
     }
 
@@ -506,9 +513,14 @@ fn layer_networks(account: &Account, config: &Config, fallback: bool) -> Vec<Net
 /// Ways to attach a layer of an account that is neither the principal's own nor trusted: alone,
 /// and beside a layer of the account itself (`ForAllValues:StringNotLike` on the multi-valued
 /// `lambda:Layer` lets the mixed request through, because not every value is untrusted).
-fn layer_cases(account: &Account, config: &Config, fallback: bool) -> Vec<Case> {
+fn layer_cases(
+    account: &Account,
+    config: &Config,
+    members: &[String],
+    fallback: bool,
+) -> Vec<Case> {
     let region = probe_region(account);
-    let foreign = foreign_account(&account.account_id, &config.trusted_layer_accounts);
+    let foreign = foreign_account(&account.account_id, &config.trusted_layer_accounts, members);
     let layer = |owner: &str| {
         format!(
             "arn:{}:lambda:{region}:{owner}:layer:vpcwarden-probe:1",

@@ -44,6 +44,22 @@ impl<'a> CheckContext<'a> {
         }
     }
 
+    /// The accounts of the scanned organization, when the run listed them (`--organization`);
+    /// `None` when membership is unknown.
+    pub fn organization_accounts(&self) -> Option<&[String]> {
+        let members = &self.snapshot.organization_accounts;
+        (!members.is_empty()).then_some(members.as_slice())
+    }
+
+    /// Whether `account` counts as trusted for being in the scanned organization
+    /// (`trust_organization_accounts`).
+    pub fn trusted_as_member(&self, account: &str) -> bool {
+        self.config.trust_organization_accounts
+            && self
+                .organization_accounts()
+                .is_some_and(|m| m.iter().any(|a| a == account))
+    }
+
     /// The parsed policies of the account at `index` in `snapshot.accounts`.
     pub fn policies(&self, index: usize) -> &AccountPolicies {
         &self.policies.get_or_init(|| {

@@ -90,7 +90,7 @@ pub async fn collect(
     let partition = caller_arn.split(':').nth(1).unwrap_or("aws").to_string();
     info!(caller = %caller_arn, "organization run");
 
-    let (mut planned, not_scanned) =
+    let (mut planned, not_scanned, organization_accounts) =
         plan(factory, selection, &caller_account, &partition, &home).await?;
     planned.sort_by(|a, b| a.account_id.cmp(&b.account_id));
     info!(accounts = planned.len(), "collecting accounts");
@@ -109,6 +109,7 @@ pub async fn collect(
         },
         accounts,
         not_scanned,
+        organization_accounts,
     };
     snapshot.normalize();
     Ok(snapshot)
@@ -121,14 +122,16 @@ async fn plan(
     caller_account: &str,
     partition: &str,
     home: &str,
-) -> Result<(Vec<Planned>, Vec<NotScanned>), FleetError> {
+) -> Result<(Vec<Planned>, Vec<NotScanned>, Vec<String>), FleetError> {
     let role_for = |account_id: &str| selection.role_for(account_id, caller_account, partition);
     let excluded = |id: &str| selection.exclude_accounts.iter().any(|x| x == id);
     let mut planned: BTreeMap<String, Planned> = BTreeMap::new();
     let mut not_scanned = Vec::new();
+    let mut organization_accounts = Vec::new();
     if selection.organization {
         let client = factory.organizations(Some(home));
         let tree = OrgTree::read(&client).await.map_err(FleetError::Tree)?;
+        organization_accounts = tree.accounts.iter().map(|a| a.id.clone()).collect();
         if !tree.accounts.iter().any(|a| a.id == caller_account) {
             return Err(FleetError::NotAdministrator {
                 caller: caller_account.to_string(),
@@ -219,7 +222,11 @@ async fn plan(
             }
         }
     }
-    Ok((planned.into_values().collect(), not_scanned))
+    Ok((
+        planned.into_values().collect(),
+        not_scanned,
+        organization_accounts,
+    ))
 }
 
 /// Collects one planned account; a failure to enter it becomes the account's gap.

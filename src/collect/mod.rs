@@ -173,6 +173,7 @@ pub async fn account(
         },
         accounts: vec![account],
         not_scanned: Vec::new(),
+        organization_accounts: Vec::new(),
     };
     snapshot.normalize();
     Ok(snapshot)

@@ -55,6 +55,10 @@ pub struct Snapshot {
     /// closing), with why; sorted by id. Empty for a single-account run.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub not_scanned: Vec<NotScanned>,
+    /// Every account of the organization, as an organization run listed them (scanned or not),
+    /// sorted. Empty when the run did not list the organization: membership is then unknown.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub organization_accounts: Vec<String>,
 }
 
 /// An account an organization run found and did not scan.
@@ -272,6 +276,7 @@ impl Snapshot {
             collected_by: self.collected_by.clone(),
             accounts: Vec::new(),
             not_scanned: self.not_scanned.clone(),
+            organization_accounts: self.organization_accounts.clone(),
         }
     }
 
@@ -280,6 +285,8 @@ impl Snapshot {
         self.accounts
             .sort_by(|a, b| a.account_id.cmp(&b.account_id));
         self.not_scanned.sort();
+        self.organization_accounts.sort();
+        self.organization_accounts.dedup();
         for account in &mut self.accounts {
             account.normalize();
         }

@@ -66,7 +66,13 @@ fn judge(
     if !guardrail.in_scope(&engine, &base, account) {
         return Ok(());
     }
-    let evaluation = guardrail.evaluate(&engine, &base, account, ctx.config);
+    let evaluation = guardrail.evaluate(
+        &engine,
+        &base,
+        account,
+        ctx.config,
+        ctx.organization_accounts().unwrap_or(&[]),
+    );
     let leaking = evaluation.leaks();
     let unknown = evaluation.undecided();
     let (setting, value) = guardrail.settings(ctx.config);

@@ -14,12 +14,11 @@ pub const CHECK: CheckDef = CheckDef {
 };
 
 fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingError> {
-    let trusted = &ctx.config.trusted_layer_accounts;
     each_function(
         ctx,
         out,
         |_| true,
-        |account, region, function, b, out| judge(account, region, function, b, trusted, out),
+        |account, region, function, b, out| judge(ctx, account, region, function, b, out),
     )
 }
 
@@ -40,29 +39,47 @@ fn layer_owner(arn: &str) -> Option<&str> {
 }
 
 fn judge<'t>(
+    ctx: &CheckContext<'_>,
     account: &Account,
     _region: &RegionData,
     function: &Function,
     b: FindingBuilder<'t>,
-    trusted: &[String],
     out: &mut Findings<'t>,
 ) -> Result<(), FindingError> {
+    let trusted = &ctx.config.trusted_layer_accounts;
+    let members = ctx.organization_accounts();
     let layers: Vec<Value> = function
         .layers
         .iter()
-        .map(|l| json!({ "arn": l.arn, "owner": layer_owner(&l.arn) }))
+        .map(|l| {
+            let owner = layer_owner(&l.arn);
+            let mut entry = json!({ "arn": l.arn, "owner": owner });
+            // Only an organization run knows the members; elsewhere membership is not claimed.
+            if let Some(members) = members {
+                entry["in_organization"] =
+                    json!(owner.is_some_and(|o| members.iter().any(|m| m == o)));
+            }
+            entry
+        })
         .collect();
     let foreign: Vec<&Value> = layers
         .iter()
         .filter(|l| {
-            l["owner"]
-                .as_str()
-                .is_none_or(|o| o != account.account_id && !trusted.iter().any(|t| t == o))
+            l["owner"].as_str().is_none_or(|o| {
+                o != account.account_id
+                    && !trusted.iter().any(|t| t == o)
+                    && !ctx.trusted_as_member(o)
+            })
         })
         .collect();
     let b = b
         .evidence("layers", json!(layers))
         .evidence("trusted_layer_accounts", json!(trusted));
+    let b = if ctx.config.trust_organization_accounts {
+        b.evidence("trust_organization_accounts", true)
+    } else {
+        b
+    };
     if foreign.is_empty() {
         return out.push(b.status(Status::Pass).message(if layers.is_empty() {
             format!("Lambda function {} uses no layer.", function.name)
@@ -81,10 +98,15 @@ fn judge<'t>(
         b.status(Status::Fail)
             .evidence("untrusted_layers", json!(foreign))
             .message(format!(
-                "Lambda function {} runs code from {} layer(s) published by account(s) {} that are neither its own nor in trusted_layer_accounts: whoever controls those accounts chose that code.",
+                "Lambda function {} runs code from {} layer(s) published by account(s) {} that are neither its own nor in trusted_layer_accounts{}: whoever controls those accounts chose that code.",
                 function.name,
                 foreign.len(),
-                owners.join(", ")
+                owners.join(", "),
+                if ctx.config.trust_organization_accounts {
+                    " nor members of the organization"
+                } else {
+                    ""
+                }
             )),
     )
 }

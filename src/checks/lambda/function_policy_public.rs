@@ -4,6 +4,7 @@
 use super::each_function;
 use super::resource_policy::{
     FunctionPolicy, cite, load, not_collected, outsider_invoke, url_decision,
+    with_organization_evidence,
 };
 use crate::checks::inputs::GET_FUNCTION_URL_CONFIG;
 use crate::checks::{CheckContext, CheckDef, Findings};
@@ -18,7 +19,21 @@ pub const CHECK: CheckDef = CheckDef {
 };
 
 fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingError> {
-    each_function(ctx, out, |_| true, judge)
+    let members = ctx.organization_accounts();
+    each_function(
+        ctx,
+        out,
+        |_| true,
+        |account, region, function, b, out| {
+            judge(
+                account,
+                region,
+                function,
+                with_organization_evidence(members, function, b),
+                out,
+            )
+        },
+    )
 }
 
 fn judge<'t>(

@@ -2,7 +2,9 @@
 //! function on behalf of anyone's resource (confused deputy): no `aws:SourceAccount`/`aws:SourceArn`.
 
 use super::each_function;
-use super::resource_policy::{FunctionPolicy, cite, foreign_sources, load, service_invoke};
+use super::resource_policy::{
+    FunctionPolicy, cite, foreign_sources, load, service_invoke, with_organization_evidence,
+};
 use crate::checks::{CheckContext, CheckDef, Findings};
 use crate::finding::{FindingBuilder, FindingError, Status};
 use crate::policy::{Decision, Effect, evaluate_resource_policy};
@@ -17,7 +19,21 @@ pub const CHECK: CheckDef = CheckDef {
 };
 
 fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingError> {
-    each_function(ctx, out, |_| true, judge)
+    let members = ctx.organization_accounts();
+    each_function(
+        ctx,
+        out,
+        |_| true,
+        |account, region, function, b, out| {
+            judge(
+                account,
+                region,
+                function,
+                with_organization_evidence(members, function, b),
+                out,
+            )
+        },
+    )
 }
 
 fn judge<'t>(

@@ -323,3 +323,76 @@ pub fn load_url<'f>(
         }
     }
 }
+
+/// The 12-digit accounts a resource policy names: AWS principals (an account id, or the account of
+/// an ARN), and the values of `aws:SourceAccount`, `aws:SourceOwner` and `aws:PrincipalAccount`
+/// conditions. Sorted, each once.
+pub fn named_accounts(document: &Value) -> Vec<String> {
+    fn strings(v: &Value) -> Vec<&str> {
+        match v {
+            Value::String(s) => vec![s.as_str()],
+            Value::Array(a) => a.iter().filter_map(Value::as_str).collect(),
+            _ => Vec::new(),
+        }
+    }
+    fn account_of(s: &str) -> Option<String> {
+        let id = if s.starts_with("arn:") {
+            s.split(':').nth(4)?
+        } else {
+            s
+        };
+        (id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit())).then(|| id.to_string())
+    }
+    let statements: Vec<&Value> = match document.get("Statement") {
+        Some(Value::Array(a)) => a.iter().collect(),
+        Some(o @ Value::Object(_)) => vec![o],
+        _ => Vec::new(),
+    };
+    let mut out = std::collections::BTreeSet::new();
+    for st in statements {
+        for field in ["Principal", "NotPrincipal"] {
+            if let Some(aws) = st.get(field).and_then(|p| p.get("AWS")) {
+                out.extend(strings(aws).into_iter().filter_map(account_of));
+            }
+        }
+        if let Some(Value::Object(conditions)) = st.get("Condition") {
+            for block in conditions.values().filter_map(Value::as_object) {
+                for (key, values) in block {
+                    let key = key.to_ascii_lowercase();
+                    if matches!(
+                        key.as_str(),
+                        "aws:sourceaccount" | "aws:sourceowner" | "aws:principalaccount"
+                    ) {
+                        out.extend(strings(values).into_iter().filter_map(account_of));
+                    }
+                }
+            }
+        }
+    }
+    out.into_iter().collect()
+}
+
+/// For an organization run (which lists the members): the accounts the function's resource policy
+/// names, each with whether it belongs to the scanned organization, so a grant to a sister account
+/// reads differently from one to a stranger. Outside an organization run membership is unknown and
+/// nothing is added.
+pub fn with_organization_evidence<'b>(
+    members: Option<&[String]>,
+    function: &Function,
+    b: FindingBuilder<'b>,
+) -> FindingBuilder<'b> {
+    let (Some(members), Collected::Present(document)) = (members, &function.resource_policy) else {
+        return b;
+    };
+    let named: Vec<Value> = named_accounts(document)
+        .into_iter()
+        .map(|a| {
+            let member = members.contains(&a);
+            json!({"account": a, "in_organization": member})
+        })
+        .collect();
+    if named.is_empty() {
+        return b;
+    }
+    b.evidence("named_accounts", named)
+}

@@ -86,7 +86,13 @@ pub fn run(
             boundary: None,
             scps: levels,
         };
-        let evaluation = guardrail.evaluate(&engine, &base, account, ctx.config);
+        let evaluation = guardrail.evaluate(
+            &engine,
+            &base,
+            account,
+            ctx.config,
+            ctx.organization_accounts().unwrap_or(&[]),
+        );
         let leaking = evaluation.leaks();
         let unknown = evaluation.undecided();
         let b = b

@@ -682,6 +682,34 @@ mod function_policy_public {
     const SLUG: &str = "function-policy-public";
 
     #[test]
+    fn an_organization_run_says_which_named_accounts_are_members() {
+        let findings = healthy()
+            .edit_function("orders", |f| {
+                f.resource_policy =
+                    Collected::Present(json!({"Version": "2012-10-17", "Statement": [
+                    {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::222222222222:root"},
+                     "Action": "lambda:InvokeFunction", "Resource": "*"},
+                    {"Effect": "Allow", "Principal": {"AWS": "444455556666"},
+                     "Action": "lambda:InvokeFunction", "Resource": "*"}]}))
+            })
+            .edit(|s| s.organization_accounts = vec!["111111111111".into(), "222222222222".into()])
+            .run(SLUG);
+        let orders = find(&findings, "orders");
+        assert_eq!(orders.status, Pass, "named accounts are not the public");
+        assert_eq!(
+            orders.evidence["named_accounts"],
+            json!([{"account": "222222222222", "in_organization": true},
+                   {"account": "444455556666", "in_organization": false}])
+        );
+        let alone = healthy().run(SLUG);
+        assert!(
+            alone
+                .iter()
+                .all(|f| f.evidence.get("named_accounts").is_none())
+        );
+    }
+
+    #[test]
     fn failing_case_flags_only_callers_no_condition_pins() {
         let mut s = healthy();
         for (name, statements) in [
@@ -1267,6 +1295,35 @@ mod function_layer_cross_account {
                 "trusted-layer",
                 layers(&["arn:aws:lambda:us-east-1:580247275435:layer:LambdaInsightsExtension:38"]),
             )
+    }
+
+    #[test]
+    fn organization_members_are_named_and_trusted_only_when_configured() {
+        // An organization run listed 999988887777 as a member of the organization.
+        let members = failing()
+            .edit(|s| s.organization_accounts = vec!["111111111111".into(), "999988887777".into()]);
+        let findings = members.run(SLUG);
+        let foreign = find(&findings, "foreign-layer");
+        assert_eq!(foreign.status, Fail, "members are not trusted by default");
+        assert_eq!(foreign.evidence["layers"][1]["in_organization"], true);
+        assert_eq!(
+            find(&findings, "trusted-layer").evidence["layers"][0]["in_organization"],
+            false
+        );
+        let config = Config {
+            trust_organization_accounts: true,
+            ..Config::default()
+        };
+        let findings = members.run_with(SLUG, &config);
+        assert_eq!(find(&findings, "foreign-layer").status, Pass);
+        assert_eq!(find(&findings, "trusted-layer").status, Fail);
+        // Without an organization run, membership is not claimed either way.
+        let findings = failing().run(SLUG);
+        assert!(
+            findings[0].evidence["layers"][1]
+                .get("in_organization")
+                .is_none()
+        );
     }
 
     #[test]

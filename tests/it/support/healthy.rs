@@ -542,6 +542,7 @@ pub fn healthy() -> Scenario {
                 ou_path: None,
             }],
             not_scanned: vec![],
+            organization_accounts: vec![],
         },
     }
 }
