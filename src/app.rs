@@ -84,16 +84,26 @@ fn audit(args: AuditArgs) -> Result<Exit, AppError> {
         .map_err(|e| AppError::Usage(e.to_string()))?;
     // Only what the selected checks read; a saved snapshot says what was skipped.
     let plan = checks::plan(&selected);
-    let (snapshot, source) = load_snapshot(&args.source, plan)?;
-    if let Some(path) = &args.save_snapshot {
-        write_file(path, &snapshot.to_json())?;
-    }
-    let findings = checks::run(&snapshot, &config, &selected).context("a check failed")?;
     let ran = selected
         .iter()
         .map(|c| crate::report::CheckInfo::from_meta(&c.entry.meta))
         .collect();
-    let report = Report::new(&snapshot, findings, ran, source, crate::now_rfc3339());
+    let selection = args
+        .source
+        .target
+        .selection()
+        .map_err(|e| AppError::Usage(e.to_string()))?;
+    let live = !args.source.demo && args.source.from_snapshot.is_none();
+    let report = if live && selection.is_multi_account() {
+        audit_fleet(&args, &selection, &config, &selected, plan, ran)?
+    } else {
+        let (snapshot, source) = load_snapshot(&args.source, plan)?;
+        if let Some(path) = &args.save_snapshot {
+            write_file(path, &snapshot.to_json())?;
+        }
+        let findings = checks::run(&snapshot, &config, &selected).context("a check failed")?;
+        Report::new(&snapshot, findings, ran, source, crate::now_rfc3339())
+    };
     let color = args.output.is_none() && std::io::stdout().is_terminal();
     let text = render::render(
         &report,
@@ -110,6 +120,80 @@ fn audit(args: AuditArgs) -> Result<Exit, AppError> {
         return Ok(Exit::ExportFailed);
     }
     Ok(report.exit(args.fail_on))
+}
+
+/// A live audit of many accounts: each account is checked as soon as it is read, its findings
+/// kept and its data dropped (and written to `--save-snapshot` on the way), so memory follows the
+/// accounts in flight, not the organization. The snapshot file is written beside its path and
+/// renamed into place at the end: a failed run leaves no half file behind.
+fn audit_fleet(
+    args: &AuditArgs,
+    selection: &crate::targets::Selection,
+    config: &crate::config::Config,
+    selected: &[&Check],
+    plan: collect::Plan,
+    ran: Vec<crate::report::CheckInfo>,
+) -> Result<Report, AppError> {
+    use futures::StreamExt;
+    let target = &args.source.target;
+    let options = target.run_options(plan);
+    let result: Result<Report, AppError> = on_aws(target, true, async |factory| {
+        let fleet = collect::fleet::Fleet::prepare(factory, selection, &options)
+            .await
+            .map_err(|e| AppError::Usage(e.to_string()))?;
+        let header = fleet.header().clone_without_accounts();
+        let mut writer = match &args.save_snapshot {
+            Some(path) => {
+                let partial = partial_path(path);
+                let file = std::fs::File::create(&partial)
+                    .with_context(|| format!("cannot write {}", partial.display()))?;
+                Some((
+                    crate::snapshot::SnapshotWriter::begin(std::io::BufWriter::new(file), &header)
+                        .with_context(|| format!("cannot write {}", partial.display()))?,
+                    partial,
+                    path,
+                ))
+            }
+            None => None,
+        };
+        let mut facts = crate::report::ScanFacts::begin(&header);
+        let mut findings = Vec::new();
+        // One account at a time in a snapshot that keeps the header (the organization's
+        // accounts among it), so no account's data outlives its checks.
+        let mut one = header.clone_without_accounts();
+        let mut accounts = std::pin::pin!(fleet.accounts(factory, &options));
+        while let Some(account) = accounts.next().await {
+            if let Some((w, partial, _)) = &mut writer {
+                w.account(&account)
+                    .with_context(|| format!("cannot write {}", partial.display()))?;
+            }
+            facts.add(&account);
+            one.accounts = vec![account];
+            findings.extend(checks::run(&one, config, selected).context("a check failed")?);
+            one.accounts.clear();
+        }
+        if let Some((w, partial, path)) = writer {
+            w.finish()
+                .with_context(|| format!("cannot write {}", partial.display()))?;
+            std::fs::rename(&partial, path)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+        }
+        Ok(Report::from_facts(
+            facts,
+            findings,
+            ran,
+            "live",
+            crate::now_rfc3339(),
+        ))
+    })?;
+    result
+}
+
+/// Where a file is written before it is renamed into place.
+fn partial_path(path: &Path) -> std::path::PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(".partial");
+    path.with_file_name(name)
 }
 
 /// `export securityhub --from-report FILE`: 0 when every finding was imported, else 5.
@@ -282,6 +366,13 @@ fn inventory_enis(args: InventoryArgs) -> Result<Exit, AppError> {
 }
 
 fn collect_cmd(args: CollectArgs) -> Result<Exit, AppError> {
+    let selection = args
+        .target
+        .selection()
+        .map_err(|e| AppError::Usage(e.to_string()))?;
+    if selection.is_multi_account() {
+        return collect_fleet(&args, &selection);
+    }
     let snapshot = collect_live(&args.target, collect::Plan::ALL)?;
     write_output(args.output.as_deref(), &snapshot.to_json())?;
     Ok(if snapshot.accounts.iter().all(|a| a.gaps.is_empty()) {
@@ -289,6 +380,50 @@ fn collect_cmd(args: CollectArgs) -> Result<Exit, AppError> {
     } else {
         Exit::Incomplete
     })
+}
+
+/// `collect` of many accounts: each account is written as soon as it is read (to a file beside
+/// `--output`, renamed into place at the end, or to stdout), never the whole organization in memory.
+fn collect_fleet(
+    args: &CollectArgs,
+    selection: &crate::targets::Selection,
+) -> Result<Exit, AppError> {
+    use futures::StreamExt;
+    let options = args.target.run_options(collect::Plan::ALL);
+    on_aws(&args.target, true, async |factory| {
+        let fleet = collect::fleet::Fleet::prepare(factory, selection, &options)
+            .await
+            .map_err(|e| AppError::Usage(e.to_string()))?;
+        let (sink, partial): (Box<dyn Write>, Option<std::path::PathBuf>) = match &args.output {
+            Some(path) => {
+                let partial = partial_path(path);
+                let file = std::fs::File::create(&partial)
+                    .with_context(|| format!("cannot write {}", partial.display()))?;
+                (Box::new(std::io::BufWriter::new(file)), Some(partial))
+            }
+            None => (Box::new(std::io::stdout().lock()), None),
+        };
+        let mut writer = crate::snapshot::SnapshotWriter::begin(sink, fleet.header())
+            .context("cannot write the snapshot")?;
+        let mut complete = true;
+        let mut accounts = std::pin::pin!(fleet.accounts(factory, &options));
+        while let Some(account) = accounts.next().await {
+            complete &= account.gaps.is_empty();
+            writer
+                .account(&account)
+                .context("cannot write the snapshot")?;
+        }
+        writer.finish().context("cannot write the snapshot")?;
+        if let (Some(partial), Some(path)) = (partial, &args.output) {
+            std::fs::rename(&partial, path)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+        }
+        Ok(if complete {
+            Exit::Clean
+        } else {
+            Exit::Incomplete
+        })
+    })?
 }
 
 fn collect_live(target: &TargetArgs, plan: collect::Plan) -> Result<Snapshot, AppError> {

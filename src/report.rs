@@ -153,6 +153,53 @@ impl Summary {
     }
 }
 
+/// What a report says about the scan itself, gathered from a whole snapshot or account by account
+/// (an organization audit checks and drops each account as it arrives).
+#[derive(Debug, Clone, Default)]
+pub struct ScanFacts {
+    accounts: Vec<String>,
+    regions: std::collections::BTreeSet<String>,
+    gaps: Vec<Gap>,
+    details: Vec<AccountDetail>,
+    named: bool,
+    not_scanned: Vec<NotScanned>,
+    started_at: String,
+}
+
+impl ScanFacts {
+    /// The facts of a snapshot's header (when, what was not scanned), before any account.
+    pub fn begin(header: &Snapshot) -> ScanFacts {
+        ScanFacts {
+            not_scanned: header.not_scanned.clone(),
+            started_at: header.collected_at.clone(),
+            ..ScanFacts::default()
+        }
+    }
+
+    /// Adds one account (accounts come in account-id order).
+    pub fn add(&mut self, account: &crate::snapshot::Account) {
+        self.accounts.push(account.account_id.clone());
+        self.regions
+            .extend(account.regions.iter().map(|r| r.region.clone()));
+        self.gaps.extend(account.gaps.iter().cloned());
+        self.named |= account.name.is_some() || account.ou_path.is_some();
+        self.details.push(AccountDetail {
+            account_id: account.account_id.clone(),
+            name: account.name.clone(),
+            ou_path: account.ou_path.clone(),
+        });
+    }
+
+    /// The facts of a whole snapshot.
+    pub fn of(snapshot: &Snapshot) -> ScanFacts {
+        let mut facts = ScanFacts::begin(snapshot);
+        for account in &snapshot.accounts {
+            facts.add(account);
+        }
+        facts
+    }
+}
+
 impl Report {
     /// Builds the report of a snapshot's findings by the checks that ran (in run order).
     pub fn new(
@@ -162,52 +209,43 @@ impl Report {
         source: &str,
         finished_at: String,
     ) -> Report {
-        let mut gaps: Vec<Gap> = snapshot
-            .accounts
-            .iter()
-            .flat_map(|a| a.gaps.iter().cloned())
-            .collect();
+        Report::from_facts(
+            ScanFacts::of(snapshot),
+            findings,
+            checks,
+            source,
+            finished_at,
+        )
+    }
+
+    /// Builds the report from facts gathered account by account; `findings` in any order.
+    pub fn from_facts(
+        facts: ScanFacts,
+        mut findings: Vec<Finding>,
+        checks: Vec<CheckInfo>,
+        source: &str,
+        finished_at: String,
+    ) -> Report {
+        crate::checks::sort_findings(&mut findings);
+        let mut gaps = facts.gaps;
         gaps.sort();
-        let mut regions: Vec<String> = snapshot
-            .accounts
-            .iter()
-            .flat_map(|a| a.regions.iter().map(|r| r.region.clone()))
-            .collect();
-        regions.sort();
-        regions.dedup();
         let summary = Summary::of(&findings, gaps.len());
         Report {
             scan: ScanInfo {
                 tool_version: crate::TOOL_VERSION.to_string(),
-                accounts: snapshot
-                    .accounts
-                    .iter()
-                    .map(|a| a.account_id.clone())
-                    .collect(),
-                regions,
-                started_at: snapshot.collected_at.clone(),
+                accounts: facts.accounts,
+                regions: facts.regions.into_iter().collect(),
+                started_at: facts.started_at,
                 finished_at,
                 complete: gaps.is_empty(),
                 source: source.to_string(),
                 checks: checks.iter().map(|c| c.code.clone()).collect(),
-                account_details: if snapshot
-                    .accounts
-                    .iter()
-                    .any(|a| a.name.is_some() || a.ou_path.is_some())
-                {
-                    snapshot
-                        .accounts
-                        .iter()
-                        .map(|a| AccountDetail {
-                            account_id: a.account_id.clone(),
-                            name: a.name.clone(),
-                            ou_path: a.ou_path.clone(),
-                        })
-                        .collect()
+                account_details: if facts.named {
+                    facts.details
                 } else {
                     Vec::new()
                 },
-                not_scanned: snapshot.not_scanned.clone(),
+                not_scanned: facts.not_scanned,
             },
             checks,
             findings,

@@ -61,58 +61,105 @@ struct Planned {
     organizations: Option<(Option<Organizations>, Vec<Gap>)>,
 }
 
-/// Collects every account `selection` names, as `options` say.
+/// Collects every account `selection` names, as `options` say, into one snapshot.
 pub async fn collect(
     factory: &ClientFactory,
     selection: &Selection,
     options: &RunOptions,
 ) -> Result<Snapshot, FleetError> {
-    let collected_at = crate::now_rfc3339();
-    let first = match &options.regions {
-        super::Regions::Listed(list) => list.first().cloned(),
-        _ => None,
-    };
-    let home = factory
-        .default_region()
-        .or(first)
-        .unwrap_or_else(|| "us-east-1".to_string());
-    if matches!(options.regions, super::Regions::Configured) && factory.default_region().is_none() {
-        return Err(CollectError::NoRegion.into());
-    }
-    let identity = factory
-        .sts(Some(&home))
-        .get_caller_identity()
-        .send()
-        .await
-        .map_err(|e| CollectError::Identity(ApiFailure::from_sdk(&e)))?;
-    let caller_account = identity.account().unwrap_or_default().to_string();
-    let caller_arn = identity.arn().unwrap_or_default().to_string();
-    let partition = caller_arn.split(':').nth(1).unwrap_or("aws").to_string();
-    info!(caller = %caller_arn, "organization run");
-
-    let (mut planned, not_scanned, organization_accounts) =
-        plan(factory, selection, &caller_account, &partition, &home).await?;
-    planned.sort_by(|a, b| a.account_id.cmp(&b.account_id));
-    info!(accounts = planned.len(), "collecting accounts");
-
-    let accounts: Vec<Account> = stream::iter(planned)
-        .map(|p| collect_planned(factory, p, options, &home, &partition))
-        .buffer_unordered(selection.account_concurrency.max(1))
-        .collect()
-        .await;
-    let mut snapshot = Snapshot {
-        schema_version: SCHEMA_VERSION.to_string(),
-        collected_at,
-        collected_by: CollectedBy {
-            tool: crate::TOOL_VERSION.to_string(),
-            caller_arn,
-        },
-        accounts,
-        not_scanned,
-        organization_accounts,
-    };
+    let fleet = Fleet::prepare(factory, selection, options).await?;
+    let accounts: Vec<Account> = fleet.accounts(factory, options).collect().await;
+    let mut snapshot = fleet.header;
+    snapshot.accounts = accounts;
     snapshot.normalize();
     Ok(snapshot)
+}
+
+/// A multi-account run, planned: the snapshot's header (who collected, what was not scanned, the
+/// organization's accounts) and the accounts to read. [`Fleet::accounts`] then reads them one
+/// by one, so a caller can check and drop each account before the next arrives.
+pub struct Fleet {
+    header: Snapshot,
+    planned: Vec<Planned>,
+    home: String,
+    partition: String,
+    concurrency: usize,
+}
+
+impl Fleet {
+    /// Identifies the caller, reads the organization (with `--organization`) and the accounts
+    /// file, and decides what to read.
+    pub async fn prepare(
+        factory: &ClientFactory,
+        selection: &Selection,
+        options: &RunOptions,
+    ) -> Result<Fleet, FleetError> {
+        let collected_at = crate::now_rfc3339();
+        let first = match &options.regions {
+            super::Regions::Listed(list) => list.first().cloned(),
+            _ => None,
+        };
+        let home = factory
+            .default_region()
+            .or(first)
+            .unwrap_or_else(|| "us-east-1".to_string());
+        if matches!(options.regions, super::Regions::Configured)
+            && factory.default_region().is_none()
+        {
+            return Err(CollectError::NoRegion.into());
+        }
+        let identity = factory
+            .sts(Some(&home))
+            .get_caller_identity()
+            .send()
+            .await
+            .map_err(|e| CollectError::Identity(ApiFailure::from_sdk(&e)))?;
+        let caller_account = identity.account().unwrap_or_default().to_string();
+        let caller_arn = identity.arn().unwrap_or_default().to_string();
+        let partition = caller_arn.split(':').nth(1).unwrap_or("aws").to_string();
+        info!(caller = %caller_arn, "organization run");
+
+        let (mut planned, not_scanned, organization_accounts) =
+            plan(factory, selection, &caller_account, &partition, &home).await?;
+        planned.sort_by(|a, b| a.account_id.cmp(&b.account_id));
+        info!(accounts = planned.len(), "collecting accounts");
+        let mut header = Snapshot {
+            schema_version: SCHEMA_VERSION.to_string(),
+            collected_at,
+            collected_by: CollectedBy {
+                tool: crate::TOOL_VERSION.to_string(),
+                caller_arn,
+            },
+            accounts: Vec::new(),
+            not_scanned,
+            organization_accounts,
+        };
+        header.normalize();
+        Ok(Fleet {
+            header,
+            planned,
+            home,
+            partition,
+            concurrency: selection.account_concurrency.max(1),
+        })
+    }
+
+    /// The snapshot without its accounts.
+    pub fn header(&self) -> &Snapshot {
+        &self.header
+    }
+
+    /// Reads the planned accounts, `--account-concurrency` at a time, and yields each (normalized)
+    /// in account-id order.
+    pub fn accounts<'a>(
+        &'a self,
+        factory: &'a ClientFactory,
+        options: &'a RunOptions,
+    ) -> impl futures::Stream<Item = Account> + 'a {
+        stream::iter(self.planned.iter().cloned())
+            .map(move |p| collect_planned(factory, p, options, &self.home, &self.partition))
+            .buffered(self.concurrency)
+    }
 }
 
 /// The accounts to collect and the ones deliberately left out.
@@ -293,5 +340,6 @@ async fn collect_planned(
     };
     account.name = planned.name;
     account.ou_path = planned.ou_path;
+    account.normalize();
     account
 }

@@ -160,7 +160,7 @@ impl<T> Collected<T> {
 
 impl Account {
     /// Sorts regions by name and gaps (dropping repeats), then each region, IAM and Organizations.
-    fn normalize(&mut self) {
+    pub fn normalize(&mut self) {
         self.regions.sort_by(|a, b| a.region.cmp(&b.region));
         self.gaps.sort();
         self.gaps.dedup();
@@ -341,6 +341,62 @@ impl Snapshot {
     }
 }
 
+/// Writes a snapshot to `out` one account at a time, in exactly the bytes of
+/// [`Snapshot::to_json`], so an organization run never holds more than the accounts in flight.
+/// Accounts must come in account-id order, each normalized.
+pub struct SnapshotWriter<W: std::io::Write> {
+    out: W,
+    tail: String,
+    accounts: usize,
+}
+
+impl<W: std::io::Write> SnapshotWriter<W> {
+    /// Writes everything before the first account; `header` is the snapshot without accounts.
+    pub fn begin(mut out: W, header: &Snapshot) -> std::io::Result<Self> {
+        let mut copy = header.clone_without_accounts();
+        copy.normalize();
+        let text = serde_json::to_string_pretty(&copy).unwrap_or_default();
+        const EMPTY: &str = "\"accounts\": []";
+        let at = text.find(EMPTY).unwrap_or(text.len());
+        out.write_all(&text.as_bytes()[..at])?;
+        out.write_all(b"\"accounts\": [")?;
+        Ok(SnapshotWriter {
+            out,
+            tail: text[(at + EMPTY.len()).min(text.len())..].to_string(),
+            accounts: 0,
+        })
+    }
+
+    /// Writes one account.
+    pub fn account(&mut self, account: &Account) -> std::io::Result<()> {
+        let text = serde_json::to_string_pretty(account).unwrap_or_default();
+        self.out
+            .write_all(if self.accounts == 0 { b"\n" } else { b",\n" })?;
+        for (i, line) in text.lines().enumerate() {
+            if i > 0 {
+                self.out.write_all(b"\n")?;
+            }
+            self.out.write_all(b"    ")?;
+            self.out.write_all(line.as_bytes())?;
+        }
+        self.accounts += 1;
+        Ok(())
+    }
+
+    /// Writes the rest and flushes.
+    pub fn finish(mut self) -> std::io::Result<W> {
+        if self.accounts > 0 {
+            self.out.write_all(b"\n  ]")?;
+        } else {
+            self.out.write_all(b"]")?;
+        }
+        self.out.write_all(self.tail.as_bytes())?;
+        self.out.write_all(b"\n")?;
+        self.out.flush()?;
+        Ok(self.out)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -372,6 +428,35 @@ mod tests {
         assert_eq!(f.resource_policy, Collected::NotCollected);
         assert_eq!(f.url_config, Collected::NotCollected);
         assert!(!snapshot.accounts[0].regions[0].lambda.versions_listed);
+    }
+
+    #[test]
+    fn the_streaming_writer_writes_the_bytes_of_to_json() {
+        let one = Snapshot::from_json("old.json", OLD).expect("loads");
+        let mut two = one.clone();
+        let mut other = two.accounts[0].clone();
+        other.account_id = "999999999999".into();
+        other.name = Some("other".into());
+        two.accounts.push(other);
+        two.not_scanned = vec![NotScanned {
+            account_id: "555555555555".into(),
+            name: "retired".into(),
+            state: "SUSPENDED".into(),
+            reason: "closed".into(),
+        }];
+        two.organization_accounts = vec!["111122223333".into(), "999999999999".into()];
+        let mut none = one.clone();
+        none.accounts.clear();
+        for snapshot in [one, two, none] {
+            let mut sorted = snapshot.clone();
+            sorted.normalize();
+            let mut w = SnapshotWriter::begin(Vec::new(), &sorted).expect("begin");
+            for account in &sorted.accounts {
+                w.account(account).expect("account");
+            }
+            let bytes = w.finish().expect("finish");
+            assert_eq!(String::from_utf8(bytes).expect("utf8"), snapshot.to_json());
+        }
     }
 
     #[test]

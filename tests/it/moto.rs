@@ -1401,6 +1401,32 @@ fn an_organization_scan_reads_every_member_through_its_role_with_its_scps() {
         .stdout
         .clone();
     assert_eq!(report_of(&offline)["findings"], report["findings"]);
+    // `collect` streams the same organization to a file, account by account.
+    let collected = dir.path().join("collected.json");
+    s.vpcwarden(&m.endpoint)
+        .args([
+            "collect",
+            "--organization",
+            "--external-id",
+            external_id,
+            "--region",
+            "us-east-1",
+            "--output",
+        ])
+        .arg(&collected)
+        .assert()
+        .code(4);
+    assert!(!dir.path().join("collected.json.partial").exists());
+    let recollected = s
+        .vpcwarden(&m.endpoint)
+        .args(["audit", "--format", "json", "--from-snapshot"])
+        .arg(&collected)
+        .assert()
+        .code(3)
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(report_of(&recollected)["findings"], report["findings"]);
     let table = s
         .vpcwarden(&m.endpoint)
         .args(["audit", "--from-snapshot"])
