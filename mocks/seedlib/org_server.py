@@ -10,8 +10,9 @@ A. Lambda (lambda_patch.py, applied by install()): capacity providers, CapacityP
 functions, policies and URLs of versions and aliases (AddPermission/GetPolicy/RemovePermission and
 the FunctionUrlConfig calls with a Qualifier, ListFunctionUrlConfigs), PutResourcePolicy /
 GetResourcePolicy / DeleteResourcePolicy, in AWS's wire shapes and per account and region. Calls
-without a qualifier, and every other Lambda call, are moto's unchanged. What moto does and does not do
-there, and what the patch decides, is in LAMBDA-SURFACE-NOTES.md.
+without a qualifier (or with $LATEST), functions without CapacityProviderConfig, and every other Lambda
+call are moto's unchanged. What moto does and does not do there, and what the patch decides, is in
+LAMBDA-SURFACE-NOTES.md.
 
 B. sts:AssumeRole, and there only in two cases, which it answers as AWS does (HTTP 403, the
 query-protocol error that botocore's and the Rust SDK's STS clients parse:
