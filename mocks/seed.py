@@ -28,7 +28,13 @@ vpcwarden-audit role, one whose role needs an ExternalId, one SUSPENDED), SCPs a
 level, an RCP; the returned credentials are the management account's and resources.organization
 describes every member with its expectations; needs a server started with
 mocks/seedlib/org_server.py, which refuses AssumeRole into a missing role or with a wrong ExternalId as
-AWS does and is otherwise moto_server; see mocks/seedlib/organization.py).
+AWS does and is otherwise moto_server; see mocks/seedlib/organization.py), lambda-surface (issue 13's
+Lambda surface: capacity providers in two VPCs, one across two AZs running functions of two execution
+roles and one in a single AZ, functions on them without a function VpcConfig, and policies and URLs
+of aliases and published versions (an alias invokable by "*", an alias URL with AuthType NONE, a
+version's own policy, whole documents written by PutResourcePolicy with Deny, NotPrincipal and
+aws:PrincipalOrgID); needs the org_server.py server, whose lambda_patch.py adds what moto lacks; see
+mocks/seedlib/lambda_surface.py and mocks/seedlib/LAMBDA-SURFACE-NOTES.md).
 """
 
 from __future__ import annotations
@@ -41,8 +47,8 @@ import sys
 sys.dont_write_bytecode = True  # keep mocks/ free of __pycache__
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from seedlib import (access_denied, bench, function_exposure, iam_guardrails, lambda_vpc_mix,  # noqa: E402
-                     network_placement, organization)
+from seedlib import (access_denied, bench, function_exposure, iam_guardrails, lambda_surface,  # noqa: E402
+                     lambda_vpc_mix, network_placement, organization)
 from seedlib.common import Account, Timer, log  # noqa: E402
 
 
@@ -59,6 +65,7 @@ SCENARIOS = {
     "network-placement": network_placement.seed,
     "function-exposure": function_exposure.seed,
     "organization": organization.seed,
+    "lambda-surface": lambda_surface.seed,
 }
 
 

@@ -1,11 +1,22 @@
 #!/usr/bin/env python3
-"""moto_server whose sts:AssumeRole refuses what AWS refuses for an organization scan (moto 5.2.5 does not).
+"""moto_server whose sts:AssumeRole refuses what AWS refuses for an organization scan (moto 5.2.5 does not),
+and which answers the Lambda operations of issue 13 that moto lacks.
 
     $VPCWARDEN_PYTHON mocks/seedlib/org_server.py -H 127.0.0.1 -p PORT      (same args as moto_server)
 
-Meant as the SHARED server of the test suite: it differs from moto_server only for sts:AssumeRole, and
-there only in two cases, which it answers as AWS does (HTTP 403, the query-protocol error that botocore's
-and the Rust SDK's STS clients parse: <ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code>):
+Meant as the SHARED server of the test suite. It differs from moto_server in two places:
+
+A. Lambda (lambda_patch.py, applied by install()): capacity providers, CapacityProviderConfig on
+functions, policies and URLs of versions and aliases (AddPermission/GetPolicy/RemovePermission and
+the FunctionUrlConfig calls with a Qualifier, ListFunctionUrlConfigs), PutResourcePolicy /
+GetResourcePolicy / DeleteResourcePolicy, in AWS's wire shapes and per account and region. Calls
+without a qualifier (or with $LATEST), functions without CapacityProviderConfig, and every other Lambda
+call are moto's unchanged. What moto does and does not do there, and what the patch decides, is in
+LAMBDA-SURFACE-NOTES.md.
+
+B. sts:AssumeRole, and there only in two cases, which it answers as AWS does (HTTP 403, the
+query-protocol error that botocore's and the Rust SDK's STS clients parse:
+<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code>):
 
 1. The role does not exist in its account (looked up by name, the ARN's last path segment, in moto's IAM
    backend of the account the ARN names). Exception: `vpcwarden-seeder` (common.SEEDER_ROLE). Every
@@ -22,7 +33,7 @@ and the Rust SDK's STS clients parse: <ErrorResponse><Error><Type>Sender</Type><
 Not changed (moto's own behaviour, documented in ORGANIZATION-NOTES.md): the trust policy's Principal and
 its other conditions are NOT evaluated (a role that trusts another account is still assumable), Deny
 statements in trust policies are ignored, AssumeRoleWithWebIdentity/WithSAML are untouched, and nothing
-outside STS is patched.
+outside STS and Lambda is patched.
 """
 
 from __future__ import annotations
@@ -38,6 +49,11 @@ from werkzeug.exceptions import HTTPException
 
 from moto.iam.models import iam_backends
 from moto.sts.responses import TokenResponse
+
+try:  # imported as seedlib.org_server
+    from . import lambda_patch
+except ImportError:  # run as a script: mocks/seedlib is sys.path[0]
+    import lambda_patch  # type: ignore[no-redef]
 
 # Seeder bootstrap: assumed before it exists (see common.Account / Account.create_seeder_role).
 BOOTSTRAP_ROLES = frozenset({"vpcwarden-seeder"})
@@ -186,7 +202,9 @@ def _assume_role(self: TokenResponse) -> Any:
 
 
 def install() -> None:
+    """Both patches (A and B of the module docstring); before moto's server handles a request."""
     TokenResponse.assume_role = _assume_role  # type: ignore[method-assign]
+    lambda_patch.install()
 
 
 def main() -> None:
