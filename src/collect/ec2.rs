@@ -157,6 +157,7 @@ impl From<&t::VpcEndpoint> for VpcEndpoint {
             subnet_ids: v.subnet_ids().to_vec(),
             // EC2 sends lower-case states that the SDK's enum does not know: keep the wire text.
             state: v.state().map(|x| x.as_str().to_string()),
+            route_table_ids: crate::snapshot::Collected::Present(v.route_table_ids().to_vec()),
         }
     }
 }

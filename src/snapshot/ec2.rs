@@ -1,6 +1,7 @@
 //! EC2 as the snapshot holds it: the VPC networking of one region (VPCs, subnets, security groups,
 //! ENIs, route tables, endpoints), the answers of `collect::ec2`.
 
+use super::Collected;
 use serde::{Deserialize, Serialize};
 
 use super::EniPair;
@@ -274,13 +275,26 @@ pub struct VpcEndpoint {
     /// `available`, `pending`, ...
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
+    /// The route tables a gateway endpoint is associated with (it serves only the subnets those
+    /// tables govern). `NotCollected` in snapshots of builds that did not record it.
+    #[serde(default)]
+    pub route_table_ids: Collected<Vec<String>>,
 }
 
 impl VpcEndpoint {
-    /// Sorts the security groups and subnets.
+    /// Whether this is a gateway endpoint (S3, DynamoDB), which serves subnets through their
+    /// route tables rather than the whole VPC.
+    pub fn is_gateway(&self) -> bool {
+        self.vpc_endpoint_type.eq_ignore_ascii_case("Gateway")
+    }
+
+    /// Sorts the security groups, subnets and route tables.
     fn normalize(&mut self) {
         self.security_group_ids.sort();
         self.subnet_ids.sort();
+        if let Collected::Present(tables) = &mut self.route_table_ids {
+            tables.sort();
+        }
     }
 }
 

@@ -1,5 +1,6 @@
 //! LAMBDA102 `function-no-egress`: a VPC function that can reach neither the internet nor AWS APIs:
-//! no subnet routes `0.0.0.0/0` anywhere but an internet gateway, and its VPC has no endpoints.
+//! no subnet routes `0.0.0.0/0` anywhere but an internet gateway, and no VPC endpoint serves its
+//! subnets (interface endpoints serve the VPC, gateway endpoints the subnets of their route tables).
 
 use super::{each_function, in_vpc};
 use crate::checks::inputs::DESCRIBE_VPC_ENDPOINTS;
@@ -8,7 +9,7 @@ use crate::checks::network::{
 };
 use crate::checks::{CheckContext, CheckDef, Findings};
 use crate::finding::{FindingBuilder, FindingError, Status};
-use crate::snapshot::{Account, Function, RegionData, Route, VpcEndpoint};
+use crate::snapshot::{Account, Collected, Function, RegionData, Route, VpcEndpoint};
 use serde_json::{Value, json};
 
 /// The registry line.
@@ -95,22 +96,63 @@ fn judge<'t>(
         return out.not_evaluated(account, &region.region, None, &function.arn, gap);
     }
     let vpc_id = region.function_vpc_id(function);
-    let endpoints: Vec<&VpcEndpoint> = region
+    let live: Vec<&VpcEndpoint> = region
         .ec2
         .vpc_endpoints
         .iter()
         .filter(|e| Some(e.vpc_id.as_str()) == vpc_id)
         .filter(|e| is_live(e))
         .collect();
+    // An interface endpoint serves the whole VPC; a gateway endpoint only the subnets whose route
+    // table it is associated with.
+    let mut serving = Vec::new();
+    let mut unknown_gateways = Vec::new();
+    for e in live {
+        if !e.is_gateway() {
+            serving.push((e, subnets.iter().map(|s| s.subnet_id).collect::<Vec<_>>()));
+            continue;
+        }
+        match &e.route_table_ids {
+            Collected::Present(ids) => {
+                let served: Vec<&str> = subnets
+                    .iter()
+                    .filter(|s| {
+                        s.table
+                            .is_some_and(|(t, _)| ids.contains(&t.route_table_id))
+                    })
+                    .map(|s| s.subnet_id)
+                    .collect();
+                if !served.is_empty() {
+                    serving.push((e, served));
+                }
+            }
+            _ => unknown_gateways.push(e.vpc_endpoint_id.as_str()),
+        }
+    }
     let b = b.evidence("vpc_id", vpc_id);
-    if endpoints.is_empty() {
+    if serving.is_empty() {
+        if !unknown_gateways.is_empty() {
+            return out.push(
+                b.status(Status::NotEvaluated)
+                    .evidence("reason", "endpoint_route_tables_unknown")
+                    .evidence("gateway_endpoints", json!(unknown_gateways))
+                    .message(format!(
+                        "Not evaluated: Lambda function {} has no internet route, and whether gateway endpoint(s) {} serve its subnets is unknown (their route tables were not recorded).",
+                        function.name,
+                        unknown_gateways.join(", ")
+                    )),
+            );
+        }
         return out.push(b.status(Status::Fail).message(format!(
-            "Lambda function {} can reach neither the internet nor AWS APIs: no subnet routes 0.0.0.0/0 to a NAT gateway, NAT instance, transit gateway or peering, and VPC {} has no VPC endpoints.",
+            "Lambda function {} can reach neither the internet nor AWS APIs: no subnet routes 0.0.0.0/0 to a NAT gateway, NAT instance, transit gateway or peering, and no VPC endpoint of VPC {} serves its subnets.",
             function.name,
             vpc_id.unwrap_or("(unknown)")
         )));
     }
-    let services: Vec<&str> = endpoints.iter().map(|e| e.service_name.as_str()).collect();
+    let services: Vec<&str> = serving
+        .iter()
+        .map(|(e, _)| e.service_name.as_str())
+        .collect();
     out.push(
         b.status(Status::Pass)
             .message(format!(
@@ -121,13 +163,14 @@ fn judge<'t>(
             .evidence("internet_route", false)
             .evidence(
                 "reachable_services",
-                endpoints
+                serving
                     .iter()
-                    .map(|e| {
+                    .map(|(e, served)| {
                         json!({
                             "service_name": e.service_name,
                             "vpc_endpoint_id": e.vpc_endpoint_id,
                             "vpc_endpoint_type": e.vpc_endpoint_type,
+                            "subnets_served": served,
                         })
                     })
                     .collect::<Vec<_>>(),

@@ -9,7 +9,7 @@ use crate::support::{find, short};
 use serde_json::json;
 use vpcwarden::finding::Status::{Fail, NotEvaluated, Pass};
 use vpcwarden::snapshot::{
-    NetworkInterface, PublishedVersion, SecurityGroupRule, VpcConfig, VpcEndpoint,
+    Collected, NetworkInterface, PublishedVersion, SecurityGroupRule, VpcConfig, VpcEndpoint,
 };
 
 const E1: &str = "us-east-1";
@@ -231,6 +231,7 @@ mod vpc_endpoint_sg_open {
                         vpc_endpoint_type: "Gateway".into(),
                         security_group_ids: vec![],
                         subnet_ids: vec![],
+                        route_table_ids: Collected::Present(vec!["rtb-private".into()]),
                         ..endpoint("vpce-06gateway", "s3", &[])
                     },
                     VpcEndpoint {

@@ -116,6 +116,7 @@ pub(crate) fn network_shapes(s: Scenario) -> Scenario {
                 vpc_id: "vpc-endpoints".into(),
                 security_group_ids: vec![],
                 subnet_ids: vec![],
+                route_table_ids: Collected::Present(vec!["rtb-main-endpoints".into()]),
                 ..interface_endpoint("vpce-endpoints-s3", "s3", &[])
             },
             VpcEndpoint {
@@ -610,6 +611,43 @@ mod function_no_egress {
             "transit_gateway"
         );
         insta::assert_json_snapshot!("function_no_egress_failing", findings);
+    }
+
+    #[test]
+    fn a_gateway_endpoint_serves_only_the_subnets_of_its_route_tables() {
+        // vpc-endpoints without its interface endpoint: only the S3 gateway endpoint is left.
+        let only_gateway = |tables: Collected<Vec<String>>| {
+            network_shapes(healthy())
+                .with_function(
+                    "endpoints-only",
+                    in_subnets(&["endpoints-a", "endpoints-b"]),
+                )
+                .ec2(E1, move |e| {
+                    e.vpc_endpoints
+                        .retain(|v| v.vpc_endpoint_id != "vpce-endpoints-lambda");
+                    for v in &mut e.vpc_endpoints {
+                        if v.vpc_endpoint_id == "vpce-endpoints-s3" {
+                            v.route_table_ids = tables.clone();
+                        }
+                    }
+                })
+                .run(SLUG)
+        };
+        let served = only_gateway(Collected::Present(vec!["rtb-main-endpoints".into()]));
+        let f = find(&served, "endpoints-only");
+        assert_eq!(f.status, Pass);
+        assert_eq!(
+            f.evidence["reachable_services"][0]["subnets_served"],
+            json!(["endpoints-a", "endpoints-b"])
+        );
+        // Associated with a table that governs neither subnet: it serves nothing here.
+        let elsewhere = only_gateway(Collected::Present(vec!["rtb-other".into()]));
+        assert_eq!(find(&elsewhere, "endpoints-only").status, Fail);
+        // A snapshot that did not record the association cannot say.
+        let unknown = only_gateway(Collected::NotCollected);
+        let f = find(&unknown, "endpoints-only");
+        assert_eq!(f.status, NotEvaluated);
+        assert_eq!(f.evidence["reason"], "endpoint_route_tables_unknown");
     }
 
     #[test]

@@ -206,6 +206,7 @@ pub fn interface_endpoint(id: &str, service: &str, groups: &[&str]) -> VpcEndpoi
         security_group_ids: groups.iter().map(|s| s.to_string()).collect(),
         subnet_ids: vec![PRIVATE_A.into(), PRIVATE_B.into()],
         state: Some("available".into()),
+        route_table_ids: Collected::Present(vec![]),
     }
 }
 
