@@ -123,6 +123,13 @@ def install() -> None:
 
 def main() -> None:
     install()
+    # The Lambda operations moto lacks (capacity providers, qualifiers, ...), as on the shared
+    # server (org_server.py), so a scan sees the same Lambda API here.
+    try:
+        from . import lambda_patch
+    except ImportError:  # run as a script: mocks/seedlib is sys.path[0]
+        import lambda_patch  # type: ignore[no-redef]
+    lambda_patch.install()
     import moto.server as server
 
     real_run_simple = server.run_simple

@@ -91,6 +91,9 @@ inputs! {
     /// The published versions too (`ListFunctions` with `FunctionVersion=ALL`): their VPC
     /// attachments keep ENI pairs in use. More pages of the same call, so its gap is ListFunctions'.
     LIST_FUNCTION_VERSIONS = (Lambda, "ListFunctions", Region, "lambda:ListFunctions(FunctionVersion=ALL)");
+    /// The capacity providers (Lambda Managed Instances) of a region: the network of the functions
+    /// that run on them.
+    LIST_CAPACITY_PROVIDERS = (Lambda, "ListCapacityProviders", Region, "lambda:ListCapacityProviders");
     /// The event source mappings of a region.
     LIST_EVENT_SOURCE_MAPPINGS = (Lambda, "ListEventSourceMappings", Region, "lambda:ListEventSourceMappings");
     /// A function's resource-based policy (one call per function).

@@ -118,8 +118,10 @@ impl<'a> SubnetRouting<'a> {
 /// table of the subnet's VPC).
 pub fn routing<'a>(region: &'a RegionData, function: &'a Function) -> Vec<SubnetRouting<'a>> {
     let vpc_id = region.function_vpc_id(function);
-    function
-        .vpc()
+    region
+        .network_of(function)
+        .ok()
+        .flatten()
         .map(|v| v.subnet_ids.as_slice())
         .unwrap_or_default()
         .iter()

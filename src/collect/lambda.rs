@@ -3,8 +3,8 @@
 use super::{drain, gap};
 use crate::aws::{ApiFailure, ErrorClass};
 use crate::snapshot::{
-    Collected, EventSourceMapping, Function, FunctionUrl, Gap, Lambda, Layer, PublishedVersion,
-    VpcConfig,
+    CapacityProvider, Collected, EventSourceMapping, Function, FunctionUrl, Gap, Lambda, Layer,
+    PublishedVersion, VpcConfig,
 };
 use aws_sdk_lambda::Client;
 use aws_sdk_lambda::types::{
@@ -56,6 +56,36 @@ impl From<&FunctionConfiguration> for Function {
                 .map(str::to_string),
             resource_policy: Collected::NotCollected,
             url_config: Collected::NotCollected,
+            capacity_provider_arn: f
+                .capacity_provider_config()
+                .and_then(|c| c.lambda_managed_instances_capacity_provider_config())
+                .map(|c| c.capacity_provider_arn().to_string())
+                .filter(|a| !a.is_empty()),
+        }
+    }
+}
+
+impl From<&aws_sdk_lambda::types::CapacityProvider> for CapacityProvider {
+    fn from(p: &aws_sdk_lambda::types::CapacityProvider) -> Self {
+        CapacityProvider {
+            arn: p.capacity_provider_arn().to_string(),
+            state: Some(p.state().as_str().to_string()),
+            vpc_config: VpcConfig {
+                vpc_id: None,
+                subnet_ids: p
+                    .vpc_config()
+                    .map(|v| v.subnet_ids().to_vec())
+                    .unwrap_or_default(),
+                security_group_ids: p
+                    .vpc_config()
+                    .map(|v| v.security_group_ids().to_vec())
+                    .unwrap_or_default(),
+                ipv6_allowed_for_dual_stack: false,
+            },
+            operator_role_arn: p
+                .permissions_config()
+                .map(|c| c.capacity_provider_operator_role_arn().to_string()),
+            kms_key_arn: p.kms_key_arn().map(str::to_string),
         }
     }
 }
@@ -157,8 +187,29 @@ pub async fn functions_in_region(
             .items()
             .send(),
     );
-    let (details, (mappings, mapping_failure)) =
-        tokio::join!(per_function.collect::<Vec<_>>(), mapping_fut);
+    let providers_fut = drain(
+        client
+            .list_capacity_providers()
+            .into_paginator()
+            .items()
+            .send(),
+    );
+    let (details, (mappings, mapping_failure), (providers, provider_failure)) =
+        tokio::join!(per_function.collect::<Vec<_>>(), mapping_fut, providers_fut);
+    let capacity_providers = match provider_failure {
+        None => Collected::Present(providers.iter().map(CapacityProvider::from).collect()),
+        Some(f) => {
+            gaps.push(gap(
+                account_id,
+                region,
+                "lambda",
+                "ListCapacityProviders",
+                None,
+                &f,
+            ));
+            Collected::NotCollected
+        }
+    };
     let mut functions = Vec::with_capacity(details.len());
     for (function, failures) in details {
         for (operation, failure) in failures {
@@ -188,6 +239,7 @@ pub async fn functions_in_region(
             functions,
             versions_listed,
             event_source_mappings: mappings.iter().map(EventSourceMapping::from).collect(),
+            capacity_providers,
         },
         gaps,
     )

@@ -18,6 +18,36 @@ pub struct Lambda {
     /// `FunctionVersion=ALL`, complete): only then does `published_versions` say all there is.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub versions_listed: bool,
+    /// Capacity providers (Lambda Managed Instances), sorted by ARN. `NotCollected` when the list
+    /// failed or the snapshot predates them.
+    #[serde(default)]
+    pub capacity_providers: Collected<Vec<CapacityProvider>>,
+}
+
+/// A capacity provider (Lambda Managed Instances): Lambda runs the functions that name it on EC2
+/// instances it manages in these subnets, with these security groups.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CapacityProvider {
+    /// `arn:aws:lambda:REGION:ACCOUNT:capacity-provider:NAME`.
+    pub arn: String,
+    /// `Pending`, `Active`, `Failed`, `Deleting`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// Where its instances run (no `vpc_id`: the provider does not report it).
+    pub vpc_config: VpcConfig,
+    /// The role Lambda uses to manage its instances.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operator_role_arn: Option<String>,
+    /// The KMS key of its data, when one is set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kms_key_arn: Option<String>,
+}
+
+impl CapacityProvider {
+    /// The provider's name, the last part of its ARN.
+    pub fn name(&self) -> &str {
+        self.arn.rsplit(':').next().unwrap_or(&self.arn)
+    }
 }
 
 impl Lambda {
@@ -29,6 +59,27 @@ impl Lambda {
         }
         self.event_source_mappings
             .sort_by(|a, b| a.uuid.cmp(&b.uuid));
+        if let Collected::Present(providers) = &mut self.capacity_providers {
+            providers.sort_by(|a, b| a.arn.cmp(&b.arn));
+            for p in providers {
+                p.vpc_config.normalize();
+            }
+        }
+    }
+
+    /// The capacity provider a function runs on, when it names one: `Ok(Some)` found,
+    /// `Ok(None)` a classic function, `Err(arn)` it names a provider that was not collected.
+    pub fn provider_of<'a>(
+        &'a self,
+        function: &'a Function,
+    ) -> Result<Option<&'a CapacityProvider>, &'a str> {
+        let Some(arn) = function.capacity_provider_arn.as_deref() else {
+            return Ok(None);
+        };
+        match &self.capacity_providers {
+            Collected::Present(list) => list.iter().find(|p| p.arn == arn).map(Some).ok_or(arn),
+            _ => Err(arn),
+        }
     }
 }
 
@@ -83,6 +134,10 @@ pub struct Function {
     /// The function URL (GetFunctionUrlConfig) of the unqualified function.
     #[serde(default)]
     pub url_config: Collected<FunctionUrl>,
+    /// The capacity provider the function runs on (`CapacityProviderConfig`), when it runs on Lambda
+    /// Managed Instances: its network is the provider's, not a VPC attachment of its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capacity_provider_arn: Option<String>,
 }
 
 impl Function {

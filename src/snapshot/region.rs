@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Ec2, EniPair, Function, Lambda, RouteTable, RouteTableSource, Subnet};
+use super::{Ec2, EniPair, Function, Lambda, RouteTable, RouteTableSource, Subnet, VpcConfig};
 
 /// Lambda and EC2 data of one region.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -51,11 +51,25 @@ impl RegionData {
     /// The VPC of a function: from its subnets (Lambda may report an empty `VpcId`), else the VPC id
     /// Lambda reports.
     pub fn function_vpc_id<'a>(&'a self, function: &'a Function) -> Option<&'a str> {
-        let vpc = function.vpc()?;
+        let vpc = self.network_of(function).ok().flatten()?;
         vpc.subnet_ids
             .iter()
             .find_map(|s| self.subnet(s).map(|s| s.vpc_id.as_str()))
             .or_else(|| vpc.vpc_id.as_deref().filter(|v| !v.is_empty()))
+    }
+
+    /// The network a function runs in: its own VPC attachment, or, for a function on Lambda
+    /// Managed Instances, the subnets and security groups of its capacity provider. `Ok(None)`: no
+    /// VPC at all. `Err(arn)`: it runs on a provider that was not collected, so its network is
+    /// unknown.
+    pub fn network_of<'a>(
+        &'a self,
+        function: &'a Function,
+    ) -> Result<Option<&'a VpcConfig>, &'a str> {
+        match self.lambda.provider_of(function)? {
+            Some(provider) => Ok(Some(&provider.vpc_config).filter(|v| !v.subnet_ids.is_empty())),
+            None => Ok(function.vpc()),
+        }
     }
 
     /// The ENI pairs the functions of this region use, each with its users: function names, and

@@ -29,6 +29,7 @@ mod lambda {
         GetFunctionUrlConfigError, GetFunctionUrlConfigOutput,
     };
     use aws_sdk_lambda::operation::get_policy::{GetPolicyError, GetPolicyOutput};
+    use aws_sdk_lambda::operation::list_capacity_providers::ListCapacityProvidersOutput;
     use aws_sdk_lambda::operation::list_event_source_mappings::{
         ListEventSourceMappingsError, ListEventSourceMappingsOutput,
     };
@@ -78,6 +79,13 @@ mod lambda {
 
     fn empty_mappings() -> ListEventSourceMappingsOutput {
         ListEventSourceMappingsOutput::builder().build()
+    }
+
+    fn empty_providers() -> ListCapacityProvidersOutput {
+        ListCapacityProvidersOutput::builder()
+            .set_capacity_providers(Some(vec![]))
+            .build()
+            .expect("complete")
     }
 
     #[tokio::test]
@@ -171,12 +179,13 @@ mod lambda {
                 )
                 .build()
         });
+        let providers = mock!(Client::list_capacity_providers).then_output(empty_providers);
         let client = mock_client!(
             aws_sdk_lambda,
             RuleMode::MatchAny,
             [
                 &page1, &page2, &page3, &policy_a, &policy_b, &policy_c, &policy_d, &url_a,
-                &url_other, &mappings
+                &url_other, &mappings, &providers
             ],
             |b| b.retry_config(fast_retries(1))
         );
@@ -307,10 +316,11 @@ mod lambda {
         let policy = mock!(Client::get_policy).then_error(not_found_policy);
         let url = mock!(Client::get_function_url_config).then_error(not_found_url);
         let mappings = mock!(Client::list_event_source_mappings).then_output(empty_mappings);
+        let providers = mock!(Client::list_capacity_providers).then_output(empty_providers);
         let client = mock_client!(
             aws_sdk_lambda,
             RuleMode::MatchAny,
-            [&list, &policy, &url, &mappings],
+            [&list, &policy, &url, &mappings, &providers],
             |b| b.retry_config(fast_retries(2))
         );
         let (lambda, gaps) = collect::functions_in_region(
@@ -347,10 +357,11 @@ mod lambda {
         let policy = mock!(Client::get_policy).then_error(not_found_policy);
         let url = mock!(Client::get_function_url_config).then_error(not_found_url);
         let mappings = mock!(Client::list_event_source_mappings).then_output(empty_mappings);
+        let providers = mock!(Client::list_capacity_providers).then_output(empty_providers);
         let client = mock_client!(
             aws_sdk_lambda,
             RuleMode::MatchAny,
-            [&list, &policy, &url, &mappings],
+            [&list, &policy, &url, &mappings, &providers],
             |b| b.retry_config(fast_retries(2))
         );
         // The plan of a run of the CORS check alone: it reads URLs, not policies.
@@ -425,10 +436,11 @@ mod lambda {
             .build();
         let url = mock!(Client::get_function_url_config).then_error(not_found_url);
         let mappings = mock!(Client::list_event_source_mappings).then_output(empty_mappings);
+        let providers = mock!(Client::list_capacity_providers).then_output(empty_providers);
         let client = mock_client!(
             aws_sdk_lambda,
             RuleMode::MatchAny,
-            [&list, &policy, &url, &mappings],
+            [&list, &policy, &url, &mappings, &providers],
             |b| b.retry_config(fast_retries(4))
         );
         let (lambda, gaps) = collect::functions_in_region(
@@ -470,10 +482,11 @@ mod lambda {
         });
         let url = mock!(Client::get_function_url_config).then_error(not_found_url);
         let mappings = mock!(Client::list_event_source_mappings).then_output(empty_mappings);
+        let providers = mock!(Client::list_capacity_providers).then_output(empty_providers);
         let client = mock_client!(
             aws_sdk_lambda,
             RuleMode::MatchAny,
-            [&list, &policy, &url, &mappings],
+            [&list, &policy, &url, &mappings, &providers],
             |b| b.retry_config(fast_retries(3))
         );
         let (lambda, gaps) = collect::functions_in_region(
@@ -510,10 +523,11 @@ mod lambda {
                     .build(),
             )
         });
+        let providers = mock!(Client::list_capacity_providers).then_output(empty_providers);
         let client = mock_client!(
             aws_sdk_lambda,
             RuleMode::MatchAny,
-            [&list, &mappings],
+            [&list, &mappings, &providers],
             |b| b.retry_config(fast_retries(3))
         );
         let (lambda, gaps) = collect::functions_in_region(

@@ -115,6 +115,15 @@ fn with_gap(snapshot: &Snapshot, input: &Input, place: &Place) -> Snapshot {
         "organizations" => account.organizations = None,
         _ => {}
     }
+    if input.operation == "ListCapacityProviders" {
+        for r in account
+            .regions
+            .iter_mut()
+            .filter(|r| r.region == place.region)
+        {
+            r.lambda.capacity_providers = Collected::NotCollected;
+        }
+    }
     if let Some(arn) = &place.resource {
         for f in account
             .regions

@@ -56,9 +56,10 @@ fn judge<'t>(
     b: FindingBuilder<'t>,
     out: &mut Findings<'t>,
 ) -> Result<(), FindingError> {
-    let ipv6_allowed = function
-        .vpc()
-        .is_some_and(|v| v.ipv6_allowed_for_dual_stack);
+    let Some((net, b)) = super::network(account, region, function, b, out)? else {
+        return Ok(());
+    };
+    let ipv6_allowed = net.is_some_and(|v| v.ipv6_allowed_for_dual_stack);
     let subnets = routing(region, function);
     let egress: Vec<Value> = subnets
         .iter()

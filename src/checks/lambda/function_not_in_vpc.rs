@@ -29,12 +29,19 @@ fn judge<'t>(
     out: &mut Findings<'t>,
 ) -> Result<(), FindingError> {
     let b = b.evidence("role", function.role.as_str());
-    if let Some(vpc) = function.vpc() {
+    let Some((net, b)) = super::network(account, region, function, b, out)? else {
+        return Ok(());
+    };
+    if let Some(vpc) = net {
         let vpc_id = region.function_vpc_id(function).map(str::to_string);
+        let how = match &function.capacity_provider_arn {
+            Some(provider) => format!("runs on capacity provider {provider} in VPC"),
+            None => "is attached to VPC".to_string(),
+        };
         return out.push(
             b.status(Status::Pass)
                 .message(format!(
-                    "Lambda function {} is attached to VPC {} through {} subnet(s).",
+                    "Lambda function {} {how} {} through {} subnet(s).",
                     function.name,
                     vpc_id.as_deref().unwrap_or("(unknown)"),
                     vpc.subnet_ids.len()

@@ -19,12 +19,15 @@ fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingErro
 }
 
 fn judge<'t>(
-    _account: &Account,
+    account: &Account,
     region: &RegionData,
     function: &Function,
     b: FindingBuilder<'t>,
     out: &mut Findings<'t>,
 ) -> Result<(), FindingError> {
+    let Some((_, b)) = super::network(account, region, function, b, out)? else {
+        return Ok(());
+    };
     let subnets = routing(region, function);
     let public: Vec<Value> = subnets
         .iter()

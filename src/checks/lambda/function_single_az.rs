@@ -22,17 +22,17 @@ fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingErro
 }
 
 fn judge<'t>(
-    _account: &Account,
+    account: &Account,
     region: &RegionData,
     function: &Function,
     b: FindingBuilder<'t>,
     min_azs: usize,
     out: &mut Findings<'t>,
 ) -> Result<(), FindingError> {
-    let subnet_ids = function
-        .vpc()
-        .map(|v| v.subnet_ids.as_slice())
-        .unwrap_or_default();
+    let Some((net, b)) = super::network(account, region, function, b, out)? else {
+        return Ok(());
+    };
+    let subnet_ids = net.map(|v| v.subnet_ids.as_slice()).unwrap_or_default();
     let subnets: Vec<_> = subnet_ids
         .iter()
         .map(|id| (id, region.subnet(id)))

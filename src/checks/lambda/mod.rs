@@ -12,10 +12,10 @@ pub mod function_url_auth_none;
 pub mod function_url_cors_wildcard;
 pub mod resource_policy;
 
-use crate::checks::inputs::LIST_FUNCTIONS;
+use crate::checks::inputs::{LIST_CAPACITY_PROVIDERS, LIST_FUNCTIONS};
 use crate::checks::{CheckContext, Findings};
-use crate::finding::{FindingBuilder, FindingError};
-use crate::snapshot::{Account, Function, RegionData};
+use crate::finding::{FindingBuilder, FindingError, Status};
+use crate::snapshot::{Account, Function, RegionData, VpcConfig};
 
 /// Runs `judge` on every function of every collected region that `keep` selects, with a builder for
 /// its finding (the function's ARN and name filled in).
@@ -71,7 +71,45 @@ fn function_finding<'t>(
         .evidence("function_name", function.name.as_str())
 }
 
-/// Functions attached to a VPC (at least one subnet).
+/// Functions with a network to judge: attached to a VPC (at least one subnet), or running on a
+/// capacity provider (Lambda Managed Instances), whose subnets are theirs.
 pub fn in_vpc(function: &Function) -> bool {
-    function.vpc().is_some()
+    function.vpc().is_some() || function.capacity_provider_arn.is_some()
+}
+
+/// The network `function` runs in (its VPC attachment or its capacity provider's, see
+/// [`RegionData::network_of`]), with the builder carrying the provider's ARN when there is one.
+/// For a function on a provider that was not collected, emits its `not_evaluated` finding (naming
+/// the `ListCapacityProviders` gap when there is one) and returns `None`.
+pub fn network<'r, 't>(
+    account: &Account,
+    region: &'r RegionData,
+    function: &'r Function,
+    b: FindingBuilder<'t>,
+    out: &mut Findings<'t>,
+) -> Result<Option<(Option<&'r VpcConfig>, FindingBuilder<'t>)>, FindingError> {
+    match region.network_of(function) {
+        Ok(net) => {
+            let b = match &function.capacity_provider_arn {
+                Some(arn) => b.evidence("capacity_provider", arn.as_str()),
+                None => b,
+            };
+            Ok(Some((net, b)))
+        }
+        Err(arn) => {
+            match LIST_CAPACITY_PROVIDERS.gap_in(account, &region.region) {
+                Some(gap) => out.not_evaluated(account, &region.region, None, &function.arn, gap)?,
+                None => out.push(
+                    b.status(Status::NotEvaluated)
+                        .evidence("reason", "capacity_provider_unknown")
+                        .evidence("capacity_provider", arn)
+                        .message(format!(
+                            "Not evaluated: Lambda function {} runs on capacity provider {arn}, which was not collected, so its network is unknown.",
+                            function.name
+                        )),
+                )?,
+            }
+            Ok(None)
+        }
+    }
 }

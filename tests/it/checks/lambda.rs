@@ -9,7 +9,9 @@ use crate::support::healthy::{
 use crate::support::{find, short};
 use serde_json::{Value, json};
 use vpcwarden::finding::Status::{Fail, NotEvaluated, Pass};
-use vpcwarden::snapshot::{Collected, Function, FunctionUrl, Layer, Route, VpcEndpoint};
+use vpcwarden::snapshot::{
+    CapacityProvider, Collected, Function, FunctionUrl, Layer, Route, VpcConfig, VpcEndpoint,
+};
 
 const E1: &str = "us-east-1";
 const EU: &str = "eu-west-1";
@@ -32,6 +34,84 @@ fn in_gone_vpc(ids: &'static [&'static str]) -> impl FnOnce(&mut Function) {
 
 fn no_vpc(f: &mut Function) {
     f.vpc_config = None;
+}
+
+/// The healthy account with two capacity providers (Lambda Managed Instances): `cp-ha` in both
+/// private subnets, `cp-public` in the public subnet only, and functions on each, with no VPC
+/// configuration of their own; plus a function naming a provider nobody listed.
+fn on_providers() -> Scenario {
+    let provider = |name: &str, subnets: &[&str]| CapacityProvider {
+        arn: format!("arn:aws:lambda:us-east-1:111111111111:capacity-provider:{name}"),
+        state: Some("Active".into()),
+        vpc_config: VpcConfig {
+            vpc_id: None,
+            subnet_ids: subnets.iter().map(|s| s.to_string()).collect(),
+            security_group_ids: vec!["sg-functions".into()],
+            ipv6_allowed_for_dual_stack: false,
+        },
+        operator_role_arn: None,
+        kms_key_arn: None,
+    };
+    let on = |name: &'static str| {
+        move |f: &mut Function| {
+            f.vpc_config = None;
+            f.capacity_provider_arn = Some(format!(
+                "arn:aws:lambda:us-east-1:111111111111:capacity-provider:{name}"
+            ));
+        }
+    };
+    healthy()
+        .lambda(E1, |l| {
+            l.capacity_providers = Collected::Present(vec![
+                provider("cp-ha", &["subnet-private-a", "subnet-private-b"]),
+                provider("cp-public", &["subnet-public-a"]),
+            ])
+        })
+        .with_function("mi-ha", on("cp-ha"))
+        .with_function("mi-public", on("cp-public"))
+        .with_function("mi-unlisted", on("cp-gone"))
+}
+
+#[test]
+fn functions_on_a_capacity_provider_are_placed_by_its_network() {
+    let s = on_providers();
+    let verdicts = |slug: &str| {
+        let findings = s.run(slug);
+        ["mi-ha", "mi-public", "mi-unlisted"].map(|n| find(&findings, n).status)
+    };
+    // Not "not in a VPC": they run in the provider's subnets.
+    assert_eq!(verdicts("function-not-in-vpc"), [Pass, Pass, NotEvaluated]);
+    assert_eq!(verdicts("function-single-az"), [Pass, Fail, NotEvaluated]);
+    assert_eq!(
+        verdicts("function-public-subnet"),
+        [Pass, Fail, NotEvaluated]
+    );
+    assert_eq!(verdicts("function-no-egress"), [Pass, Pass, NotEvaluated]);
+    let findings = s.run("function-not-in-vpc");
+    let ha = find(&findings, "mi-ha");
+    assert_eq!(
+        ha.evidence["capacity_provider"],
+        "arn:aws:lambda:us-east-1:111111111111:capacity-provider:cp-ha"
+    );
+    assert_eq!(ha.evidence["vpc_id"], "vpc-app");
+    assert_eq!(
+        find(&findings, "mi-unlisted").evidence["reason"],
+        "capacity_provider_unknown"
+    );
+    // A failed ListCapacityProviders is named as the gap.
+    let denied = on_providers()
+        .lambda(E1, |l| l.capacity_providers = Collected::NotCollected)
+        .gap("lambda", "ListCapacityProviders", E1)
+        .run("function-single-az");
+    assert_eq!(
+        find(&denied, "mi-ha").evidence["gap"]["operation"],
+        "ListCapacityProviders"
+    );
+    assert_eq!(
+        find(&denied, "orders").status,
+        Pass,
+        "classic functions are judged as before"
+    );
 }
 
 /// Network shapes beside the healthy VPC, in us-east-1, for the placement checks:

@@ -373,6 +373,7 @@ fn healthy_region() -> RegionData {
                 state: Some("Enabled".into()),
             }],
             versions_listed: true,
+            capacity_providers: Collected::Present(vec![]),
         },
         ec2: Ec2 {
             vpcs: vec![Vpc {
