@@ -2,7 +2,8 @@
 """Seed a named scenario into a moto server, in its own AWS account.
 
     python mocks/seed.py --endpoint http://127.0.0.1:PORT --scenario NAME --account 123456789012 \
-        [--functions N] [--deny lambda:GetPolicy] [--scp unrelated|guardrail] [--member]
+        [--functions N] [--members K] [--workers W] [--deny lambda:GetPolicy] [--scp unrelated|guardrail]
+        [--member]
 
 Prints ONE JSON object on stdout (progress goes to stderr):
     {"account_id", "regions", "credentials": {AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN},
@@ -34,7 +35,10 @@ roles and one in a single AZ, functions on them without a function VpcConfig, an
 of aliases and published versions (an alias invokable by "*", an alias URL with AuthType NONE, a
 version's own policy, whole documents written by PutResourcePolicy with Deny, NotPrincipal and
 aws:PrincipalOrgID); needs the org_server.py server, whose lambda_patch.py adds what moto lacks; see
-mocks/seedlib/lambda_surface.py and mocks/seedlib/LAMBDA-SURFACE-NOTES.md).
+mocks/seedlib/lambda_surface.py and mocks/seedlib/LAMBDA-SURFACE-NOTES.md), bench-org (--members K
+--functions N: --account is the MANAGEMENT account of a new organization of K members, each with a
+vpcwarden-audit role trusting it and the bench scenario's N functions; for scripts/bench-org; needs
+org_server.py too; see mocks/seedlib/bench_org.py).
 """
 
 from __future__ import annotations
@@ -47,8 +51,8 @@ import sys
 sys.dont_write_bytecode = True  # keep mocks/ free of __pycache__
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from seedlib import (access_denied, bench, function_exposure, iam_guardrails, lambda_surface,  # noqa: E402
-                     lambda_vpc_mix, network_placement, organization)
+from seedlib import (access_denied, bench, bench_org, function_exposure, iam_guardrails,  # noqa: E402
+                     lambda_surface, lambda_vpc_mix, network_placement, organization)
 from seedlib.common import Account, Timer, log  # noqa: E402
 
 
@@ -66,6 +70,7 @@ SCENARIOS = {
     "function-exposure": function_exposure.seed,
     "organization": organization.seed,
     "lambda-surface": lambda_surface.seed,
+    "bench-org": bench_org.seed,
 }
 
 
@@ -74,8 +79,10 @@ def main() -> int:
     p.add_argument("--endpoint", required=True, help="moto server URL, loopback only")
     p.add_argument("--scenario", required=True, choices=sorted(SCENARIOS))
     p.add_argument("--account", required=True, help="12-digit account id to seed into")
-    p.add_argument("--functions", type=int, default=60, help="bench: number of functions")
-    p.add_argument("--workers", type=int, default=8, help="bench: parallel seeding threads")
+    p.add_argument("--functions", type=int, default=60,
+                   help="bench: number of functions; bench-org: number of functions per member")
+    p.add_argument("--members", type=int, default=3, help="bench-org: number of member accounts")
+    p.add_argument("--workers", type=int, default=8, help="bench, bench-org: parallel seeding threads")
     p.add_argument("--deny", action="append", default=None,
                    help="access-denied: IAM action(s) to deny (default lambda:GetPolicy)")
     p.add_argument("--scp", choices=["unrelated", "guardrail"], default="unrelated",
