@@ -276,6 +276,7 @@ pub const REQUIRED_ACTIONS: &[&str] = &[
     "iam:GetAccountAuthorizationDetails",
     "lambda:GetFunctionUrlConfig",
     "lambda:GetPolicy",
+    "lambda:ListAliases",
     "lambda:ListCapacityProviders",
     "lambda:ListEventSourceMappings",
     "lambda:ListFunctions",

@@ -98,6 +98,8 @@ inputs! {
     LIST_EVENT_SOURCE_MAPPINGS = (Lambda, "ListEventSourceMappings", Region, "lambda:ListEventSourceMappings");
     /// A function's resource-based policy (one call per function).
     GET_POLICY = (Lambda, "GetPolicy", Resource, "lambda:GetPolicy");
+    /// A function's aliases (one call per function; then a policy, and a URL, per alias).
+    LIST_ALIASES = (Lambda, "ListAliases", Resource, "lambda:ListAliases");
     /// A function's URL configuration (one call per function).
     GET_FUNCTION_URL_CONFIG = (Lambda, "GetFunctionUrlConfig", Resource, "lambda:GetFunctionUrlConfig");
     /// The VPCs of a region.

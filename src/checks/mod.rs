@@ -437,8 +437,9 @@ mod tests {
         assert!(!none.function_policies && !none.function_urls && !none.function_versions);
         let eni = plan_of(&["eni-orphaned"]);
         assert!(eni.function_versions && !eni.function_policies && !eni.function_urls);
+        // Every alias and published version has a policy of its own: the versions are listed.
         let public = plan_of(&["function-policy-public"]);
-        assert!(public.function_policies && public.function_urls && !public.function_versions);
+        assert!(public.function_policies && public.function_urls && public.function_versions);
         assert_eq!(plan_of(&[]), crate::collect::Plan::ALL);
     }
 }

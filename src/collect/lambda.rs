@@ -4,7 +4,7 @@ use super::{drain, gap};
 use crate::aws::{ApiFailure, ErrorClass};
 use crate::snapshot::{
     CapacityProvider, Collected, EventSourceMapping, Function, FunctionUrl, Gap, Lambda, Layer,
-    PublishedVersion, VpcConfig,
+    PublishedVersion, Qualifier, VpcConfig,
 };
 use aws_sdk_lambda::Client;
 use aws_sdk_lambda::types::{
@@ -56,6 +56,7 @@ impl From<&FunctionConfiguration> for Function {
                 .map(str::to_string),
             resource_policy: Collected::NotCollected,
             url_config: Collected::NotCollected,
+            qualifiers: Collected::NotCollected,
             capacity_provider_arn: f
                 .capacity_provider_config()
                 .and_then(|c| c.lambda_managed_instances_capacity_provider_config())
@@ -107,6 +108,8 @@ fn with_versions(configs: &[FunctionConfiguration]) -> Vec<Function> {
     let mut functions = Vec::new();
     let mut versions: std::collections::HashMap<String, Vec<PublishedVersion>> =
         std::collections::HashMap::new();
+    let mut all_versions: std::collections::HashMap<String, Vec<String>> =
+        std::collections::HashMap::new();
     for c in configs {
         match c.version() {
             None | Some("$LATEST") => {
@@ -118,6 +121,10 @@ fn with_versions(configs: &[FunctionConfiguration]) -> Vec<Function> {
                 functions.push(f);
             }
             Some(version) => {
+                all_versions
+                    .entry(c.function_name().unwrap_or_default().to_string())
+                    .or_default()
+                    .push(version.to_string());
                 if let Some(vpc) = Function::from(c).vpc_config {
                     versions
                         .entry(c.function_name().unwrap_or_default().to_string())
@@ -144,6 +151,20 @@ fn with_versions(configs: &[FunctionConfiguration]) -> Vec<Function> {
         });
         list.sort_by_key(|v| v.version.parse::<u64>().unwrap_or(u64::MAX));
         f.published_versions = list;
+        // Every published version is an invocation surface with a policy of its own.
+        f.qualifiers = Collected::Present(
+            all_versions
+                .remove(&f.name)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|v| Qualifier {
+                    qualifier: v,
+                    kind: "version".into(),
+                    resource_policy: Collected::NotCollected,
+                    url_config: Collected::Absent,
+                })
+                .collect(),
+        );
     }
     functions
 }
@@ -176,7 +197,13 @@ pub async fn functions_in_region(
     if let Some(f) = failure {
         gaps.push(gap(account_id, region, "lambda", "ListFunctions", None, &f));
     }
-    let functions = with_versions(&configs);
+    let mut functions = with_versions(&configs);
+    if !versions_listed {
+        // Without every version listed, the qualifiers are not all known.
+        for f in &mut functions {
+            f.qualifiers = Collected::NotCollected;
+        }
+    }
     let per_function = stream::iter(functions)
         .map(|function| async move { details(client, policy_client, function, plan).await })
         .buffer_unordered(concurrency.max(1));
@@ -212,13 +239,13 @@ pub async fn functions_in_region(
     };
     let mut functions = Vec::with_capacity(details.len());
     for (function, failures) in details {
-        for (operation, failure) in failures {
+        for (operation, failure, resource) in failures {
             gaps.push(gap(
                 account_id,
                 region,
                 "lambda",
                 operation,
-                Some(&function.arn),
+                Some(resource.as_deref().unwrap_or(&function.arn)),
                 &failure,
             ));
         }
@@ -251,7 +278,7 @@ async fn details(
     policy_client: &Client,
     mut function: Function,
     plan: super::Plan,
-) -> (Function, Vec<(&'static str, ApiFailure)>) {
+) -> (Function, Vec<(&'static str, ApiFailure, Option<String>)>) {
     let mut failures = Vec::new();
     let arn = function.arn.clone();
     let (policy, url) = tokio::join!(
@@ -287,14 +314,117 @@ async fn details(
             if failure.class == ErrorClass::NotFound {
                 Collected::Absent
             } else {
-                failures.push(("GetPolicy", failure));
+                failures.push(("GetPolicy", failure, None));
                 Collected::NotCollected
             }
         }
     };
     function.url_config = match url {
         None => Collected::NotCollected,
-        Some(Ok(out)) => Collected::Present(FunctionUrl {
+        Some(answer) => url_of(answer, &mut |f| {
+            failures.push(("GetFunctionUrlConfig", f, None))
+        }),
+    };
+    if (plan.function_policies || plan.function_urls)
+        && matches!(function.qualifiers, Collected::Present(_))
+    {
+        qualified(client, policy_client, &mut function, plan, &mut failures).await;
+    } else {
+        function.qualifiers = Collected::NotCollected;
+    }
+    (function, failures)
+}
+
+/// The aliases of a function (`ListAliases`) beside its published versions, and the policy (and,
+/// for an alias, the URL) of each: `GetPolicy`/`GetFunctionUrlConfig` with `Qualifier`. Calls are
+/// spent only on functions that have aliases or versions.
+async fn qualified(
+    client: &Client,
+    policy_client: &Client,
+    function: &mut Function,
+    plan: super::Plan,
+    failures: &mut Vec<(&'static str, ApiFailure, Option<String>)>,
+) {
+    let arn = function.arn.clone();
+    let (aliases, failure) = drain(
+        client
+            .list_aliases()
+            .function_name(&arn)
+            .into_paginator()
+            .items()
+            .send(),
+    )
+    .await;
+    if let Some(f) = failure {
+        failures.push(("ListAliases", f, None));
+        function.qualifiers = Collected::NotCollected;
+        return;
+    }
+    let Collected::Present(list) = &mut function.qualifiers else {
+        return;
+    };
+    for alias in &aliases {
+        list.push(Qualifier {
+            qualifier: alias.name().unwrap_or_default().to_string(),
+            kind: "alias".into(),
+            resource_policy: Collected::NotCollected,
+            url_config: Collected::NotCollected,
+        });
+    }
+    for q in list.iter_mut() {
+        let qualified_arn = format!("{arn}:{}", q.qualifier);
+        if plan.function_policies {
+            let policy = policy_client
+                .get_policy()
+                .function_name(&arn)
+                .qualifier(&q.qualifier)
+                .send()
+                .await;
+            q.resource_policy = match policy {
+                Ok(out) => match out.policy() {
+                    Some(text) => Collected::Present(document(text)),
+                    None => Collected::Absent,
+                },
+                Err(err) => {
+                    let failure = ApiFailure::from_sdk(&err);
+                    if failure.class == ErrorClass::NotFound {
+                        Collected::Absent
+                    } else {
+                        failures.push(("GetPolicy", failure, Some(qualified_arn.clone())));
+                        Collected::NotCollected
+                    }
+                }
+            };
+        }
+        if q.kind == "alias" && plan.function_urls {
+            let url = client
+                .get_function_url_config()
+                .function_name(&arn)
+                .qualifier(&q.qualifier)
+                .send()
+                .await;
+            q.url_config = url_of(url, &mut |f| {
+                failures.push(("GetFunctionUrlConfig", f, Some(qualified_arn.clone())))
+            });
+        }
+    }
+}
+
+/// A `GetFunctionUrlConfig` answer as the snapshot keeps it: "not found" is a normal answer (no
+/// URL), any other failure is reported to `fail` and reads as not collected.
+fn url_of<E, R>(
+    answer: Result<
+        aws_sdk_lambda::operation::get_function_url_config::GetFunctionUrlConfigOutput,
+        aws_smithy_runtime_api::client::result::SdkError<E, R>,
+    >,
+    fail: &mut impl FnMut(ApiFailure),
+) -> Collected<FunctionUrl>
+where
+    E: aws_smithy_types::error::metadata::ProvideErrorMetadata + std::error::Error + 'static,
+    R: std::fmt::Debug,
+{
+    match answer {
+        Ok(out) => Collected::Present(FunctionUrl {
             url: out.function_url().to_string(),
             auth_type: out.auth_type().as_str().to_string(),
             cors_allow_origins: out
@@ -302,15 +432,14 @@ async fn details(
                 .map(|c| c.allow_origins().to_vec())
                 .unwrap_or_default(),
         }),
-        Some(Err(err)) => {
+        Err(err) => {
             let failure = ApiFailure::from_sdk(&err);
             if failure.class == ErrorClass::NotFound {
                 Collected::Absent
             } else {
-                failures.push(("GetFunctionUrlConfig", failure));
+                fail(failure);
                 Collected::NotCollected
             }
         }
-    };
-    (function, failures)
+    }
 }

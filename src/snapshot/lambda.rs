@@ -138,6 +138,26 @@ pub struct Function {
     /// Managed Instances: its network is the provider's, not a VPC attachment of its own.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capacity_provider_arn: Option<String>,
+    /// The function's aliases and published versions, each with its own resource policy and (an
+    /// alias) its own URL: `AddPermission` and `CreateFunctionUrlConfig` with a `Qualifier` write
+    /// those, not the function's. `NotCollected` when they were not read (older snapshots too).
+    #[serde(default)]
+    pub qualifiers: Collected<Vec<Qualifier>>,
+}
+
+/// An alias or a published version of a function, as an invocation surface of its own.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Qualifier {
+    /// The alias name or the version number.
+    pub qualifier: String,
+    /// `alias` or `version`.
+    pub kind: String,
+    /// Its resource-based policy (`GetPolicy` with `Qualifier`).
+    #[serde(default)]
+    pub resource_policy: Collected<Value>,
+    /// Its function URL (aliases only; `GetFunctionUrlConfig` with `Qualifier`).
+    #[serde(default)]
+    pub url_config: Collected<FunctionUrl>,
 }
 
 impl Function {
@@ -148,8 +168,9 @@ impl Function {
             .unwrap_or_else(|| format!("/aws/lambda/{}", self.name))
     }
 
-    /// Sorts the VPC attachment's subnets and groups and the URL's CORS origins. Published versions
-    /// are left in the order the collector gave them (it sorts them by version number).
+    /// Sorts the VPC attachment's subnets and groups and the URL's CORS origins, and the
+    /// qualifiers (aliases by name, then versions by number). Published versions are left in the
+    /// order the collector gave them (it sorts them by version number).
     fn normalize(&mut self) {
         if let Some(v) = &mut self.vpc_config {
             v.normalize();
@@ -157,6 +178,45 @@ impl Function {
         if let Collected::Present(u) = &mut self.url_config {
             u.normalize();
         }
+        if let Collected::Present(qualifiers) = &mut self.qualifiers {
+            qualifiers.sort_by(|a, b| {
+                (
+                    a.kind.as_str(),
+                    a.qualifier.parse::<u64>().ok(),
+                    a.qualifier.as_str(),
+                )
+                    .cmp(&(
+                        b.kind.as_str(),
+                        b.qualifier.parse::<u64>().ok(),
+                        b.qualifier.as_str(),
+                    ))
+            });
+            for q in qualifiers {
+                if let Collected::Present(u) = &mut q.url_config {
+                    u.normalize();
+                }
+            }
+        }
+    }
+
+    /// The function as each of its invocation surfaces: itself (unqualified, without its
+    /// qualifiers), then each alias and published version as a function of its own whose ARN and
+    /// name carry the qualifier, with that qualifier's policy and URL.
+    pub fn surfaces(&self) -> Vec<Function> {
+        let mut base = self.clone();
+        base.qualifiers = Collected::Absent;
+        let mut out = vec![base.clone()];
+        if let Collected::Present(qualifiers) = &self.qualifiers {
+            for q in qualifiers {
+                let mut view = base.clone();
+                view.arn = format!("{}:{}", self.arn, q.qualifier);
+                view.name = format!("{}:{}", self.name, q.qualifier);
+                view.resource_policy = q.resource_policy.clone();
+                view.url_config = q.url_config.clone();
+                out.push(view);
+            }
+        }
+        out
     }
 
     /// The VPC attachment, when the function has one with at least one subnet.

@@ -29,6 +29,7 @@ mod lambda {
         GetFunctionUrlConfigError, GetFunctionUrlConfigOutput,
     };
     use aws_sdk_lambda::operation::get_policy::{GetPolicyError, GetPolicyOutput};
+    use aws_sdk_lambda::operation::list_aliases::ListAliasesOutput;
     use aws_sdk_lambda::operation::list_capacity_providers::ListCapacityProvidersOutput;
     use aws_sdk_lambda::operation::list_event_source_mappings::{
         ListEventSourceMappingsError, ListEventSourceMappingsOutput,
@@ -180,12 +181,14 @@ mod lambda {
                 .build()
         });
         let providers = mock!(Client::list_capacity_providers).then_output(empty_providers);
+        let aliases =
+            mock!(Client::list_aliases).then_output(|| ListAliasesOutput::builder().build());
         let client = mock_client!(
             aws_sdk_lambda,
             RuleMode::MatchAny,
             [
                 &page1, &page2, &page3, &policy_a, &policy_b, &policy_c, &policy_d, &url_a,
-                &url_other, &mappings, &providers
+                &url_other, &mappings, &providers, &aliases
             ],
             |b| b.retry_config(fast_retries(1))
         );
@@ -317,10 +320,12 @@ mod lambda {
         let url = mock!(Client::get_function_url_config).then_error(not_found_url);
         let mappings = mock!(Client::list_event_source_mappings).then_output(empty_mappings);
         let providers = mock!(Client::list_capacity_providers).then_output(empty_providers);
+        let aliases =
+            mock!(Client::list_aliases).then_output(|| ListAliasesOutput::builder().build());
         let client = mock_client!(
             aws_sdk_lambda,
             RuleMode::MatchAny,
-            [&list, &policy, &url, &mappings, &providers],
+            [&list, &policy, &url, &mappings, &providers, &aliases],
             |b| b.retry_config(fast_retries(2))
         );
         let (lambda, gaps) = collect::functions_in_region(
@@ -343,7 +348,15 @@ mod lambda {
             a.published_versions[0].vpc_config.security_group_ids,
             ["sg-old"]
         );
-        assert_eq!(policy.num_calls(), 1, "per-function reads for $LATEST only");
+        // GetPolicy for the function and for each published version (each has a policy of its
+        // own), never a read per version of what only $LATEST has (its URL).
+        assert_eq!(policy.num_calls(), 3);
+        assert_eq!(url.num_calls(), 1);
+        let Collected::Present(qualifiers) = &a.qualifiers else {
+            panic!("qualifiers read: {:?}", a.qualifiers)
+        };
+        let versions: Vec<&str> = qualifiers.iter().map(|q| q.qualifier.as_str()).collect();
+        assert_eq!(versions, ["3", "4"]);
     }
 
     #[tokio::test]
@@ -358,10 +371,12 @@ mod lambda {
         let url = mock!(Client::get_function_url_config).then_error(not_found_url);
         let mappings = mock!(Client::list_event_source_mappings).then_output(empty_mappings);
         let providers = mock!(Client::list_capacity_providers).then_output(empty_providers);
+        let aliases =
+            mock!(Client::list_aliases).then_output(|| ListAliasesOutput::builder().build());
         let client = mock_client!(
             aws_sdk_lambda,
             RuleMode::MatchAny,
-            [&list, &policy, &url, &mappings, &providers],
+            [&list, &policy, &url, &mappings, &providers, &aliases],
             |b| b.retry_config(fast_retries(2))
         );
         // The plan of a run of the CORS check alone: it reads URLs, not policies.
@@ -437,10 +452,12 @@ mod lambda {
         let url = mock!(Client::get_function_url_config).then_error(not_found_url);
         let mappings = mock!(Client::list_event_source_mappings).then_output(empty_mappings);
         let providers = mock!(Client::list_capacity_providers).then_output(empty_providers);
+        let aliases =
+            mock!(Client::list_aliases).then_output(|| ListAliasesOutput::builder().build());
         let client = mock_client!(
             aws_sdk_lambda,
             RuleMode::MatchAny,
-            [&list, &policy, &url, &mappings, &providers],
+            [&list, &policy, &url, &mappings, &providers, &aliases],
             |b| b.retry_config(fast_retries(4))
         );
         let (lambda, gaps) = collect::functions_in_region(
@@ -483,10 +500,12 @@ mod lambda {
         let url = mock!(Client::get_function_url_config).then_error(not_found_url);
         let mappings = mock!(Client::list_event_source_mappings).then_output(empty_mappings);
         let providers = mock!(Client::list_capacity_providers).then_output(empty_providers);
+        let aliases =
+            mock!(Client::list_aliases).then_output(|| ListAliasesOutput::builder().build());
         let client = mock_client!(
             aws_sdk_lambda,
             RuleMode::MatchAny,
-            [&list, &policy, &url, &mappings, &providers],
+            [&list, &policy, &url, &mappings, &providers, &aliases],
             |b| b.retry_config(fast_retries(3))
         );
         let (lambda, gaps) = collect::functions_in_region(
@@ -524,10 +543,12 @@ mod lambda {
             )
         });
         let providers = mock!(Client::list_capacity_providers).then_output(empty_providers);
+        let aliases =
+            mock!(Client::list_aliases).then_output(|| ListAliasesOutput::builder().build());
         let client = mock_client!(
             aws_sdk_lambda,
             RuleMode::MatchAny,
-            [&list, &mappings, &providers],
+            [&list, &mappings, &providers, &aliases],
             |b| b.retry_config(fast_retries(3))
         );
         let (lambda, gaps) = collect::functions_in_region(

@@ -134,6 +134,7 @@ fn with_gap(snapshot: &Snapshot, input: &Input, place: &Place) -> Snapshot {
             match input.operation {
                 "GetPolicy" => f.resource_policy = Collected::NotCollected,
                 "GetFunctionUrlConfig" => f.url_config = Collected::NotCollected,
+                "ListAliases" => f.qualifiers = Collected::NotCollected,
                 other => panic!("no per-resource field for {other}: teach the gap test"),
             }
         }

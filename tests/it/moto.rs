@@ -1545,7 +1545,7 @@ fn an_organization_scan_refuses_bad_targets_before_scanning() {
 }
 
 #[test]
-fn functions_on_capacity_providers_are_placed_by_the_providers_network() {
+fn capacity_providers_aliases_and_versions_are_judged_end_to_end() {
     let Some(m) = moto() else { return };
     let s = seed(
         &m.python,
@@ -1560,6 +1560,11 @@ fn functions_on_capacity_providers_are_placed_by_the_providers_network() {
         "function-single-az",
         "function-public-subnet",
         "function-no-egress",
+        // Aliases and versions with policies and URLs of their own.
+        "function-policy-public",
+        "function-policy-unscoped-service",
+        "function-url-auth-none",
+        "function-url-cors-wildcard",
     ];
     let out = s
         .vpcwarden(&m.endpoint)

@@ -1,7 +1,7 @@
 //! LAMBDA001 `function-policy-public`: the function's resource policy lets anyone invoke it
 //! (Security Hub Lambda.1), decided by asking the policy engine about an outsider.
 
-use super::each_function;
+use super::each_surface;
 use super::resource_policy::{
     FunctionPolicy, cite, load, not_collected, outsider_invoke, url_decision,
     with_organization_evidence,
@@ -20,7 +20,7 @@ pub const CHECK: CheckDef = CheckDef {
 
 fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingError> {
     let members = ctx.organization_accounts();
-    each_function(
+    each_surface(
         ctx,
         out,
         |_| true,

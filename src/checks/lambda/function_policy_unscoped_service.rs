@@ -1,7 +1,7 @@
 //! LAMBDA103 `function-policy-unscoped-service`: the resource policy lets an AWS service invoke the
 //! function on behalf of anyone's resource (confused deputy): no `aws:SourceAccount`/`aws:SourceArn`.
 
-use super::each_function;
+use super::each_surface;
 use super::resource_policy::{
     FunctionPolicy, cite, foreign_sources, load, service_invoke, with_organization_evidence,
 };
@@ -20,7 +20,7 @@ pub const CHECK: CheckDef = CheckDef {
 
 fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingError> {
     let members = ctx.organization_accounts();
-    each_function(
+    each_surface(
         ctx,
         out,
         |_| true,

@@ -1,7 +1,7 @@
 //! LAMBDA104 `function-url-auth-none`: a function URL anyone can call without signing (AuthType
 //! NONE); high when the resource policy also admits anonymous URL calls.
 
-use super::each_function;
+use super::each_surface;
 use super::resource_policy::{
     FunctionPolicy, cite, load_url, policy_of, unavailable, url_decision,
 };
@@ -17,7 +17,7 @@ pub const CHECK: CheckDef = CheckDef {
 };
 
 fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingError> {
-    each_function(ctx, out, |_| true, judge)
+    each_surface(ctx, out, |_| true, judge)
 }
 
 fn judge<'t>(

@@ -1,6 +1,6 @@
 //! LAMBDA105 `function-url-cors-wildcard`: a function URL whose CORS configuration allows every origin.
 
-use super::each_function;
+use super::each_surface;
 use super::resource_policy::load_url;
 use crate::checks::{CheckContext, CheckDef, Findings};
 use crate::finding::{FindingBuilder, FindingError, Status};
@@ -14,7 +14,7 @@ pub const CHECK: CheckDef = CheckDef {
 };
 
 fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingError> {
-    each_function(ctx, out, |_| true, judge)
+    each_surface(ctx, out, |_| true, judge)
 }
 
 fn judge<'t>(

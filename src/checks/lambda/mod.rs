@@ -12,9 +12,9 @@ pub mod function_url_auth_none;
 pub mod function_url_cors_wildcard;
 pub mod resource_policy;
 
-use crate::checks::inputs::{LIST_CAPACITY_PROVIDERS, LIST_FUNCTIONS};
+use crate::checks::inputs::{LIST_ALIASES, LIST_CAPACITY_PROVIDERS, LIST_FUNCTIONS};
 use crate::checks::{CheckContext, Findings};
-use crate::finding::{FindingBuilder, FindingError, Status};
+use crate::finding::{Finding, FindingBuilder, FindingError, Status};
 use crate::snapshot::{Account, Function, RegionData, VpcConfig};
 
 /// Runs `judge` on every function of every collected region that `keep` selects, with a builder for
@@ -57,6 +57,92 @@ pub fn each_function<'t>(
         }
     }
     Ok(())
+}
+
+/// Like [`each_function`], for the checks of what a resource policy or a URL exposes: `judge` sees
+/// each invocation surface of a function in turn (the function itself, then each alias and
+/// published version as a function whose ARN and name carry the qualifier, with that qualifier's
+/// policy and URL), and the function gets **one** finding, on its unqualified ARN so its id is
+/// stable: the first failing surface's, else the first not evaluated one's, else the function's
+/// own pass. `surfaces` in the evidence lists every qualifier with its status.
+///
+/// When the qualifiers were not read (`ListAliases` failed, or the published versions were not
+/// listed), a failure on what was read stands, and anything else is `not_evaluated`: the alias
+/// nobody read may be the public one.
+pub fn each_surface<'t>(
+    ctx: &CheckContext<'_>,
+    out: &mut Findings<'t>,
+    keep: fn(&Function) -> bool,
+    mut judge: impl FnMut(
+        &Account,
+        &RegionData,
+        &Function,
+        FindingBuilder<'t>,
+        &mut Findings<'t>,
+    ) -> Result<(), FindingError>,
+) -> Result<(), FindingError> {
+    each_function(ctx, out, keep, |account, region, function, b, out| {
+        let mut judged: Vec<(Option<String>, Finding)> = Vec::new();
+        for view in function.surfaces() {
+            let qualifier = view
+                .arn
+                .strip_prefix(function.arn.as_str())
+                .and_then(|q| q.strip_prefix(':'))
+                .map(str::to_string);
+            let mut scratch = Findings {
+                check: out.check,
+                out: Vec::new(),
+            };
+            let vb = match &qualifier {
+                None => b.clone(),
+                Some(q) => b.clone().evidence("qualifier", q.as_str()),
+            };
+            judge(account, region, &view, vb, &mut scratch)?;
+            judged.extend(scratch.out.into_iter().map(|f| (qualifier.clone(), f)));
+        }
+        let listed: Vec<serde_json::Value> = judged
+            .iter()
+            .filter_map(|(q, f)| {
+                q.as_ref()
+                    .map(|q| serde_json::json!({"qualifier": q, "status": f.status.as_str()}))
+            })
+            .collect();
+        let pick = judged
+            .iter()
+            .position(|(_, f)| f.status == Status::Fail)
+            .or_else(|| {
+                judged
+                    .iter()
+                    .position(|(_, f)| f.status == Status::NotEvaluated)
+            })
+            .unwrap_or(0);
+        if judged.is_empty() {
+            return Ok(());
+        }
+        let (_, mut finding) = judged.swap_remove(pick);
+        // Qualified views keep the function's unqualified ARN (the builder's), whatever their own.
+        finding.resource_arn = function.arn.clone();
+        if !listed.is_empty() {
+            finding
+                .evidence
+                .insert("surfaces".into(), serde_json::Value::Array(listed));
+        }
+        if finding.status != Status::Fail
+            && matches!(
+                function.qualifiers,
+                crate::snapshot::Collected::NotCollected
+            )
+        {
+            return out.push(resource_policy::not_collected(
+                account,
+                function,
+                LIST_ALIASES,
+                b.evidence("reason_detail", "aliases and published versions not read"),
+            ));
+        }
+        out.out.push(finding);
+        Ok(())
+    })
 }
 
 /// A builder for a finding on `function`, its name as evidence.

@@ -10,7 +10,8 @@ use crate::support::{find, short};
 use serde_json::{Value, json};
 use vpcwarden::finding::Status::{Fail, NotEvaluated, Pass};
 use vpcwarden::snapshot::{
-    CapacityProvider, Collected, Function, FunctionUrl, Layer, Route, VpcConfig, VpcEndpoint,
+    CapacityProvider, Collected, Function, FunctionUrl, Layer, Qualifier, Route, VpcConfig,
+    VpcEndpoint,
 };
 
 const E1: &str = "us-east-1";
@@ -70,6 +71,84 @@ fn on_providers() -> Scenario {
         .with_function("mi-ha", on("cp-ha"))
         .with_function("mi-public", on("cp-public"))
         .with_function("mi-unlisted", on("cp-gone"))
+}
+
+/// A resource policy letting anyone invoke `arn`.
+fn public_policy(arn: &str) -> Value {
+    json!({"Version": "2012-10-17", "Statement": [{"Sid": "Anyone", "Effect": "Allow",
+        "Principal": "*", "Action": "lambda:InvokeFunction", "Resource": arn}]})
+}
+
+#[test]
+fn aliases_and_versions_are_judged_as_the_function() {
+    let qualifier =
+        |name: &str, kind: &str, policy: Collected<Value>, url: Collected<FunctionUrl>| Qualifier {
+            qualifier: name.into(),
+            kind: kind.into(),
+            resource_policy: policy,
+            url_config: url,
+        };
+    let arn =
+        |name: &str, q: &str| format!("arn:aws:lambda:us-east-1:111111111111:function:{name}:{q}");
+    let s = healthy()
+        .with_function("alias-public", |f| {
+            f.qualifiers = Collected::Present(vec![qualifier(
+                "live",
+                "alias",
+                Collected::Present(public_policy(&arn("alias-public", "live"))),
+                Collected::Absent,
+            )])
+        })
+        .with_function("alias-url", |f| {
+            f.qualifiers = Collected::Present(vec![qualifier(
+                "live",
+                "alias",
+                Collected::Absent,
+                Collected::Present(FunctionUrl {
+                    url: "https://live.lambda-url.us-east-1.on.aws/".into(),
+                    auth_type: "NONE".into(),
+                    cors_allow_origins: vec![],
+                }),
+            )])
+        })
+        .with_function("version-unread", |f| {
+            f.qualifiers = Collected::Present(vec![qualifier(
+                "7",
+                "version",
+                Collected::NotCollected,
+                Collected::Absent,
+            )])
+        })
+        .with_function("aliases-unread", |f| f.qualifiers = Collected::NotCollected)
+        .with_function("version-private", |f| {
+            f.qualifiers = Collected::Present(vec![qualifier(
+                "3",
+                "version",
+                Collected::Absent,
+                Collected::Absent,
+            )])
+        });
+    let public = s.run("function-policy-public");
+    let f = find(&public, "alias-public");
+    assert_eq!(f.status, Fail, "a public alias is a public function");
+    assert_eq!(
+        f.resource_arn,
+        "arn:aws:lambda:us-east-1:111111111111:function:alias-public"
+    );
+    assert_eq!(f.evidence["qualifier"], "live");
+    assert!(f.message.contains("alias-public:live"), "{}", f.message);
+    assert_eq!(
+        f.evidence["surfaces"],
+        json!([{"qualifier": "live", "status": "fail"}])
+    );
+    assert_eq!(find(&public, "version-unread").status, NotEvaluated);
+    assert_eq!(find(&public, "aliases-unread").status, NotEvaluated);
+    assert_eq!(find(&public, "version-private").status, Pass);
+    let url = s.run("function-url-auth-none");
+    let f = find(&url, "alias-url");
+    assert_eq!(f.status, Fail, "the alias's own URL has AuthType NONE");
+    assert_eq!(f.evidence["qualifier"], "live");
+    assert_eq!(find(&url, "alias-public").status, Pass);
 }
 
 #[test]

@@ -112,6 +112,7 @@ pub fn function_in(region: &str, name: &str) -> Function {
         last_update_status: Some("Successful".into()),
         resource_policy: Collected::Absent,
         url_config: Collected::Absent,
+        qualifiers: Collected::Present(vec![]),
         ..Default::default()
     }
 }
