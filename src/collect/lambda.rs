@@ -346,10 +346,12 @@ async fn qualified(
     failures: &mut Vec<(&'static str, ApiFailure, Option<String>)>,
 ) {
     let arn = function.arn.clone();
+    // The function's name (AWS takes a name or an ARN here; the name is the form every
+    // implementation of the API reads).
     let (aliases, failure) = drain(
         client
             .list_aliases()
-            .function_name(&arn)
+            .function_name(&function.name)
             .into_paginator()
             .items()
             .send(),
