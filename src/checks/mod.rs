@@ -105,6 +105,7 @@ pub static REGISTRY: &[CheckDef] = &[
     lambda::function_url_auth_none::CHECK,
     lambda::function_url_cors_wildcard::CHECK,
     lambda::function_layer_cross_account::CHECK,
+    lambda::capacity_provider_shared_roles::CHECK,
     organizations::account_vpc_guardrail_missing::CHECK,
     organizations::account_layer_guardrail_missing::CHECK,
 ];

@@ -1570,6 +1570,7 @@ fn capacity_providers_aliases_and_versions_are_judged_end_to_end() {
         .vpcwarden(&m.endpoint)
         .args(["audit", "--region", "us-east-1", "--format", "json"])
         .args(["--checks", &slugs.join(",")])
+        .args(["--checks", "capacity-provider-shared-roles"])
         .assert()
         .code(3)
         .get_output()
@@ -1592,4 +1593,20 @@ fn capacity_providers_aliases_and_versions_are_judged_end_to_end() {
             );
         }
     }
+    // lms-ha runs functions of two execution roles; lms-single's functions share one.
+    let providers = &s.json["resources"]["capacity_providers"];
+    let arn = |name: &str| {
+        providers[name]["arn"]
+            .as_str()
+            .expect("provider arn")
+            .to_string()
+    };
+    assert_eq!(
+        arns(&report, "capacity-provider-shared-roles", "fail"),
+        BTreeSet::from([arn("lms-ha")])
+    );
+    assert_eq!(
+        arns(&report, "capacity-provider-shared-roles", "pass"),
+        BTreeSet::from([arn("lms-single")])
+    );
 }

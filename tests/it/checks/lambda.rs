@@ -1578,3 +1578,56 @@ mod function_layer_cross_account {
         insta::assert_json_snapshot!("function_layer_cross_account_incomplete", findings);
     }
 }
+
+mod capacity_provider_shared_roles {
+    use super::*;
+
+    const SLUG: &str = "capacity-provider-shared-roles";
+
+    #[test]
+    fn failing_case_flags_a_provider_shared_by_two_roles() {
+        let findings = on_providers()
+            .with_function("mi-ha-billing", |f| {
+                f.vpc_config = None;
+                f.role = "arn:aws:iam::111111111111:role/billing-role".into();
+                f.capacity_provider_arn =
+                    Some("arn:aws:lambda:us-east-1:111111111111:capacity-provider:cp-ha".into());
+            })
+            .run(SLUG);
+        assert_eq!(
+            short(&findings),
+            [(Fail, E1, "cp-ha"), (Pass, E1, "cp-public")]
+        );
+        assert_eq!(findings[0].resource_type, "Other");
+        assert_eq!(
+            findings[0].evidence["execution_roles"]["arn:aws:iam::111111111111:role/billing-role"],
+            json!(["mi-ha-billing"])
+        );
+        insta::assert_json_snapshot!("capacity_provider_shared_roles_failing", findings);
+    }
+
+    #[test]
+    fn clean_case_passes() {
+        let findings = healthy().run(SLUG);
+        assert_eq!(short(&findings), [(Pass, E1, "app-cp")]);
+        insta::assert_json_snapshot!("capacity_provider_shared_roles_clean", findings);
+    }
+
+    #[test]
+    fn incomplete_case_is_not_evaluated() {
+        // A function a failed ListFunctions did not return may run on any provider.
+        let findings = healthy().gap("lambda", "ListFunctions", E1).run(SLUG);
+        assert_eq!(short(&findings), [(NotEvaluated, E1, "app-cp")]);
+        assert_eq!(findings[0].evidence["gap"]["operation"], "ListFunctions");
+        let denied = healthy()
+            .lambda(E1, |l| l.capacity_providers = Collected::NotCollected)
+            .gap("lambda", "ListCapacityProviders", E1)
+            .run(SLUG);
+        assert_eq!(short(&denied), [(NotEvaluated, E1, "root")]);
+        assert_eq!(
+            denied[0].evidence["gap"]["operation"],
+            "ListCapacityProviders"
+        );
+        insta::assert_json_snapshot!("capacity_provider_shared_roles_incomplete", findings);
+    }
+}

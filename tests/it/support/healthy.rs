@@ -24,10 +24,10 @@ use serde_json::{Value, json};
 use vpcwarden::config::Config;
 use vpcwarden::finding::Finding;
 use vpcwarden::snapshot::{
-    Account, Collected, Ec2, EventSourceMapping, Function, FunctionUrl, GLOBAL_REGION, Gap, Group,
-    Iam, InlinePolicy, Lambda, Layer, ManagedPolicy, NetworkInterface, Organizations, RegionData,
-    Role, Route, RouteTable, SecurityGroup, SecurityGroupRule, Snapshot, Subnet, User, Vpc,
-    VpcConfig, VpcEndpoint,
+    Account, CapacityProvider, Collected, Ec2, EventSourceMapping, Function, FunctionUrl,
+    GLOBAL_REGION, Gap, Group, Iam, InlinePolicy, Lambda, Layer, ManagedPolicy, NetworkInterface,
+    Organizations, RegionData, Role, Route, RouteTable, SecurityGroup, SecurityGroupRule, Snapshot,
+    Subnet, User, Vpc, VpcConfig, VpcEndpoint,
 };
 
 /// The account id.
@@ -374,7 +374,19 @@ fn healthy_region() -> RegionData {
                 state: Some("Enabled".into()),
             }],
             versions_listed: true,
-            capacity_providers: Collected::Present(vec![]),
+            // A provider for Lambda Managed Instances in the private subnets, not used yet.
+            capacity_providers: Collected::Present(vec![CapacityProvider {
+                arn: format!("arn:aws:lambda:{REGION}:{ACCOUNT}:capacity-provider:app-cp"),
+                state: Some("Active".into()),
+                vpc_config: VpcConfig {
+                    vpc_id: None,
+                    subnet_ids: vec![PRIVATE_A.into(), PRIVATE_B.into()],
+                    security_group_ids: vec![FUNCTION_SG.into()],
+                    ipv6_allowed_for_dual_stack: false,
+                },
+                operator_role_arn: None,
+                kms_key_arn: None,
+            }]),
         },
         ec2: Ec2 {
             vpcs: vec![Vpc {
