@@ -1,10 +1,8 @@
 //! LAMBDA001 `function-policy-public`: the function's resource policy lets anyone invoke it
 //! (Security Hub Lambda.1), decided by asking the policy engine about an outsider.
 
-use super::each_surface;
 use super::resource_policy::{
-    FunctionPolicy, cite, load, not_collected, outsider_invoke, url_decision,
-    with_organization_evidence,
+    FunctionPolicy, cite, each_policy_surface, load, not_collected, outsider_invoke, url_decision,
 };
 use crate::checks::inputs::GET_FUNCTION_URL_CONFIG;
 use crate::checks::{CheckContext, CheckDef, Findings};
@@ -19,21 +17,7 @@ pub const CHECK: CheckDef = CheckDef {
 };
 
 fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingError> {
-    let members = ctx.organization_accounts();
-    each_surface(
-        ctx,
-        out,
-        |_| true,
-        |account, region, function, b, out| {
-            judge(
-                account,
-                region,
-                function,
-                with_organization_evidence(members, function, b),
-                out,
-            )
-        },
-    )
+    each_policy_surface(ctx, out, judge)
 }
 
 fn judge<'t>(

@@ -1,9 +1,8 @@
 //! LAMBDA103 `function-policy-unscoped-service`: the resource policy lets an AWS service invoke the
 //! function on behalf of anyone's resource (confused deputy): no `aws:SourceAccount`/`aws:SourceArn`.
 
-use super::each_surface;
 use super::resource_policy::{
-    FunctionPolicy, cite, foreign_sources, load, service_invoke, with_organization_evidence,
+    FunctionPolicy, cite, each_policy_surface, foreign_sources, load, service_invoke,
 };
 use crate::checks::{CheckContext, CheckDef, Findings};
 use crate::finding::{FindingBuilder, FindingError, Status};
@@ -19,21 +18,7 @@ pub const CHECK: CheckDef = CheckDef {
 };
 
 fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingError> {
-    let members = ctx.organization_accounts();
-    each_surface(
-        ctx,
-        out,
-        |_| true,
-        |account, region, function, b, out| {
-            judge(
-                account,
-                region,
-                function,
-                with_organization_evidence(members, function, b),
-                out,
-            )
-        },
-    )
+    each_policy_surface(ctx, out, judge)
 }
 
 fn judge<'t>(

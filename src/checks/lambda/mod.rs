@@ -128,7 +128,9 @@ pub fn each_surface<'t>(
                 .evidence
                 .insert("surfaces".into(), serde_json::Value::Array(listed));
         }
-        if finding.status != Status::Fail
+        // A pass on what was read is not a pass while a qualifier went unread; a not-evaluated
+        // verdict keeps its own, more specific reason.
+        if finding.status == Status::Pass
             && matches!(
                 function.qualifiers,
                 crate::snapshot::Collected::NotCollected

@@ -396,3 +396,34 @@ pub fn with_organization_evidence<'b>(
     }
     b.evidence("named_accounts", named)
 }
+
+/// The visitor of the resource-policy checks (LAMBDA001, LAMBDA103): every invocation surface of
+/// every function ([`super::each_surface`]), each finding carrying, in an organization run, which
+/// accounts the policy names and whether they are members.
+pub fn each_policy_surface<'t>(
+    ctx: &crate::checks::CheckContext<'_>,
+    out: &mut Findings<'t>,
+    judge: fn(
+        &Account,
+        &crate::snapshot::RegionData,
+        &Function,
+        FindingBuilder<'t>,
+        &mut Findings<'t>,
+    ) -> Result<(), FindingError>,
+) -> Result<(), FindingError> {
+    let members = ctx.organization_accounts();
+    super::each_surface(
+        ctx,
+        out,
+        |_| true,
+        |account, region, function, b, out| {
+            judge(
+                account,
+                region,
+                function,
+                with_organization_evidence(members, function, b),
+                out,
+            )
+        },
+    )
+}

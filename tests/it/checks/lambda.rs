@@ -120,6 +120,10 @@ fn aliases_and_versions_are_judged_as_the_function() {
             )])
         })
         .with_function("aliases-unread", |f| f.qualifiers = Collected::NotCollected)
+        .with_function("nothing-read", |f| {
+            f.qualifiers = Collected::NotCollected;
+            f.resource_policy = Collected::NotCollected;
+        })
         .with_function("version-private", |f| {
             f.qualifiers = Collected::Present(vec![qualifier(
                 "3",
@@ -143,6 +147,11 @@ fn aliases_and_versions_are_judged_as_the_function() {
     );
     assert_eq!(find(&public, "version-unread").status, NotEvaluated);
     assert_eq!(find(&public, "aliases-unread").status, NotEvaluated);
+    // The function's own unread policy stays the reason given, not the unread aliases.
+    assert_eq!(
+        find(&public, "nothing-read").evidence["reason"],
+        "GetPolicy_not_collected"
+    );
     assert_eq!(find(&public, "version-private").status, Pass);
     let url = s.run("function-url-auth-none");
     let f = find(&url, "alias-url");
