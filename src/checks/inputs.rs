@@ -183,11 +183,11 @@ pub fn first_gap<'a>(
     inputs: &[Input],
     account: &'a Account,
     region: &str,
-    except: Input,
+    except: &[Input],
 ) -> Option<&'a Gap> {
     inputs
         .iter()
-        .filter(|i| !i.same_operation(&except))
+        .filter(|i| !except.iter().any(|e| i.same_operation(e)))
         .find_map(|i| i.gap_in(account, region))
 }
 

@@ -299,12 +299,13 @@ impl<'a> Findings<'a> {
     }
 
     /// The first gap among the check's `requires` that leaves a resource of `account` in `region`
-    /// without its input, other than `own` (the visitor's own list, reported once per region).
+    /// without its input, other than `own` (the visitor's own lists: reported once per region, or
+    /// not an input of the resources it visits).
     pub fn required_gap<'s>(
         &self,
         account: &'s Account,
         region: &str,
-        own: Input,
+        own: &[Input],
     ) -> Option<&'s Gap> {
         inputs::first_gap(&self.check.requires, account, region, own)
     }
@@ -342,12 +343,15 @@ impl<'a> Findings<'a> {
             Some(t) => b.resource_of_type(t, resource_arn),
             None => b.resource(resource_arn),
         };
-        self.push(
-            b.status(Status::NotEvaluated)
-                .message(gap_sentence(gap))
-                .evidence("gap", gap_evidence(gap)),
-        )
+        self.push(not_evaluated_on(b, gap))
     }
+}
+
+/// A `not_evaluated` verdict, for the resource `b` is about, whose reason is a gap in its input.
+pub fn not_evaluated_on<'b>(b: FindingBuilder<'b>, gap: &Gap) -> FindingBuilder<'b> {
+    b.status(Status::NotEvaluated)
+        .message(gap_sentence(gap))
+        .evidence("gap", gap_evidence(gap))
 }
 
 impl Findings<'_> {
@@ -359,13 +363,23 @@ impl Findings<'_> {
         region: &str,
         gap: &Gap,
     ) -> Result<(), FindingError> {
-        self.not_evaluated(
-            account,
-            region,
-            Some("AwsAccount"),
-            &account_arn(account),
-            gap,
-        )
+        // A check that visits two lists (functions and capacity providers) has one finding per
+        // region on the account: a second failed list joins the first one's finding.
+        let arn = account_arn(account);
+        if let Some(f) = self.out.iter_mut().find(|f| {
+            f.resource_arn == arn && f.region == region && f.status == Status::NotEvaluated
+        }) {
+            f.message = format!("{} {}", f.message, gap_sentence(gap));
+            let further = f
+                .evidence
+                .entry("further_gaps")
+                .or_insert_with(|| json!([]));
+            if let Some(list) = further.as_array_mut() {
+                list.push(gap_evidence(gap));
+            }
+            return Ok(());
+        }
+        self.not_evaluated(account, region, Some("AwsAccount"), &arn, gap)
     }
 }
 

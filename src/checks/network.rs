@@ -1,8 +1,8 @@
-//! What the placement checks need to know about a function's subnets: their route tables, where their
+//! What the placement checks need to know about the subnets of a function or capacity provider: their route tables, where their
 //! default routes go, and how to show that as evidence.
 
 use crate::finding::{FindingBuilder, Status};
-use crate::snapshot::{Function, RegionData, Route, RouteTable, RouteTableSource, Subnet};
+use crate::snapshot::{RegionData, Route, RouteTable, RouteTableSource, Subnet, VpcConfig};
 use serde_json::{Value, json};
 
 /// What a route's target is, from its id prefix.
@@ -114,16 +114,18 @@ impl<'a> SubnetRouting<'a> {
     }
 }
 
-/// The subnets of a VPC function with their route tables (explicit association, else the main route
-/// table of the subnet's VPC).
-pub fn routing<'a>(region: &'a RegionData, function: &'a Function) -> Vec<SubnetRouting<'a>> {
-    let vpc_id = region.function_vpc_id(function);
-    region
-        .network_of(function)
-        .ok()
-        .flatten()
-        .map(|v| v.subnet_ids.as_slice())
-        .unwrap_or_default()
+/// The subnets of a network configuration (a function's, or its capacity provider's) with their
+/// route tables (explicit association, else the main route table of the subnet's VPC).
+pub fn routing<'a>(
+    region: &'a RegionData,
+    network: Option<&'a VpcConfig>,
+) -> Vec<SubnetRouting<'a>> {
+    let Some(network) = network else {
+        return Vec::new();
+    };
+    let vpc_id = region.vpc_id_of(network);
+    network
+        .subnet_ids
         .iter()
         .map(|subnet_id| {
             let subnet = region.subnet(subnet_id);
@@ -155,10 +157,11 @@ pub fn subnets_evidence<'b>(
     (b, unknown)
 }
 
-/// The `not_evaluated` verdict for a function some of whose subnets have no known route table.
+/// The `not_evaluated` verdict for a placed resource (`subject`: "Lambda function NAME", ...) some
+/// of whose subnets have no known route table.
 pub fn route_table_unknown<'b>(
     b: FindingBuilder<'b>,
-    function: &Function,
+    subject: &str,
     unknown: &[String],
     why: &str,
 ) -> FindingBuilder<'b> {
@@ -166,9 +169,8 @@ pub fn route_table_unknown<'b>(
         .evidence("reason", "route_table_unknown")
         .evidence("subnets_without_route_table", json!(unknown))
         .message(format!(
-            "Not evaluated: the route table of subnet(s) {} of Lambda function {} is unknown ({why}).",
-            unknown.join(", "),
-            function.name
+            "Not evaluated: the route table of subnet(s) {} of {subject} is unknown ({why}).",
+            unknown.join(", ")
         ))
 }
 

@@ -51,7 +51,12 @@ impl RegionData {
     /// The VPC of a function: from its subnets (Lambda may report an empty `VpcId`), else the VPC id
     /// Lambda reports.
     pub fn function_vpc_id<'a>(&'a self, function: &'a Function) -> Option<&'a str> {
-        let vpc = self.network_of(function).ok().flatten()?;
+        self.vpc_id_of(self.network_of(function).ok().flatten()?)
+    }
+
+    /// The VPC of a network configuration: its first collected subnet's VPC, else the `vpc_id` it
+    /// reports.
+    pub fn vpc_id_of<'a>(&'a self, vpc: &'a VpcConfig) -> Option<&'a str> {
         vpc.subnet_ids
             .iter()
             .find_map(|s| self.subnet(s).map(|s| s.vpc_id.as_str()))

@@ -1578,17 +1578,12 @@ fn capacity_providers_aliases_and_versions_are_judged_end_to_end() {
         .clone();
     let report = report_of(&out);
     assert_eq!(report["gaps"], serde_json::json!([]));
-    // The functions' verdicts (the providers' own findings are not built yet: issue 13).
-    let functions_only = |set: BTreeSet<String>| -> BTreeSet<String> {
-        set.into_iter()
-            .filter(|a| !a.contains(":capacity-provider:"))
-            .collect()
-    };
+    // The functions' verdicts, and the providers' own placement findings.
     for slug in slugs {
         for status in ["fail", "pass", "not_evaluated"] {
             assert_eq!(
                 arns(&report, slug, status),
-                functions_only(s.expected(slug, status)),
+                s.expected(slug, status),
                 "{slug}: the {status} set differs from the scenario's expectation"
             );
         }

@@ -28,7 +28,7 @@ pub fn each_region(
             if let Some(gap) = own.gap_in(account, &region.region) {
                 out.region_not_evaluated(account, &region.region, gap)?;
             }
-            let gate = out.required_gap(account, &region.region, own);
+            let gate = out.required_gap(account, &region.region, &[own]);
             judge(account, region, gate, out)?;
         }
     }

@@ -2,11 +2,10 @@
 //! functions of different execution roles, although AWS makes the provider, not the function, the
 //! isolation boundary.
 
-use crate::checks::ec2::each_region;
-use crate::checks::inputs::LIST_CAPACITY_PROVIDERS;
-use crate::checks::{CheckContext, CheckDef, Findings};
+use super::each_provider;
+use crate::checks::inputs::LIST_FUNCTIONS;
+use crate::checks::{CheckContext, CheckDef, Findings, not_evaluated_on};
 use crate::finding::{FindingError, Status};
-use crate::snapshot::Collected;
 use serde_json::json;
 use std::collections::BTreeMap;
 
@@ -17,54 +16,39 @@ pub const CHECK: CheckDef = CheckDef {
 };
 
 fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingError> {
-    each_region(
-        ctx,
-        out,
-        LIST_CAPACITY_PROVIDERS,
-        |account, region, gate, out| {
-            let Collected::Present(providers) = &region.lambda.capacity_providers else {
-                return Ok(());
-            };
-            for provider in providers {
-                let b = out
-                    .builder(&account.account_id, &region.region)
-                    .resource_of_type("Other", &provider.arn)
-                    .evidence("capacity_provider_name", provider.name());
-                // `gate`: a failed ListFunctions (a function it did not return may run on any provider).
-                if let Some(gap) = gate {
-                    out.not_evaluated(account, &region.region, Some("Other"), &provider.arn, gap)?;
-                    continue;
-                }
-                let mut roles: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-                for f in
-                    region.lambda.functions.iter().filter(|f| {
-                        f.capacity_provider_arn.as_deref() == Some(provider.arn.as_str())
-                    })
-                {
-                    roles
-                        .entry(f.role.as_str())
-                        .or_default()
-                        .push(f.name.as_str());
-                }
-                let b = b.evidence("execution_roles", json!(roles));
-                if roles.len() > 1 {
-                    out.push(b.status(Status::Fail).message(format!(
-                    "Capacity provider {} runs functions of {} different execution roles ({}): functions on one provider are not isolated from each other, so each can reach what the others' roles can.",
-                    provider.name(),
-                    roles.len(),
-                    roles.keys().copied().collect::<Vec<_>>().join(", ")
-                )))?;
-                } else {
-                    out.push(b.status(Status::Pass).message(match roles.keys().next() {
-                        Some(role) => format!(
-                            "Capacity provider {} runs functions of one execution role ({role}).",
-                            provider.name()
-                        ),
-                        None => format!("Capacity provider {} runs no function.", provider.name()),
-                    }))?;
-                }
-            }
-            Ok(())
-        },
-    )
+    each_provider(ctx, out, |account, region, provider, b, out| {
+        // A function that a failed ListFunctions did not return may run on any provider.
+        if let Some(gap) = LIST_FUNCTIONS.gap_in(account, &region.region) {
+            return out.push(not_evaluated_on(b, gap));
+        }
+        let mut roles: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for f in region
+            .lambda
+            .functions
+            .iter()
+            .filter(|f| f.capacity_provider_arn.as_deref() == Some(provider.arn.as_str()))
+        {
+            roles
+                .entry(f.role.as_str())
+                .or_default()
+                .push(f.name.as_str());
+        }
+        let b = b.evidence("execution_roles", json!(roles));
+        if roles.len() > 1 {
+            out.push(b.status(Status::Fail).message(format!(
+                "Capacity provider {} runs functions of {} different execution roles ({}): functions on one provider are not isolated from each other, so each can reach what the others' roles can.",
+                provider.name(),
+                roles.len(),
+                roles.keys().copied().collect::<Vec<_>>().join(", ")
+            )))
+        } else {
+            out.push(b.status(Status::Pass).message(match roles.keys().next() {
+                Some(role) => format!(
+                    "Capacity provider {} runs functions of one execution role ({role}).",
+                    provider.name()
+                ),
+                None => format!("Capacity provider {} runs no function.", provider.name()),
+            }))
+        }
+    })
 }

@@ -2,14 +2,14 @@
 //! no subnet routes `0.0.0.0/0` anywhere but an internet gateway, and no VPC endpoint serves its
 //! subnets (interface endpoints serve the VPC, gateway endpoints the subnets of their route tables).
 
-use super::{each_function, in_vpc};
+use super::{Placed, each_placed};
 use crate::checks::inputs::DESCRIBE_VPC_ENDPOINTS;
 use crate::checks::network::{
     ANY_IPV4, ANY_IPV6, Target, route_table_unknown, routing, subnets_evidence,
 };
-use crate::checks::{CheckContext, CheckDef, Findings};
+use crate::checks::{CheckContext, CheckDef, Findings, not_evaluated_on};
 use crate::finding::{FindingBuilder, FindingError, Status};
-use crate::snapshot::{Account, Collected, Function, RegionData, Route, VpcEndpoint};
+use crate::snapshot::{Account, Collected, RegionData, Route, VpcEndpoint};
 use serde_json::{Value, json};
 
 /// The registry line.
@@ -23,7 +23,7 @@ pub const CHECK: CheckDef = CheckDef {
 const LIVE_ENDPOINT_STATE: &str = "available";
 
 fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingError> {
-    each_function(ctx, out, in_vpc, judge)
+    each_placed(ctx, out, judge)
 }
 
 /// Whether a default route gives the function a way out. IPv4: any target but an internet gateway
@@ -52,15 +52,14 @@ fn is_live(endpoint: &VpcEndpoint) -> bool {
 fn judge<'t>(
     account: &Account,
     region: &RegionData,
-    function: &Function,
+    placed: Placed<'_>,
     b: FindingBuilder<'t>,
     out: &mut Findings<'t>,
 ) -> Result<(), FindingError> {
-    let Some((net, b)) = super::network(account, region, function, b, out)? else {
-        return Ok(());
-    };
+    let subject = placed.subject();
+    let net = placed.network;
     let ipv6_allowed = net.is_some_and(|v| v.ipv6_allowed_for_dual_stack);
-    let subnets = routing(region, function);
+    let subnets = routing(region, net);
     let egress: Vec<Value> = subnets
         .iter()
         .flat_map(|s| {
@@ -77,8 +76,7 @@ fn judge<'t>(
         return out.push(
             b.status(Status::Pass)
                 .message(format!(
-                    "Lambda function {} has a way out of its VPC ({}).",
-                    function.name,
+                    "{subject} has a way out of its VPC ({}).",
                     kinds.into_iter().collect::<Vec<_>>().join(", ")
                 ))
                 .evidence("egress_routes", egress),
@@ -88,15 +86,15 @@ fn judge<'t>(
     if !unknown.is_empty() {
         return out.push(route_table_unknown(
             b,
-            function,
+            &subject,
             &unknown,
             "none was collected for it, and no other subnet has a way out",
         ));
     }
     if let Some(gap) = DESCRIBE_VPC_ENDPOINTS.gap_in(account, &region.region) {
-        return out.not_evaluated(account, &region.region, None, &function.arn, gap);
+        return out.push(not_evaluated_on(b, gap));
     }
-    let vpc_id = region.function_vpc_id(function);
+    let vpc_id = net.and_then(|n| region.vpc_id_of(n));
     let live: Vec<&VpcEndpoint> = region
         .ec2
         .vpc_endpoints
@@ -138,15 +136,13 @@ fn judge<'t>(
                     .evidence("reason", "endpoint_route_tables_unknown")
                     .evidence("gateway_endpoints", json!(unknown_gateways))
                     .message(format!(
-                        "Not evaluated: Lambda function {} has no internet route, and whether gateway endpoint(s) {} serve its subnets is unknown (their route tables were not recorded).",
-                        function.name,
+                        "Not evaluated: {subject} has no internet route, and whether gateway endpoint(s) {} serve its subnets is unknown (their route tables were not recorded).",
                         unknown_gateways.join(", ")
                     )),
             );
         }
         return out.push(b.status(Status::Fail).message(format!(
-            "Lambda function {} can reach neither the internet nor AWS APIs: no subnet routes 0.0.0.0/0 to a NAT gateway, NAT instance, transit gateway or peering, and no VPC endpoint of VPC {} serves its subnets.",
-            function.name,
+            "{subject} can reach neither the internet nor AWS APIs: no subnet routes 0.0.0.0/0 to a NAT gateway, NAT instance, transit gateway or peering, and no VPC endpoint of VPC {} serves its subnets.",
             vpc_id.unwrap_or("(unknown)")
         )));
     }
@@ -157,8 +153,7 @@ fn judge<'t>(
     out.push(
         b.status(Status::Pass)
             .message(format!(
-                "Lambda function {} has no internet route; through VPC endpoints it reaches {} only.",
-                function.name,
+                "{subject} has no internet route; through VPC endpoints it reaches {} only.",
                 services.join(", ")
             ))
             .evidence("internet_route", false)

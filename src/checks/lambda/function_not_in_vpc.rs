@@ -18,7 +18,35 @@ pub const CHECK: CheckDef = CheckDef {
 const EDGE_SERVICE: &str = "edgelambda.amazonaws.com";
 
 fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingError> {
-    super::each_function(ctx, out, |_| true, judge)
+    super::each_function(ctx, out, |_| true, judge)?;
+    super::each_provider(ctx, out, |_, region, provider, b, out| {
+        let placed = super::Placed::provider(provider);
+        let b = b
+            .evidence("subnet_ids", json!(provider.vpc_config.subnet_ids))
+            .evidence(
+                "security_group_ids",
+                json!(provider.vpc_config.security_group_ids),
+            );
+        match placed.network {
+            Some(vpc) => {
+                let vpc_id = region.vpc_id_of(vpc);
+                out.push(
+                    b.status(Status::Pass)
+                        .evidence("vpc_id", vpc_id)
+                        .message(format!(
+                            "{} runs its instances in VPC {} through {} subnet(s).",
+                            placed.subject(),
+                            vpc_id.unwrap_or("(unknown)"),
+                            vpc.subnet_ids.len()
+                        )),
+                )
+            }
+            None => out.push(b.status(Status::Fail).message(format!(
+                "{} has no subnet in its VPC configuration, so its instances have no network vpcwarden can place.",
+                placed.subject()
+            ))),
+        }
+    })
 }
 
 fn judge<'t>(

@@ -1,11 +1,11 @@
 //! LAMBDA101 `function-public-subnet`: a VPC function with a subnet whose route table sends the
 //! default route to an internet gateway.
 
-use super::{each_function, in_vpc};
+use super::{Placed, each_placed};
 use crate::checks::network::{ANY_IPV4, Target, route_table_unknown, routing, subnets_evidence};
 use crate::checks::{CheckContext, CheckDef, Findings};
 use crate::finding::{FindingBuilder, FindingError, Status};
-use crate::snapshot::{Account, Function, RegionData};
+use crate::snapshot::{Account, RegionData};
 use serde_json::Value;
 
 /// The registry line.
@@ -15,20 +15,18 @@ pub const CHECK: CheckDef = CheckDef {
 };
 
 fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingError> {
-    each_function(ctx, out, in_vpc, judge)
+    each_placed(ctx, out, judge)
 }
 
 fn judge<'t>(
-    account: &Account,
+    _: &Account,
     region: &RegionData,
-    function: &Function,
+    placed: Placed<'_>,
     b: FindingBuilder<'t>,
     out: &mut Findings<'t>,
 ) -> Result<(), FindingError> {
-    let Some((_, b)) = super::network(account, region, function, b, out)? else {
-        return Ok(());
-    };
-    let subnets = routing(region, function);
+    let subject = placed.subject();
+    let subnets = routing(region, placed.network);
     let public: Vec<Value> = subnets
         .iter()
         .flat_map(|s| {
@@ -51,16 +49,22 @@ fn judge<'t>(
             })
             .collect();
         let ipv4 = public.iter().any(|p| p["destination"] == ANY_IPV4);
-        let why = if ipv4 {
-            "Lambda gives its network interfaces no public IPv4 address, so the function has no internet access through that gateway"
+        let who = if placed.function.is_some() {
+            "the function has"
         } else {
-            "Such a subnet is public for IPv6"
+            "its functions have"
+        };
+        let why = if ipv4 {
+            format!(
+                "Lambda gives its network interfaces no public IPv4 address, so {who} no internet access through that gateway"
+            )
+        } else {
+            "Such a subnet is public for IPv6".to_string()
         };
         return out.push(
             b.status(Status::Fail)
                 .message(format!(
-                    "Lambda function {} uses public subnet(s): {}. {why}; place it in private subnets and give it egress through a NAT gateway.",
-                    function.name,
+                    "{subject} uses public subnet(s): {}. {why}; place it in private subnets and give it egress through a NAT gateway.",
                     cited.join(", ")
                 ))
                 .evidence("public_subnets", public),
@@ -70,13 +74,12 @@ fn judge<'t>(
     if !unknown.is_empty() {
         return out.push(route_table_unknown(
             b,
-            function,
+            &subject,
             &unknown,
             "no explicit association and no main route table of its VPC was collected",
         ));
     }
     out.push(b.status(Status::Pass).message(format!(
-        "No subnet of Lambda function {} routes to an internet gateway.",
-        function.name
+        "No subnet of {subject} routes to an internet gateway."
     )))
 }

@@ -1,10 +1,10 @@
-//! LAMBDA005 `function-single-az`: a VPC function whose subnets span fewer Availability Zones than
-//! `min_azs` (Security Hub Lambda.5).
+//! LAMBDA005 `function-single-az`: a VPC function (or capacity provider) whose subnets span fewer
+//! Availability Zones than `min_azs` (Security Hub Lambda.5).
 
-use super::{each_function, in_vpc};
+use super::{Placed, each_placed};
 use crate::checks::{CheckContext, CheckDef, Findings};
 use crate::finding::{FindingBuilder, FindingError, Status};
-use crate::snapshot::{Account, Function, RegionData};
+use crate::snapshot::RegionData;
 use serde_json::json;
 use std::collections::BTreeSet;
 
@@ -16,23 +16,23 @@ pub const CHECK: CheckDef = CheckDef {
 
 fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingError> {
     let min_azs = ctx.config.min_azs;
-    each_function(ctx, out, in_vpc, |account, region, function, b, out| {
-        judge(account, region, function, b, min_azs, out)
+    each_placed(ctx, out, |_, region, placed, b, out| {
+        judge(region, placed, b, min_azs, out)
     })
 }
 
 fn judge<'t>(
-    account: &Account,
     region: &RegionData,
-    function: &Function,
+    placed: Placed<'_>,
     b: FindingBuilder<'t>,
     min_azs: usize,
     out: &mut Findings<'t>,
 ) -> Result<(), FindingError> {
-    let Some((net, b)) = super::network(account, region, function, b, out)? else {
-        return Ok(());
-    };
-    let subnet_ids = net.map(|v| v.subnet_ids.as_slice()).unwrap_or_default();
+    let subject = placed.subject();
+    let subnet_ids = placed
+        .network
+        .map(|v| v.subnet_ids.as_slice())
+        .unwrap_or_default();
     let subnets: Vec<_> = subnet_ids
         .iter()
         .map(|id| (id, region.subnet(id)))
@@ -65,8 +65,7 @@ fn judge<'t>(
     let zones = azs.iter().copied().collect::<Vec<_>>().join(", ");
     if azs.len() >= min_azs {
         out.push(b.status(Status::Pass).message(format!(
-            "Lambda function {} uses subnets in {} Availability Zones ({zones}).",
-            function.name,
+            "{subject} uses subnets in {} Availability Zones ({zones}).",
             azs.len()
         )))
     } else if !missing.is_empty() {
@@ -75,15 +74,13 @@ fn judge<'t>(
                 .evidence("reason", "subnet_not_collected")
                 .evidence("subnets_not_found", json!(missing))
                 .message(format!(
-                    "Not evaluated: the Availability Zone of subnet(s) {} of Lambda function {} is unknown (not in the collected subnets).",
+                    "Not evaluated: the Availability Zone of subnet(s) {} of {subject} is unknown (not in the collected subnets).",
                     missing.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "),
-                    function.name
                 )),
         )
     } else {
         out.push(b.status(Status::Fail).message(format!(
-            "Lambda function {} runs in {} Availability Zone{} ({zones}); at least {min_azs} (min_azs) are expected, so that it keeps running when a zone fails.",
-            function.name,
+            "{subject} runs in {} Availability Zone{} ({zones}); at least {min_azs} (min_azs) are expected, so that it keeps running when a zone fails.",
             azs.len(),
             if azs.len() == 1 { "" } else { "s" }
         )))

@@ -16,7 +16,7 @@ pub mod resource_policy;
 use crate::checks::inputs::{LIST_ALIASES, LIST_CAPACITY_PROVIDERS, LIST_FUNCTIONS};
 use crate::checks::{CheckContext, Findings};
 use crate::finding::{Finding, FindingBuilder, FindingError, Status};
-use crate::snapshot::{Account, Function, RegionData, VpcConfig};
+use crate::snapshot::{Account, CapacityProvider, Collected, Function, RegionData, VpcConfig};
 
 /// Runs `judge` on every function of every collected region that `keep` selects, with a builder for
 /// its finding (the function's ARN and name filled in).
@@ -43,7 +43,7 @@ pub fn each_function<'t>(
             if let Some(gap) = LIST_FUNCTIONS.gap_in(account, &region.region) {
                 out.region_not_evaluated(account, &region.region, gap)?;
             }
-            let missing = out.required_gap(account, &region.region, LIST_FUNCTIONS);
+            let missing = out.required_gap(account, &region.region, &[LIST_FUNCTIONS]);
             for function in region.lambda.functions.iter().filter(|f| keep(f)) {
                 match missing {
                     Some(gap) => {
@@ -202,3 +202,123 @@ pub fn network<'r, 't>(
         }
     }
 }
+
+/// What the placement checks judge: a function in its network (its own VPC attachment, or its
+/// capacity provider's), or a capacity provider itself, whose network its instances use.
+#[derive(Debug, Clone, Copy)]
+pub struct Placed<'r> {
+    /// How messages name it: "Lambda function" or "Capacity provider".
+    pub noun: &'static str,
+    /// Its name.
+    pub name: &'r str,
+    /// Its network (`None`: no VPC).
+    pub network: Option<&'r VpcConfig>,
+    /// The function, when it is one.
+    pub function: Option<&'r Function>,
+}
+
+impl<'r> Placed<'r> {
+    /// A function in `network`.
+    pub fn function(function: &'r Function, network: Option<&'r VpcConfig>) -> Self {
+        Placed {
+            noun: "Lambda function",
+            name: &function.name,
+            network,
+            function: Some(function),
+        }
+    }
+
+    /// A capacity provider in its own network.
+    pub fn provider(provider: &'r CapacityProvider) -> Self {
+        Placed {
+            noun: "Capacity provider",
+            name: provider.name(),
+            network: Some(&provider.vpc_config).filter(|v| !v.subnet_ids.is_empty()),
+            function: None,
+        }
+    }
+
+    /// "Lambda function NAME", "Capacity provider NAME".
+    pub fn subject(&self) -> String {
+        format!("{} {}", self.noun, self.name)
+    }
+}
+
+/// Runs `judge` on everything a placement check judges: each function with a network (see
+/// [`in_vpc`] and [`network`]), then each capacity provider ([`each_provider`]).
+pub fn each_placed<'t>(
+    ctx: &CheckContext<'_>,
+    out: &mut Findings<'t>,
+    mut judge: impl FnMut(
+        &Account,
+        &RegionData,
+        Placed<'_>,
+        FindingBuilder<'t>,
+        &mut Findings<'t>,
+    ) -> Result<(), FindingError>,
+) -> Result<(), FindingError> {
+    each_function(ctx, out, in_vpc, |account, region, function, b, out| {
+        let Some((net, b)) = network(account, region, function, b, out)? else {
+            return Ok(());
+        };
+        judge(account, region, Placed::function(function, net), b, out)
+    })?;
+    each_provider(ctx, out, |account, region, provider, b, out| {
+        judge(account, region, Placed::provider(provider), b, out)
+    })
+}
+
+/// Runs `judge` on every capacity provider of every collected region, with a builder for its
+/// finding (resource type `Other`: Security Hub has none for capacity providers; the provider's
+/// name as evidence). A region whose `ListCapacityProviders` failed gets one `not_evaluated`
+/// finding on the account; a provider whose region has a gap on another input the check
+/// `requires` (other than `ListFunctions`, which providers do not need) is `not_evaluated` with it.
+pub fn each_provider<'t>(
+    ctx: &CheckContext<'_>,
+    out: &mut Findings<'t>,
+    mut judge: impl FnMut(
+        &Account,
+        &RegionData,
+        &CapacityProvider,
+        FindingBuilder<'t>,
+        &mut Findings<'t>,
+    ) -> Result<(), FindingError>,
+) -> Result<(), FindingError> {
+    for account in &ctx.snapshot.accounts {
+        for region in &account.regions {
+            if let Some(gap) = LIST_CAPACITY_PROVIDERS.gap_in(account, &region.region) {
+                out.region_not_evaluated(account, &region.region, gap)?;
+            }
+            let Collected::Present(providers) = &region.lambda.capacity_providers else {
+                continue;
+            };
+            let missing = out.required_gap(
+                account,
+                &region.region,
+                &[LIST_CAPACITY_PROVIDERS, LIST_FUNCTIONS],
+            );
+            for provider in providers {
+                match missing {
+                    Some(gap) => out.not_evaluated(
+                        account,
+                        &region.region,
+                        Some(PROVIDER_RESOURCE_TYPE),
+                        &provider.arn,
+                        gap,
+                    )?,
+                    None => {
+                        let b = out
+                            .builder(&account.account_id, &region.region)
+                            .resource_of_type(PROVIDER_RESOURCE_TYPE, &provider.arn)
+                            .evidence("capacity_provider_name", provider.name());
+                        judge(account, region, provider, b, out)?
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The ASFF resource type of a capacity provider's findings (Security Hub has none of its own).
+pub const PROVIDER_RESOURCE_TYPE: &str = "Other";

@@ -202,6 +202,79 @@ fn functions_on_a_capacity_provider_are_placed_by_its_network() {
     );
 }
 
+#[test]
+fn capacity_providers_get_the_placement_findings_once_on_their_own_arn() {
+    let s = on_providers();
+    let verdicts = |slug: &str| {
+        let findings = s.run(slug);
+        ["cp-ha", "cp-public"].map(|n| {
+            let f = find(&findings, n);
+            assert_eq!(f.resource_type, "Other", "{slug}: {n}");
+            assert!(f.resource_arn.ends_with(&format!(":capacity-provider:{n}")));
+            f.status
+        })
+    };
+    assert_eq!(verdicts("function-not-in-vpc"), [Pass, Pass]);
+    assert_eq!(verdicts("function-single-az"), [Pass, Fail]);
+    assert_eq!(verdicts("function-public-subnet"), [Pass, Fail]);
+    assert_eq!(verdicts("function-no-egress"), [Pass, Pass]);
+    let public = s.run("function-public-subnet");
+    let cp = find(&public, "cp-public");
+    assert_eq!(cp.evidence["capacity_provider_name"], "cp-public");
+    assert_eq!(
+        cp.evidence["public_subnets"][0]["subnet_id"],
+        "subnet-public-a"
+    );
+    assert!(
+        cp.message
+            .starts_with("Capacity provider cp-public uses public subnet(s)"),
+        "{}",
+        cp.message
+    );
+    // Once: the provider is not judged again through each function that runs on it.
+    assert_eq!(
+        public
+            .iter()
+            .filter(|f| f.resource_arn.ends_with(":capacity-provider:cp-public"))
+            .count(),
+        1
+    );
+
+    // A failed ListFunctions does not keep the providers from being judged; a failed
+    // ListCapacityProviders is one finding on the account with the other list's gap, not two with
+    // the same id.
+    let both = on_providers()
+        .gap("lambda", "ListFunctions", E1)
+        .run("function-single-az");
+    assert_eq!(find(&both, "cp-public").status, Fail);
+    let both = on_providers()
+        .lambda(E1, |l| l.capacity_providers = Collected::NotCollected)
+        .gap("lambda", "ListFunctions", E1)
+        .gap("lambda", "ListCapacityProviders", E1)
+        .run("function-single-az");
+    let on_account: Vec<_> = both
+        .iter()
+        .filter(|f| f.resource_type == "AwsAccount")
+        .collect();
+    assert_eq!(on_account.len(), 1, "{both:#?}");
+    assert_eq!(on_account[0].evidence["gap"]["operation"], "ListFunctions");
+    assert_eq!(
+        on_account[0].evidence["further_gaps"][0]["operation"],
+        "ListCapacityProviders"
+    );
+    assert!(on_account[0].message.contains("ListCapacityProviders"));
+    // Subnets not collected: the provider is not evaluated, never passed.
+    let no_subnets = on_providers()
+        .ec2(E1, |e| e.subnets.clear())
+        .gap("ec2", "DescribeSubnets", E1)
+        .run("function-single-az");
+    assert_eq!(find(&no_subnets, "cp-ha").status, NotEvaluated);
+    assert_eq!(
+        find(&no_subnets, "cp-ha").evidence["gap"]["operation"],
+        "DescribeSubnets"
+    );
+}
+
 /// Network shapes beside the healthy VPC, in us-east-1, for the placement checks:
 /// - in `vpc-app`: `subnet-main` (us-east-1c, no association: the main table, local only) and
 ///   `subnet-v6` (`rtb-v6`: `::/0` to the internet gateway, `0.0.0.0/0` to it blackholed);
@@ -384,6 +457,7 @@ mod function_not_in_vpc {
                 (Fail, EU, "reports-novpc"),
                 (Fail, E1, "orphan-role"),
                 (Fail, E1, "public-api"),
+                (Pass, E1, "app-cp"),
                 (Pass, E1, "billing"),
                 (Pass, E1, "edge-auth"),
                 (Pass, E1, "orders"),
@@ -403,7 +477,11 @@ mod function_not_in_vpc {
         let findings = healthy().run(SLUG);
         assert_eq!(
             short(&findings),
-            [(Pass, E1, "billing"), (Pass, E1, "orders")]
+            [
+                (Pass, E1, "app-cp"),
+                (Pass, E1, "billing"),
+                (Pass, E1, "orders")
+            ]
         );
         insta::assert_json_snapshot!("function_not_in_vpc_clean", findings);
     }
@@ -423,6 +501,7 @@ mod function_not_in_vpc {
                 // Outside a VPC, and IAM denied → whether it is Lambda@Edge is unknown.
                 (NotEvaluated, E1, "public-api"),
                 // Attached to a VPC: IAM does not matter.
+                (Pass, E1, "app-cp"),
                 (Pass, E1, "billing"),
                 (Pass, E1, "orders"),
             ]
@@ -523,6 +602,7 @@ mod function_single_az {
             [
                 (Fail, E1, "one-az"),
                 (Fail, E1, "same-az-twice"),
+                (Pass, E1, "app-cp"),
                 (Pass, E1, "billing"),
                 (Pass, E1, "orders"),
                 (Pass, E1, "three-azs"),
@@ -551,6 +631,7 @@ mod function_single_az {
         assert_eq!(
             short(&findings),
             [
+                (Fail, E1, "app-cp"),
                 (Fail, E1, "billing"),
                 (Fail, E1, "one-az"),
                 (Fail, E1, "orders"),
@@ -566,7 +647,11 @@ mod function_single_az {
         let findings = healthy().run(SLUG);
         assert_eq!(
             short(&findings),
-            [(Pass, E1, "billing"), (Pass, E1, "orders")]
+            [
+                (Pass, E1, "app-cp"),
+                (Pass, E1, "billing"),
+                (Pass, E1, "orders")
+            ]
         );
         insta::assert_json_snapshot!("function_single_az_clean", findings);
     }
@@ -589,20 +674,22 @@ mod function_single_az {
         assert_eq!(
             short(&findings),
             [
+                (NotEvaluated, EU, "app-cp"),
                 (NotEvaluated, EU, "billing"),
                 (NotEvaluated, EU, "orders"),
                 (NotEvaluated, "eu-west-2", "root"),
                 (NotEvaluated, E1, "one-known-az"),
+                (Pass, E1, "app-cp"),
                 (Pass, E1, "billing"),
                 (Pass, E1, "orders"),
                 (Pass, E1, "two-known-azs"),
             ]
         );
         assert_eq!(findings[0].evidence["gap"]["operation"], "DescribeSubnets");
-        assert_eq!(findings[2].evidence["gap"]["operation"], "ListFunctions");
-        assert_eq!(findings[3].evidence["reason"], "subnet_not_collected");
+        assert_eq!(findings[3].evidence["gap"]["operation"], "ListFunctions");
+        assert_eq!(findings[4].evidence["reason"], "subnet_not_collected");
         assert_eq!(
-            findings[3].evidence["subnets_not_found"],
+            findings[4].evidence["subnets_not_found"],
             json!(["subnet-gone"])
         );
         insta::assert_json_snapshot!("function_single_az_incomplete", findings);
@@ -632,6 +719,7 @@ mod function_public_subnet {
                 (Fail, E1, "in-public"),
                 (Fail, E1, "ipv6-public"),
                 (Fail, E1, "legacy"),
+                (Pass, E1, "app-cp"),
                 (Pass, E1, "billing"),
                 (Pass, E1, "main-private"),
                 (Pass, E1, "orders"),
@@ -659,7 +747,11 @@ mod function_public_subnet {
         let findings = healthy().run(SLUG);
         assert_eq!(
             short(&findings),
-            [(Pass, E1, "billing"), (Pass, E1, "orders")]
+            [
+                (Pass, E1, "app-cp"),
+                (Pass, E1, "billing"),
+                (Pass, E1, "orders")
+            ]
         );
         assert_eq!(
             findings[0].evidence["subnets"][0]["route_table_id"],
@@ -689,9 +781,11 @@ mod function_public_subnet {
             short(&findings),
             [
                 (Fail, E1, "public-and-unknown"),
+                (NotEvaluated, EU, "app-cp"),
                 (NotEvaluated, EU, "billing"),
                 (NotEvaluated, EU, "orders"),
                 (NotEvaluated, E1, "unknown-vpc"),
+                (Pass, E1, "app-cp"),
                 (Pass, E1, "billing"),
                 (Pass, E1, "orders"),
                 (Pass, E1, "vpc-known-from-sibling"),
@@ -701,7 +795,7 @@ mod function_public_subnet {
             findings[1].evidence["gap"]["operation"],
             "DescribeRouteTables"
         );
-        assert_eq!(findings[3].evidence["reason"], "route_table_unknown");
+        assert_eq!(findings[4].evidence["reason"], "route_table_unknown");
         let sibling = find(&findings, "vpc-known-from-sibling");
         assert_eq!(sibling.evidence["subnets"][0]["route_table_source"], "main");
         assert_eq!(sibling.evidence["subnets"][0]["route_table_id"], "rtb-main");
@@ -744,6 +838,7 @@ mod function_no_egress {
                 (Fail, E1, "blackhole"),
                 (Fail, E1, "igw-only"),
                 (Fail, E1, "isolated"),
+                (Pass, E1, "app-cp"),
                 (Pass, E1, "billing"),
                 (Pass, E1, "endpoints-only"),
                 (Pass, E1, "ipv6-egress"),
@@ -823,7 +918,11 @@ mod function_no_egress {
         let findings = healthy().run(SLUG);
         assert_eq!(
             short(&findings),
-            [(Pass, E1, "billing"), (Pass, E1, "orders")]
+            [
+                (Pass, E1, "app-cp"),
+                (Pass, E1, "billing"),
+                (Pass, E1, "orders")
+            ]
         );
         assert_eq!(
             findings[0].evidence["egress_routes"][0]["target_kind"],
@@ -859,11 +958,14 @@ mod function_no_egress {
             short(&findings),
             [
                 (NotEvaluated, EU, "eu-isolated"),
+                (NotEvaluated, "eu-west-2", "app-cp"),
                 (NotEvaluated, "eu-west-2", "billing"),
                 (NotEvaluated, "eu-west-2", "orders"),
                 (NotEvaluated, E1, "unknown-vpc"),
+                (Pass, EU, "app-cp"),
                 (Pass, EU, "billing"),
                 (Pass, EU, "orders"),
+                (Pass, E1, "app-cp"),
                 (Pass, E1, "billing"),
                 (Pass, E1, "nat-and-unknown"),
                 (Pass, E1, "orders"),
@@ -877,7 +979,7 @@ mod function_no_egress {
             findings[1].evidence["gap"]["error_code"],
             "RequestLimitExceeded"
         );
-        assert_eq!(findings[3].evidence["reason"], "route_table_unknown");
+        assert_eq!(findings[4].evidence["reason"], "route_table_unknown");
         insta::assert_json_snapshot!("function_no_egress_incomplete", findings);
     }
 }
