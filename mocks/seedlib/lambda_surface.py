@@ -305,6 +305,8 @@ def seed(acct: Account, args: Any) -> dict[str, Any]:
         "function-single-az": exp(single, [x for x in placement_pass if x not in single]),
         "function-public-subnet": exp([], placement_pass),
         "function-no-egress": exp([], placement_pass),
+        # lms-operator-broad (lms-single) has an inline ec2:* beside the managed operator policy.
+        "capacity-provider-operator-role-broad": exp([providers["lms-single"]], [providers["lms-ha"]]),
     }
 
     def offending(name: str, qualifier: str, sids: list[str] | None = None) -> dict[str, Any]:
@@ -370,10 +372,10 @@ def seed(acct: Account, args: Any) -> dict[str, Any]:
                       "provider gets the same placement finding once on its own ARN (issue 13), so both ARNs "
                       "appear in function-not-in-vpc, function-single-az, function-public-subnet and "
                       "function-no-egress. Findings stay one per function on the unqualified ARN; the "
-                      "qualifier is in the evidence (expected_offending_qualifiers). The new checks of issue 13 "
-                      "(operator role broader than AWSLambdaManagedEC2ResourceOperator: lms-operator-broad on "
-                      "lms-single; providers running several execution roles: lms-ha) have no slug yet and are "
-                      "not in expect. No function in this account has a function-level VpcConfig."),
+                      "qualifier is in the evidence (expected_offending_qualifiers). The provider checks of issue 13: "
+                      "capacity-provider-operator-role-broad (lms-operator-broad on lms-single fails) is in "
+                      "expect; capacity-provider-shared-roles (lms-ha runs two execution roles) is asserted "
+                      "by the test from resources.capacity_providers. No function in this account has a function-level VpcConfig."),
         },
     }
 

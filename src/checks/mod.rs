@@ -106,6 +106,7 @@ pub static REGISTRY: &[CheckDef] = &[
     lambda::function_url_cors_wildcard::CHECK,
     lambda::function_layer_cross_account::CHECK,
     lambda::capacity_provider_shared_roles::CHECK,
+    lambda::capacity_provider_operator_role_broad::CHECK,
     organizations::account_vpc_guardrail_missing::CHECK,
     organizations::account_layer_guardrail_missing::CHECK,
 ];

@@ -308,6 +308,41 @@ impl Statement {
         }
     }
 
+    /// The actions the `Action` element names, each wildcard filled with `fill` so that the
+    /// result is an action the entry covers (`ec2:*NetworkInterface*` gives
+    /// `ec2:FILLnetworkinterfaceFILL`, lower-cased; `*` gives `fill` itself): requests a check can
+    /// put to the engine to learn what a grant reaches beyond a reference policy. `None` for
+    /// `NotAction`, which covers every action it does not name.
+    pub fn action_examples(&self, fill: &str) -> Option<Vec<String>> {
+        if self.action.negated {
+            return None;
+        }
+        Some(
+            self.action
+                .patterns
+                .iter()
+                .map(|p| match p {
+                    ActionPattern::Glob(g) | ActionPattern::Variable { shape: g, .. } => {
+                        g.example(fill)
+                    }
+                })
+                .collect(),
+        )
+    }
+
+    /// As [`action_examples`](Self::action_examples), for the `Resource` element (wildcards and
+    /// policy variables filled with `fill`). `None` for `NotResource` or no resource element:
+    /// the statement covers resources it does not name.
+    pub fn resource_examples(&self, fill: &str) -> Option<Vec<String>> {
+        match &self.resource {
+            Some(ResourceElem {
+                negated: false,
+                patterns,
+            }) => Some(patterns.iter().map(|p| p.example(fill)).collect()),
+            _ => None,
+        }
+    }
+
     /// The `(operator, lower-cased key)` pairs of the `Condition` block, so a finding can say
     /// which context keys a statement hinges on.
     pub fn conditions(&self) -> impl Iterator<Item = (&str, &str)> {

@@ -312,6 +312,27 @@ impl Glob {
         }
     }
 
+    /// A text this pattern matches, each wildcard filled with `fill` (`?` with `x`): `*` alone
+    /// gives `fill` itself.
+    pub(super) fn example(&self, fill: &str) -> String {
+        match self {
+            Glob::Any => fill.to_string(),
+            Glob::Exact(s) => s.to_string(),
+            Glob::Prefix(p) => format!("{p}{fill}"),
+            Glob::General { toks, .. } => {
+                let mut bytes = Vec::new();
+                for t in toks.iter() {
+                    match t {
+                        Tok::Byte(b) => bytes.push(*b),
+                        Tok::Star { .. } => bytes.extend_from_slice(fill.as_bytes()),
+                        Tok::One { .. } => bytes.push(b'x'),
+                    }
+                }
+                String::from_utf8_lossy(&bytes).into_owned()
+            }
+        }
+    }
+
     /// Matches `text`; `fold` compares ASCII case-insensitively (patterns are already lower).
     pub(super) fn matches(&self, text: &str, fold: bool) -> bool {
         let eq = |a: &str, b: &str| {
@@ -517,6 +538,19 @@ pub(super) struct Template<T> {
 }
 
 impl<T> Template<T> {
+    /// A text this pattern can match: each wildcard filled with `fill` (`?` with `x`), each
+    /// policy variable with `fill` too (the value a request would substitute is not known here).
+    pub(super) fn example(&self, fill: &str) -> String {
+        self.parts
+            .iter()
+            .map(|p| match p {
+                Part::Lit(s) => s.clone(),
+                Part::Star | Part::Var { .. } => fill.to_string(),
+                Part::Quest => "x".to_string(),
+            })
+            .collect()
+    }
+
     /// Parses `raw` and precompiles it with `compile` when it holds no variable.
     pub(super) fn new(
         raw: &str,

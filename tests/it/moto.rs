@@ -1565,6 +1565,8 @@ fn capacity_providers_aliases_and_versions_are_judged_end_to_end() {
         "function-policy-unscoped-service",
         "function-url-auth-none",
         "function-url-cors-wildcard",
+        // The providers' operator roles against the managed operator policy.
+        "capacity-provider-operator-role-broad",
     ];
     let out = s
         .vpcwarden(&m.endpoint)

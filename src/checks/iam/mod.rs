@@ -42,7 +42,8 @@ impl ExecutionRole<'_> {
     }
 }
 
-/// The account's Lambda execution roles, in ARN order.
+/// The account's Lambda execution roles, in ARN order: roles of collected functions, and roles
+/// that trust Lambda unless they are only some capacity provider's operator role.
 pub fn execution_roles<'a>(
     account: &'a Account,
     policies: &'a AccountPolicies,
@@ -52,11 +53,21 @@ pub fn execution_roles<'a>(
     };
     let mut used: std::collections::HashMap<&str, Vec<(&str, &Function)>> =
         std::collections::HashMap::new();
+    // Capacity providers' operator roles trust Lambda too, but Lambda runs no code as them
+    // (LAMBDA108 judges them against the managed operator policy).
+    let mut operators = std::collections::HashSet::new();
     for region in &account.regions {
         for f in &region.lambda.functions {
             used.entry(f.role.as_str())
                 .or_default()
                 .push((region.region.as_str(), f));
+        }
+        if let crate::snapshot::Collected::Present(providers) = &region.lambda.capacity_providers {
+            operators.extend(
+                providers
+                    .iter()
+                    .filter_map(|p| p.operator_role_arn.as_deref()),
+            );
         }
     }
     iam.roles
@@ -65,14 +76,14 @@ pub fn execution_roles<'a>(
         .filter_map(|(role, entry)| {
             let trust = entry.lambda_trust;
             let functions = used.remove(role.arn.as_str()).unwrap_or_default();
-            (trust == "allowed" || trust == "unknown" || !functions.is_empty()).then_some(
-                ExecutionRole {
+            let operator_only = functions.is_empty() && operators.contains(role.arn.as_str());
+            (!operator_only && (trust == "allowed" || trust == "unknown" || !functions.is_empty()))
+                .then_some(ExecutionRole {
                     role,
                     entry,
                     functions,
                     trust,
-                },
-            )
+                })
         })
         .collect()
 }

@@ -1,5 +1,6 @@
 //! Checks on Lambda functions.
 
+pub mod capacity_provider_operator_role_broad;
 pub mod capacity_provider_shared_roles;
 pub mod function_layer_cross_account;
 pub mod function_no_egress;

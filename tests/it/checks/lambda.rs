@@ -1742,3 +1742,243 @@ mod capacity_provider_shared_roles {
         insta::assert_json_snapshot!("capacity_provider_shared_roles_incomplete", findings);
     }
 }
+
+mod capacity_provider_operator_role_broad {
+    use super::*;
+    use crate::support::healthy::{OPERATOR_POLICY, role_arn};
+
+    const SLUG: &str = "capacity-provider-operator-role-broad";
+
+    /// The healthy account with capacity providers whose operator roles carry the managed
+    /// operator policy plus one extra inline statement each (`None`: the managed policy alone).
+    fn operators(extra: &[(&str, Option<Value>)]) -> Scenario {
+        let mut s = healthy();
+        let mut providers = Vec::new();
+        for (name, statement) in extra {
+            let role = format!("{name}-operator");
+            s = s.with_role(&role, |r| {
+                r.attached_policies = vec![OPERATOR_POLICY.into()];
+                if let Some(st) = statement {
+                    r.inline_policies = vec![crate::support::healthy::inline(
+                        "extra",
+                        policy(json!([st])),
+                    )];
+                }
+            });
+            providers.push(CapacityProvider {
+                arn: format!("arn:aws:lambda:us-east-1:111111111111:capacity-provider:{name}"),
+                state: Some("Active".into()),
+                vpc_config: VpcConfig {
+                    vpc_id: None,
+                    subnet_ids: vec!["subnet-private-a".into(), "subnet-private-b".into()],
+                    security_group_ids: vec!["sg-functions".into()],
+                    ipv6_allowed_for_dual_stack: false,
+                },
+                operator_role_arn: Some(role_arn(&role)),
+                kms_key_arn: None,
+            });
+        }
+        s.lambda(E1, move |l| {
+            if let Collected::Present(list) = &mut l.capacity_providers {
+                list.extend(providers);
+            }
+        })
+    }
+
+    #[test]
+    fn failing_case_flags_grants_beyond_the_managed_policy() {
+        let findings = operators(&[
+            // Every EC2 action on everything.
+            (
+                "ec2-star",
+                Some(json!({"Sid": "AllEc2", "Effect": "Allow", "Action": "ec2:*", "Resource": "*"})),
+            ),
+            // The managed policy's own action, without its managed-resource condition.
+            (
+                "run-any",
+                Some(json!({"Effect": "Allow", "Action": "ec2:RunInstances",
+                    "Resource": "arn:aws:ec2:*:*:instance/*"})),
+            ),
+            // A NotAction grant names nothing but reaches IAM.
+            (
+                "not-action",
+                Some(json!({"Effect": "Allow", "NotAction": ["ec2:*", "logs:*"], "Resource": "*"})),
+            ),
+            // Another service, on a wildcard resource.
+            (
+                "s3-read",
+                Some(json!({"Effect": "Allow", "Action": "s3:Get*",
+                    "Resource": "arn:aws:s3:::logs-*/*"})),
+            ),
+            // Restating what the managed policy allows is no more than it allows.
+            (
+                "restated",
+                Some(json!({"Effect": "Allow", "Action": ["ec2:DescribeSubnets", "ec2:DescribeInstances"],
+                    "Resource": "*"})),
+            ),
+            // Conditioned exactly as the managed policy is.
+            (
+                "same-condition",
+                Some(json!({"Effect": "Allow", "Action": "ec2:CreateTags",
+                    "Resource": "arn:aws:ec2:*:*:instance/*",
+                    "Condition": {"StringEquals": {"ec2:ManagedResourceOperator": "scaler.lambda.amazonaws.com"}}})),
+            ),
+            ("managed-only", None),
+        ])
+        .run(SLUG);
+        assert_eq!(
+            short(&findings),
+            [
+                (Fail, E1, "ec2-star"),
+                (Fail, E1, "not-action"),
+                (Fail, E1, "run-any"),
+                (Fail, E1, "s3-read"),
+                (Pass, E1, "app-cp"),
+                (Pass, E1, "managed-only"),
+                (Pass, E1, "restated"),
+                (Pass, E1, "same-condition"),
+            ]
+        );
+        let star = find(&findings, "ec2-star");
+        assert_eq!(star.resource_type, "Other");
+        let beyond = star.evidence["beyond_reference"].as_array().expect("list");
+        let actions: Vec<&str> = beyond.iter().filter_map(|b| b["action"].as_str()).collect();
+        assert!(actions.contains(&"ec2:terminateinstances"), "{actions:?}");
+        assert!(
+            !actions.iter().any(|a| a.starts_with("iam:")),
+            "{actions:?}"
+        );
+        assert_eq!(beyond[0]["granted_by"][0]["sid"], "AllEc2");
+        let run_any = find(&findings, "run-any");
+        let beyond = run_any.evidence["beyond_reference"]
+            .as_array()
+            .expect("list");
+        assert!(
+            beyond
+                .iter()
+                .all(|b| b["contexts"] == json!(["unmanaged_resource"])),
+            "as the scaler calls it, RunInstances on an instance is the managed policy's: {beyond:#?}"
+        );
+        let not_action = find(&findings, "not-action");
+        let actions: Vec<&str> = not_action.evidence["beyond_reference"]
+            .as_array()
+            .expect("list")
+            .iter()
+            .filter_map(|b| b["action"].as_str())
+            .collect();
+        assert!(actions.contains(&"iam:passrole"), "{actions:?}");
+        assert!(
+            find(&findings, "s3-read")
+                .message
+                .contains("s3:getvpcwarden-probe"),
+            "{}",
+            find(&findings, "s3-read").message
+        );
+        assert_eq!(
+            find(&findings, "managed-only").evidence["reference_policy_source"],
+            "snapshot"
+        );
+        insta::assert_json_snapshot!("capacity_provider_operator_role_broad_failing", findings);
+    }
+
+    #[test]
+    fn clean_case_passes() {
+        let findings = healthy().run(SLUG);
+        assert_eq!(short(&findings), [(Pass, E1, "app-cp")]);
+        assert_eq!(
+            findings[0].evidence["operator_role_name"],
+            "app-cp-operator"
+        );
+        // Without the snapshot's copy of the managed policy, the built-in one decides the same.
+        let built_in = healthy()
+            .edit(|s| {
+                s.accounts[0]
+                    .iam
+                    .as_mut()
+                    .expect("iam")
+                    .managed_policies
+                    .retain(|m| m.arn != OPERATOR_POLICY)
+            })
+            .edit_role("app-cp-operator", |r| {
+                r.attached_policies.clear();
+                r.inline_policies = vec![crate::support::healthy::inline(
+                    "copy",
+                    serde_json::from_str(include_str!(
+                        "../../../checks/AWSLambdaManagedEC2ResourceOperator.json"
+                    ))
+                    .expect("JSON"),
+                )]
+            })
+            .run(SLUG);
+        assert_eq!(short(&built_in), [(Pass, E1, "app-cp")]);
+        assert_eq!(built_in[0].evidence["reference_policy_source"], "built_in");
+        // A permissions boundary of the managed policy itself takes an `"Action": "*"` away.
+        let bounded = operators(&[(
+            "bounded",
+            Some(json!({"Effect": "Allow", "Action": "*", "Resource": "*"})),
+        )])
+        .edit_role("bounded-operator", |r| {
+            r.permissions_boundary = Some(OPERATOR_POLICY.into())
+        })
+        .run(SLUG);
+        let b = find(&bounded, "bounded");
+        assert_eq!(b.status, Pass, "{b:#?}");
+    }
+
+    #[test]
+    fn incomplete_case_is_not_evaluated() {
+        // IAM denied: the operator role's policies are unknown.
+        let findings = healthy()
+            .edit(|s| s.accounts[0].iam = None)
+            .gap("iam", "GetAccountAuthorizationDetails", "global")
+            .run(SLUG);
+        assert_eq!(short(&findings), [(NotEvaluated, E1, "app-cp")]);
+        assert_eq!(
+            findings[0].evidence["gap"]["operation"],
+            "GetAccountAuthorizationDetails"
+        );
+        // A grant that hinges on a tag nobody knows, and nothing else beyond the reference.
+        let tagged = operators(&[(
+            "tagged",
+            Some(json!({"Effect": "Allow", "Action": "ec2:TerminateInstances",
+                "Resource": "*", "Condition": {"StringEquals": {"aws:ResourceTag/team": "platform"}}})),
+        )])
+        .run(SLUG);
+        let t = find(&tagged, "tagged");
+        assert_eq!(t.status, NotEvaluated);
+        assert_eq!(t.evidence["reason"], "decision_unknown");
+        // An operator role of another account; one of this account that was deleted grants nothing.
+        let elsewhere = healthy()
+            .lambda(E1, |l| {
+                if let Collected::Present(list) = &mut l.capacity_providers {
+                    list[0].operator_role_arn =
+                        Some("arn:aws:iam::222222222222:role/shared-operator".into());
+                }
+            })
+            .run(SLUG);
+        assert_eq!(short(&elsewhere), [(NotEvaluated, E1, "app-cp")]);
+        assert_eq!(
+            elsewhere[0].evidence["reason"],
+            "operator_role_in_other_account"
+        );
+        let deleted = healthy()
+            .edit(|s| {
+                s.accounts[0]
+                    .iam
+                    .as_mut()
+                    .expect("iam")
+                    .roles
+                    .retain(|r| r.name != "app-cp-operator")
+            })
+            .run(SLUG);
+        assert_eq!(short(&deleted), [(Pass, E1, "app-cp")]);
+        assert_eq!(deleted[0].evidence["role_found"], false);
+        // The providers of a region whose list failed are accounted for on the account.
+        let denied = healthy()
+            .lambda(E1, |l| l.capacity_providers = Collected::NotCollected)
+            .gap("lambda", "ListCapacityProviders", E1)
+            .run(SLUG);
+        assert_eq!(short(&denied), [(NotEvaluated, E1, "root")]);
+        insta::assert_json_snapshot!("capacity_provider_operator_role_broad_incomplete", findings);
+    }
+}

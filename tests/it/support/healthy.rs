@@ -384,7 +384,7 @@ fn healthy_region() -> RegionData {
                     security_group_ids: vec![FUNCTION_SG.into()],
                     ipv6_allowed_for_dual_stack: false,
                 },
-                operator_role_arn: None,
+                operator_role_arn: Some(role_arn("app-cp-operator")),
                 kms_key_arn: None,
             }]),
         },
@@ -436,6 +436,9 @@ fn healthy_region() -> RegionData {
         },
     }
 }
+
+/// The AWS managed policy Lambda documents for capacity provider operator roles.
+pub const OPERATOR_POLICY: &str = "arn:aws:iam::aws:policy/AWSLambdaManagedEC2ResourceOperator";
 
 fn healthy_iam() -> Iam {
     let eni_for_lambda_only = ManagedPolicy {
@@ -527,11 +530,25 @@ fn healthy_iam() -> Iam {
         )],
         ..role("deploy-role")
     };
+    // The operator role of capacity provider app-cp: the AWS managed policy only.
+    let operator_policy = ManagedPolicy {
+        arn: OPERATOR_POLICY.into(),
+        name: "AWSLambdaManagedEC2ResourceOperator".into(),
+        default_version_id: "v5".into(),
+        document: serde_json::from_str(include_str!(
+            "../../../checks/AWSLambdaManagedEC2ResourceOperator.json"
+        ))
+        .expect("the managed operator policy is JSON"),
+    };
+    let operator_role = Role {
+        attached_policies: vec![operator_policy.arn.clone()],
+        ..role("app-cp-operator")
+    };
     Iam {
         users: vec![],
         groups: vec![],
-        roles: vec![orders_role, billing_role, deploy_role],
-        managed_policies: vec![eni_for_lambda_only, logs],
+        roles: vec![orders_role, billing_role, deploy_role, operator_role],
+        managed_policies: vec![eni_for_lambda_only, logs, operator_policy],
     }
 }
 
