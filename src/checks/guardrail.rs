@@ -17,7 +17,7 @@ use serde::Serialize;
 
 /// The actions whose requests carry `lambda:VpcIds`, `lambda:SubnetIds`,
 /// `lambda:SecurityGroupIds` and `lambda:Layer` (Service Authorization Reference).
-const FUNCTION_ACTIONS: &[&str] = &[
+pub const FUNCTION_ACTIONS: &[&str] = &[
     "lambda:CreateFunction",
     "lambda:UpdateFunctionConfiguration",
 ];
@@ -139,6 +139,24 @@ fn probe_resource(account: &Account, action: &str) -> String {
     )
 }
 
+/// Whether a principal may call any of `actions` at all (every guardrail key unknown): one denied
+/// them whatever the request says needs no guardrail.
+pub fn may_call_any(
+    engine: &PrincipalPolicies<'_>,
+    base: &RequestContext,
+    account: &Account,
+    actions: &[&str],
+) -> bool {
+    actions.iter().any(|action| {
+        let mut context = base.clone();
+        for key in NETWORK_KEYS.iter().chain([&LAYER_KEY]) {
+            context.set(key, KeyState::Unknown);
+        }
+        let request = Request::new(*action, probe_resource(account, action));
+        !evaluate_identity(&request.with_context(context), engine).is_denied()
+    })
+}
+
 /// The region the probe requests are made in.
 pub fn probe_region(account: &Account) -> &str {
     account
@@ -174,7 +192,8 @@ fn foreign_account(own: &str, trusted: &[String], members: &[String]) -> String 
 
 impl Guardrail {
     /// The actions the guardrail is about.
-    fn actions(self) -> &'static [&'static str] {
+    /// The actions it guards.
+    pub fn actions(self) -> &'static [&'static str] {
         match self {
             Guardrail::Network => &[
                 "lambda:CreateFunction",
@@ -194,24 +213,6 @@ impl Guardrail {
                 serde_json::json!(config.trusted_layer_accounts),
             ),
         }
-    }
-
-    /// Whether the principal may call the guarded actions at all (every guardrail key unknown): a
-    /// principal denied them whatever the request says needs no guardrail.
-    pub fn in_scope(
-        self,
-        engine: &PrincipalPolicies<'_>,
-        base: &RequestContext,
-        account: &Account,
-    ) -> bool {
-        self.actions().iter().any(|action| {
-            let mut context = base.clone();
-            for key in NETWORK_KEYS.iter().chain([&LAYER_KEY]) {
-                context.set(key, KeyState::Unknown);
-            }
-            let request = Request::new(*action, probe_resource(account, action));
-            !evaluate_identity(&request.with_context(context), engine).is_denied()
-        })
     }
 
     /// Every case, for every action it applies to. The fallback cases (the layer guardrail in an

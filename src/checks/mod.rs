@@ -95,6 +95,7 @@ pub static REGISTRY: &[CheckDef] = &[
     iam::role_event_source_permission_missing::CHECK,
     iam::role_invoke_any_function::CHECK,
     iam::principal_layer_guardrail_missing::CHECK,
+    iam::principal_pass_any_capacity_provider::CHECK,
     lambda::function_policy_public::CHECK,
     lambda::function_runtime_deprecated::CHECK,
     lambda::function_not_in_vpc::CHECK,

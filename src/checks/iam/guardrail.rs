@@ -5,7 +5,7 @@
 
 use super::not_evaluable;
 use super::principals::{PrincipalEntry, ScpView};
-use crate::checks::guardrail::{Guardrail, describe, probe_region};
+use crate::checks::guardrail::{Guardrail, describe, may_call_any, probe_region};
 use crate::checks::{CheckContext, Findings};
 use crate::finding::{FindingBuilder, FindingError, Status};
 use crate::policy::{PrincipalPolicies, RequestContext};
@@ -49,12 +49,12 @@ impl Deployer<'_> {
 }
 
 /// Runs `judge` on every user and role of every account (service-linked roles excepted: SCPs do
-/// not bind them and they deploy nothing) that may call `scope`'s actions at all, with a builder
-/// for its finding. IAM missing and unreadable policies are `not_evaluated`.
+/// not bind them and they deploy nothing) that may call any of `scope` at all, with a builder for
+/// its finding. IAM missing and unreadable policies are `not_evaluated`.
 pub fn each_deployer<'t>(
     ctx: &CheckContext<'_>,
     out: &mut Findings<'t>,
-    scope: Guardrail,
+    scope: &[&str],
     mut judge: impl FnMut(
         &Deployer<'_>,
         FindingBuilder<'t>,
@@ -88,7 +88,7 @@ pub fn each_deployer<'t>(
             }
             let scps = policies.scps_for(entry);
             let engine = set.with_scps(scps.levels);
-            if !scope.in_scope(&engine, &base, account) {
+            if !may_call_any(&engine, &base, account, scope) {
                 continue;
             }
             let b = out
@@ -120,7 +120,7 @@ pub fn run(
     out: &mut Findings<'_>,
     guardrail: Guardrail,
 ) -> Result<(), FindingError> {
-    each_deployer(ctx, out, guardrail, |d, b, out| {
+    each_deployer(ctx, out, guardrail.actions(), |d, b, out| {
         let evaluation = guardrail.evaluate(
             &d.engine,
             &d.base,

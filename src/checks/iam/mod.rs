@@ -3,6 +3,7 @@
 
 pub mod guardrail;
 pub mod principal_layer_guardrail_missing;
+pub mod principal_pass_any_capacity_provider;
 pub mod principal_vpc_guardrail_missing;
 pub mod principals;
 pub mod role_admin_access;

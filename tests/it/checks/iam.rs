@@ -1213,3 +1213,152 @@ mod principal_layer_guardrail_missing {
         insta::assert_json_snapshot!("principal_layer_guardrail_missing_incomplete", findings);
     }
 }
+
+mod principal_pass_any_capacity_provider {
+    use super::*;
+
+    const SLUG: &str = "principal-pass-any-capacity-provider";
+    const APP_CP: &str = "arn:aws:lambda:us-east-1:111111111111:capacity-provider:app-cp";
+
+    /// A deployer allowed to create and reconfigure functions, plus `extra` statements.
+    fn deployer(extra: Vec<Value>) -> Value {
+        let mut statements = vec![allow(
+            &[
+                "lambda:CreateFunction",
+                "lambda:UpdateFunctionConfiguration",
+            ],
+            "*",
+        )];
+        statements.extend(extra);
+        policy(Value::Array(statements))
+    }
+
+    fn with_deployer(s: Scenario, name: &str, extra: Vec<Value>) -> Scenario {
+        s.with_user(name, |u| {
+            u.inline_policies = vec![inline("p", deployer(extra))]
+        })
+    }
+
+    #[test]
+    fn failing_case_flags_grants_on_every_provider() {
+        let s = healthy().organizations(Some(Organizations::NotInOrganization));
+        let s = with_deployer(
+            s,
+            "dev-star",
+            vec![allow(&["lambda:PassCapacityProvider"], "*")],
+        );
+        let s = with_deployer(
+            s,
+            "dev-any-provider",
+            vec![allow(
+                &["lambda:PassCapacityProvider"],
+                "arn:aws:lambda:*:*:capacity-provider:*",
+            )],
+        );
+        let s = with_deployer(s, "dev-lambda-all", vec![allow(&["lambda:*"], "*")]);
+        let s = with_deployer(
+            s,
+            "dev-not-action",
+            vec![json!({"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"})],
+        );
+        // Named providers only: a pass, and the evidence says which providers it may use.
+        let s = with_deployer(
+            s,
+            "dev-own-provider",
+            vec![allow(&["lambda:PassCapacityProvider"], APP_CP)],
+        );
+        // May not create or reconfigure functions at all: not judged.
+        let s = s.with_user("reader", |u| {
+            u.inline_policies = vec![inline(
+                "p",
+                policy(json!([allow(
+                    &["lambda:PassCapacityProvider", "lambda:Get*"],
+                    "*"
+                )])),
+            )]
+        });
+        // An allow on * that a Deny with NotResource brings back to named providers.
+        let s = with_deployer(
+            s,
+            "dev-fenced",
+            vec![
+                allow(&["lambda:*"], "*"),
+                json!({"Effect": "Deny", "Action": "lambda:PassCapacityProvider", "NotResource": APP_CP}),
+            ],
+        );
+        let findings = s.run(SLUG);
+        assert_eq!(
+            short(&findings),
+            [
+                (Fail, G, "dev-any-provider"),
+                (Fail, G, "dev-lambda-all"),
+                (Fail, G, "dev-not-action"),
+                (Fail, G, "dev-star"),
+                (Pass, G, "deploy-role"),
+                (Pass, G, "dev-fenced"),
+                (Pass, G, "dev-own-provider"),
+            ]
+        );
+        let star = find(&findings, "dev-star");
+        assert_eq!(star.resource_type, "AwsIamUser");
+        assert_eq!(
+            star.evidence["allowed_by"][0]["policy_id"],
+            "user/dev-star inline p"
+        );
+        assert_eq!(star.evidence["providers"][APP_CP], "allowed");
+        let own = find(&findings, "dev-own-provider");
+        assert_eq!(own.evidence["decision"], "implicit_deny");
+        assert_eq!(own.evidence["providers"][APP_CP], "allowed");
+        assert_eq!(find(&findings, "dev-fenced").evidence["decision"], "denied");
+        insta::assert_json_snapshot!("principal_pass_any_capacity_provider_failing", findings);
+    }
+
+    #[test]
+    fn clean_case_passes() {
+        let findings = healthy().run(SLUG);
+        assert_eq!(short(&findings), [(Pass, G, "deploy-role")]);
+        insta::assert_json_snapshot!("principal_pass_any_capacity_provider_clean", findings);
+    }
+
+    #[test]
+    fn incomplete_case_is_not_evaluated_with_the_reason() {
+        let s = healthy().organizations(Some(Organizations::NotInOrganization));
+        // A grant on every provider that carries the team's tag: the provider's tags are unknown.
+        let s = with_deployer(
+            s,
+            "dev-tagged",
+            vec![
+                json!({"Effect": "Allow", "Action": "lambda:PassCapacityProvider", "Resource": "*",
+                "Condition": {"StringEquals": {"aws:ResourceTag/team": "platform"}}}),
+            ],
+        );
+        let s = s.with_user("dev-orphan-group", |u| {
+            u.inline_policies = vec![inline("p", deployer(vec![]))];
+            u.groups = vec!["deleted-group".into()];
+        });
+        let findings = s.run(SLUG);
+        assert_eq!(
+            short(&findings),
+            [
+                (NotEvaluated, G, "dev-orphan-group"),
+                (NotEvaluated, G, "dev-tagged"),
+                (Pass, G, "deploy-role"),
+            ]
+        );
+        let tagged = find(&findings, "dev-tagged");
+        assert_eq!(tagged.evidence["reason"], "decision_unknown");
+        assert!(
+            tagged.evidence["unknown"]
+                .as_str()
+                .is_some_and(|u| u.contains("aws:resourcetag/team")),
+            "{tagged:#?}"
+        );
+        // IAM not read: one finding on the account, never a pass.
+        let denied = healthy()
+            .edit(|s| s.accounts[0].iam = None)
+            .gap("iam", "GetAccountAuthorizationDetails", "global")
+            .run(SLUG);
+        assert_eq!(short(&denied), [(NotEvaluated, G, "root")]);
+        insta::assert_json_snapshot!("principal_pass_any_capacity_provider_incomplete", findings);
+    }
+}
