@@ -99,6 +99,14 @@ fn judge<'t>(
                 )),
         );
     }
+    // An explicit Deny (a whole document written with PutResourcePolicy) is what decided: cite it.
+    let b = match probes
+        .iter()
+        .find(|(_, d)| matches!(d, Decision::Denied { explicit: true, .. }))
+    {
+        Some((_, decision)) => b.evidence("denied_by", cite(decision, &document)),
+        None => b,
+    };
     out.push(b.status(Status::Pass).message(format!(
         "The resource policy of Lambda function {} admits no caller outside the accounts, organizations and sources it names.",
         function.name

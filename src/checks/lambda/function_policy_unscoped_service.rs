@@ -45,6 +45,7 @@ fn judge<'t>(
         .collect();
     let mut unscoped: Vec<Value> = Vec::new();
     let mut unknown: Vec<Value> = Vec::new();
+    let mut denied: Vec<Value> = Vec::new();
     for service in &services {
         // The service acting for a foreign resource: a generic one, and each source the policy
         // names with a foreign account. Allowed for any of them is a confused deputy.
@@ -71,6 +72,10 @@ fn judge<'t>(
             Decision::Unknown { reason, .. } => unknown.push(json!({
                 "principal": service,
                 "unknown": reason,
+                "statements": cite(&decision, &document),
+            })),
+            Decision::Denied { explicit: true, .. } => denied.push(json!({
+                "principal": service,
                 "statements": cite(&decision, &document),
             })),
             Decision::Denied { .. } => {}
@@ -103,6 +108,12 @@ fn judge<'t>(
                 )),
         );
     }
+    // An explicit Deny (a whole document written with PutResourcePolicy) decided: cite it.
+    let b = if denied.is_empty() {
+        b
+    } else {
+        b.evidence("denied_by", denied)
+    };
     out.push(b.status(Status::Pass).message(if services.is_empty() {
         format!(
             "The resource policy of Lambda function {} grants no AWS service principal.",

@@ -1100,6 +1100,100 @@ mod function_policy_public {
         insta::assert_json_snapshot!("function_policy_public_failing", findings);
     }
 
+    /// Whole documents as PutResourcePolicy writes them (Deny statements, NotPrincipal, global
+    /// condition keys), on the function and on an alias: the engine evaluates them as AWS does.
+    #[test]
+    fn whole_documents_from_put_resource_policy_are_evaluated_as_aws_does() {
+        let org = "o-a1b2c3d4e5";
+        let mut s = healthy();
+        for (name, statements) in [
+            // Anyone, then a Deny on everyone but this account: an outsider is denied.
+            (
+                "deny-not-principal",
+                json!([
+                    {"Sid": "Anyone", "Effect": "Allow", "Principal": "*", "Action": "lambda:InvokeFunction"},
+                    {"Sid": "OnlyUs", "Effect": "Deny", "NotPrincipal": {"AWS": "arn:aws:iam::111111111111:root"},
+                     "Action": "lambda:*"}]),
+            ),
+            // The same Deny, but only outside the organization: the org-scoped allow stays scoped.
+            (
+                "org-and-deny",
+                json!([
+                    {"Sid": "OrgInvoke", "Effect": "Allow", "Principal": "*", "Action": "lambda:InvokeFunction",
+                     "Condition": {"StringEquals": {"aws:PrincipalOrgID": org}}},
+                    {"Sid": "DenyOutsideOrg", "Effect": "Deny", "NotPrincipal": {"AWS": "arn:aws:iam::111111111111:root"},
+                     "Action": "lambda:*", "Condition": {"StringNotEquals": {"aws:PrincipalOrgID": org}}}]),
+            ),
+            // Anyone, through one VPC endpoint only: not from the internet.
+            (
+                "vpce-only",
+                json!([{"Sid": "ThroughEndpoint", "Effect": "Allow", "Principal": "*", "Action": "lambda:InvokeFunction",
+                    "Condition": {"StringEquals": {"aws:SourceVpce": "vpce-0a1b2c3d"}}}]),
+            ),
+            // A Deny that names another action does not take the public allow away.
+            (
+                "deny-other-action",
+                json!([
+                    {"Sid": "Anyone", "Effect": "Allow", "Principal": "*", "Action": "lambda:InvokeFunction"},
+                    {"Sid": "NoConfigReads", "Effect": "Deny", "Principal": "*", "Action": "lambda:GetFunction"}]),
+            ),
+            // A NotPrincipal Deny that spares the anonymous caller too: still public.
+            (
+                "deny-spares-anyone",
+                json!([
+                    {"Sid": "Anyone", "Effect": "Allow", "Principal": "*", "Action": "lambda:InvokeFunction"},
+                    {"Sid": "SpareAll", "Effect": "Deny", "NotPrincipal": {"AWS": "*"}, "Action": "lambda:*"}]),
+            ),
+        ] {
+            s = with_policy(s, name, statements);
+        }
+        // An alias whose own whole document is public, under a function whose document is not.
+        let alias_arn = "arn:aws:lambda:us-east-1:111111111111:function:deny-not-principal:live";
+        let s = s.edit_function("deny-not-principal", |f| {
+            f.qualifiers = Collected::Present(vec![Qualifier {
+                qualifier: "live".into(),
+                kind: "alias".into(),
+                resource_policy: Collected::Present(policy(json!([
+                    {"Sid": "LiveForAnyone", "Effect": "Allow", "Principal": "*",
+                     "Action": "lambda:InvokeFunction", "Resource": alias_arn},
+                    {"Sid": "NoDeletes", "Effect": "Deny", "NotPrincipal": {"AWS": "arn:aws:iam::111111111111:root"},
+                     "Action": "lambda:DeleteFunction", "Resource": alias_arn}]))),
+                url_config: Collected::Absent,
+            }])
+        });
+        let findings = s.run(SLUG);
+        let verdict = |n: &str| find(&findings, n).status;
+        assert_eq!(verdict("org-and-deny"), Pass);
+        assert_eq!(verdict("vpce-only"), Pass);
+        assert_eq!(verdict("deny-other-action"), Fail);
+        assert_eq!(verdict("deny-spares-anyone"), Fail);
+        // The function's own document denies outsiders; its alias's does not.
+        let f = find(&findings, "deny-not-principal");
+        assert_eq!(f.status, Fail);
+        assert_eq!(f.evidence["qualifier"], "live");
+        assert_eq!(f.evidence["allowed_by"][0]["sid"], "LiveForAnyone");
+        assert_eq!(
+            f.evidence["surfaces"],
+            json!([{"qualifier": "live", "status": "fail"}])
+        );
+        // Without the alias, the Deny with NotPrincipal decides, and is cited.
+        let alone = with_policy(
+            healthy(),
+            "deny-not-principal",
+            json!([
+                {"Sid": "Anyone", "Effect": "Allow", "Principal": "*", "Action": "lambda:InvokeFunction"},
+                {"Sid": "OnlyUs", "Effect": "Deny", "NotPrincipal": {"AWS": "arn:aws:iam::111111111111:root"},
+                 "Action": "lambda:*"}]),
+        )
+        .run(SLUG);
+        let f = find(&alone, "deny-not-principal");
+        assert_eq!(f.status, Pass, "{f:#?}");
+        assert!(
+            json!(f.evidence).to_string().contains("OnlyUs"),
+            "the Deny is cited: {f:#?}"
+        );
+    }
+
     #[test]
     fn clean_case_passes() {
         let findings = healthy().run(SLUG);
@@ -1173,6 +1267,36 @@ mod function_policy_unscoped_service {
     use super::*;
 
     const SLUG: &str = "function-policy-unscoped-service";
+
+    /// A whole document (PutResourcePolicy): an unconditioned service grant that a Deny scopes to
+    /// the account passes and cites the Deny; a Deny on another key does not scope it.
+    #[test]
+    fn a_deny_in_a_whole_document_scopes_a_service_grant() {
+        let allow = json!({"Sid": "S3", "Effect": "Allow", "Principal": {"Service": "s3.amazonaws.com"},
+            "Action": "lambda:InvokeFunction"});
+        let s = with_policy(
+            healthy(),
+            "deny-scoped",
+            json!([allow.clone(), {"Sid": "OnlyOurBuckets", "Effect": "Deny", "Principal": "*",
+                "Action": "lambda:InvokeFunction",
+                "Condition": {"StringNotEquals": {"aws:SourceAccount": "111111111111"}}}]),
+        );
+        let s = with_policy(
+            s,
+            "deny-elsewhere",
+            json!([allow, {"Sid": "NoOutsideOrg", "Effect": "Deny", "NotPrincipal": {"Service": "s3.amazonaws.com"},
+                "Action": "lambda:InvokeFunction",
+                "Condition": {"StringNotEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}}]),
+        );
+        let findings = s.run(SLUG);
+        let scoped = find(&findings, "deny-scoped");
+        assert_eq!(scoped.status, Pass);
+        assert_eq!(
+            scoped.evidence["denied_by"][0]["statements"][0]["sid"],
+            "OnlyOurBuckets"
+        );
+        assert_eq!(find(&findings, "deny-elsewhere").status, Fail);
+    }
 
     /// One statement letting `service` invoke the function under `condition` (none when null).
     fn grant(sid: &str, service: Value, condition: Value) -> Value {
