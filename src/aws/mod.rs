@@ -13,6 +13,7 @@ pub use stats::Stats;
 use stats::StatsInterceptor;
 
 use aws_config::{BehaviorVersion, Region, SdkConfig, retry::RetryConfig, timeout::TimeoutConfig};
+use aws_sdk_sts::config::retry::{RetryPartition, TokenBucket};
 use aws_smithy_http_client::{Builder as HttpBuilder, tls};
 use std::time::Duration;
 
@@ -48,7 +49,14 @@ pub struct ClientFactory {
     /// account gets retry partitions (adaptive rate limiters) of its own, because Lambda's quotas
     /// are per account and region.
     account: Option<String>,
+    /// The retry partitions handed out so far, by name, shared by every factory derived from this
+    /// one: clients of one name share one rate limiter (see [`ClientFactory::retry_partition`]).
+    partitions: Partitions,
 }
+
+/// Retry partitions by name.
+type Partitions =
+    std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, RetryPartition>>>;
 
 impl ClientFactory {
     /// Loads the shared configuration (credentials chain, default region, retries, timeouts, endpoint).
@@ -85,6 +93,7 @@ impl ClientFactory {
             config: loader.load().await,
             stats,
             account: None,
+            partitions: Partitions::default(),
         }
     }
 
@@ -94,6 +103,7 @@ impl ClientFactory {
             config,
             stats,
             account: None,
+            partitions: Partitions::default(),
         }
     }
 
@@ -127,6 +137,7 @@ impl ClientFactory {
             config,
             stats: self.stats.clone(),
             account: Some(account_id.to_string()),
+            partitions: self.partitions.clone(),
         }
     }
 
@@ -149,12 +160,33 @@ impl ClientFactory {
             .map_err(|e| ApiFailure::from_sdk(&e))
     }
 
-    /// The retry partition of a per-account, per-region limiter.
-    fn partition(&self, name: &str, region: &str) -> String {
-        match &self.account {
+    /// The retry partition of one quota bucket (`name`) of this factory's account in `region`: an
+    /// adaptive rate limiter of its own, shared by every client of that bucket, account and region.
+    ///
+    /// Its retry token bucket is unlimited. The SDK's default bucket (500 tokens per partition, 5
+    /// to 14 per retry, none back on success) is a client-wide retry quota: under sustained
+    /// throttling, a scan that makes thousands of calls through one partition drains it, and from
+    /// then on every failed call is returned after a single attempt whatever `--max-attempts`
+    /// says. vpcwarden bounds retries per call instead (`--max-attempts`, with backoff), and paces
+    /// each account-region quota bucket with the partition's adaptive rate limiter, so a call that
+    /// is throttled waits and is retried rather than turned into a gap.
+    fn retry_partition(&self, name: &str, region: &str) -> RetryPartition {
+        let key = match &self.account {
             Some(account) => format!("{name}-{account}-{region}"),
             None => format!("{name}-{region}"),
-        }
+        };
+        let mut partitions = self
+            .partitions
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        partitions
+            .entry(key.clone())
+            .or_insert_with(|| {
+                RetryPartition::custom(key)
+                    .token_bucket(TokenBucket::unlimited())
+                    .build()
+            })
+            .clone()
     }
 
     /// The region of the profile or environment, if any.
@@ -172,64 +204,59 @@ impl ClientFactory {
         Region::new(name)
     }
 
-    /// The one way a client is made: the shared configuration, a region, the `--stats` counter and,
-    /// when given, a retry partition (an adaptive rate limiter) of its own.
-    fn client<C: SdkClient>(&self, region: Region, partition: Option<String>) -> C {
+    /// The one way a client is made: the shared configuration, a region, the `--stats` counter and
+    /// the retry partition of its quota bucket (`bucket`) in that region.
+    fn client<C: SdkClient>(&self, region: Region, bucket: &str) -> C {
+        let partition = self.retry_partition(bucket, region.as_ref());
         C::build(&self.config, region, self.stats.interceptor(), partition)
     }
 
     /// STS (caller identity).
     pub fn sts(&self, fallback_region: Option<&str>) -> aws_sdk_sts::Client {
-        self.client(self.home_region(fallback_region), None)
+        self.client(self.home_region(fallback_region), "sts")
     }
 
     /// IAM (global).
     pub fn iam(&self, fallback_region: Option<&str>) -> aws_sdk_iam::Client {
-        self.client(self.home_region(fallback_region), None)
+        self.client(self.home_region(fallback_region), "iam")
     }
 
     /// Organizations (global).
     pub fn organizations(&self, fallback_region: Option<&str>) -> aws_sdk_organizations::Client {
-        self.client(self.home_region(fallback_region), None)
+        self.client(self.home_region(fallback_region), "organizations")
     }
 
     /// EC2 in one region.
     pub fn ec2(&self, region: &str) -> aws_sdk_ec2::Client {
-        self.client(Region::new(region.to_string()), None)
+        self.client(Region::new(region.to_string()), "ec2")
     }
 
     /// Lambda in one region, for the list calls and per-function calls other than GetPolicy.
     pub fn lambda(&self, region: &str) -> aws_sdk_lambda::Client {
-        self.client(
-            Region::new(region.to_string()),
-            Some(self.partition("lambda", region)),
-        )
+        self.client(Region::new(region.to_string()), "lambda")
     }
 
     /// Lambda in one region, for GetPolicy only. AWS gives GetPolicy a request quota of its own, so it
     /// gets its own adaptive rate limiter (retry partition): throttling on one does not slow the other.
     pub fn lambda_policy(&self, region: &str) -> aws_sdk_lambda::Client {
-        self.client(
-            Region::new(region.to_string()),
-            Some(self.partition("lambda-getpolicy", region)),
-        )
+        self.client(Region::new(region.to_string()), "lambda-getpolicy")
     }
 
     /// Security Hub in one region (the export only: the one write vpcwarden makes).
     pub fn securityhub(&self, region: &str) -> aws_sdk_securityhub::Client {
-        self.client(Region::new(region.to_string()), None)
+        self.client(Region::new(region.to_string()), "securityhub")
     }
 }
 
 /// An SDK client the factory can build. Every `aws_sdk_*` crate has the same config builder, but
 /// no trait says so; `sdk_client!` states it once per crate, so a new service is one word.
 trait SdkClient {
-    /// The client over `config` in `region`, counted by `stats`, in its own retry `partition` if given.
+    /// The client over `config` in `region`, counted by `stats`, in retry `partition`.
     fn build(
         config: &SdkConfig,
         region: Region,
         stats: StatsInterceptor,
-        partition: Option<String>,
+        partition: RetryPartition,
     ) -> Self;
 }
 
@@ -241,13 +268,11 @@ macro_rules! sdk_client {
                 config: &SdkConfig,
                 region: Region,
                 stats: StatsInterceptor,
-                partition: Option<String>,
+                partition: RetryPartition,
             ) -> Self {
-                let mut builder = $sdk::config::Builder::from(config).region(region);
-                if let Some(partition) = partition {
-                    builder = builder
-                        .retry_partition($sdk::config::retry::RetryPartition::new(partition));
-                }
+                let builder = $sdk::config::Builder::from(config)
+                    .region(region)
+                    .retry_partition(partition);
                 $sdk::Client::from_conf(builder.interceptor(stats).build())
             }
         }
@@ -357,4 +382,64 @@ fn policy(sid: &str, actions: &[&str]) -> String {
         }]
     });
     serde_json::to_string_pretty(&doc).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_smithy_http_client::test_util::infallible_client_fn;
+    use aws_smithy_types::body::SdkBody;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// Many calls throttled at once, each retried once: every call gets the attempts it was
+    /// allowed. With the SDK's default retry quota (500 tokens per partition, 5 per throttled
+    /// retry) 150 concurrent retries would leave 50 calls failed after a single attempt.
+    #[tokio::test]
+    async fn a_throttling_storm_does_not_drain_retries_across_calls() {
+        const CALLS: usize = 150;
+        let seen = std::sync::Arc::new(AtomicUsize::new(0));
+        let counter = seen.clone();
+        let http = infallible_client_fn(move |_req| {
+            if counter.fetch_add(1, Ordering::SeqCst) < CALLS {
+                http::Response::builder()
+                    .status(400)
+                    .body(SdkBody::from(
+                        "<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error><RequestId>r</RequestId></ErrorResponse>",
+                    ))
+                    .expect("response")
+            } else {
+                http::Response::builder()
+                    .status(200)
+                    .body(SdkBody::from(
+                        "<GetCallerIdentityResponse><GetCallerIdentityResult><Arn>arn:aws:iam::111111111111:user/a</Arn><UserId>A</UserId><Account>111111111111</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></GetCallerIdentityResponse>",
+                    ))
+                    .expect("response")
+            }
+        });
+        let config = SdkConfig::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new("us-east-1"))
+            .credentials_provider(aws_types::sdk_config::SharedCredentialsProvider::new(
+                aws_sdk_sts::config::Credentials::new("AKIDTEST", "secret", None, None, "test"),
+            ))
+            .http_client(http)
+            .retry_config(
+                RetryConfig::standard()
+                    .with_max_attempts(3)
+                    .with_initial_backoff(Duration::from_millis(1))
+                    .with_max_backoff(Duration::from_millis(5)),
+            )
+            .sleep_impl(aws_smithy_async::rt::sleep::default_async_sleep().expect("tokio sleep"))
+            .build();
+        let factory = ClientFactory::from_config(config, Stats::default());
+        let client = factory.sts(None);
+        let calls = (0..CALLS).map(|_| {
+            let client = client.clone();
+            async move { client.get_caller_identity().send().await }
+        });
+        let results = futures::future::join_all(calls).await;
+        let failed = results.iter().filter(|r| r.is_err()).count();
+        assert_eq!(failed, 0, "calls given up: {failed} of {CALLS}");
+        assert_eq!(seen.load(Ordering::SeqCst), 2 * CALLS, "one retry each");
+    }
 }
