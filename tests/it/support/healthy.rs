@@ -193,6 +193,9 @@ pub fn lambda_eni(id: &str, subnet: &str, groups: &[&str], function: &str) -> Ne
         vpc_id: VPC.into(),
         security_group_ids: groups.iter().map(|s| s.to_string()).collect(),
         private_ip_addresses: vec!["10.0.1.10".into()],
+        operator: Collected::Absent,
+        instance_id: None,
+        capacity_provider_tag: None,
     }
 }
 
