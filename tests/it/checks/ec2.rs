@@ -227,6 +227,7 @@ fn with_managed_instances() -> crate::support::healthy::Scenario {
 
 mod managed_instances {
     use super::*;
+    use vpcwarden::snapshot::ProviderSource;
 
     #[test]
     fn their_enis_are_never_orphaned_lambda_enis_and_classic_verdicts_stay() {
@@ -274,6 +275,97 @@ mod managed_instances {
             })
             .run("eni-orphaned");
         assert_eq!(find(&findings, "eni-03oldsg").status, Fail);
+    }
+
+    #[test]
+    fn the_inventory_shows_them_by_capacity_provider_and_never_as_lambda_enis() {
+        let snapshot = with_managed_instances().snapshot();
+        let inventory = vpcwarden::inventory::enis(&snapshot);
+        assert_eq!(inventory.exit(), vpcwarden::exit::Exit::Clean);
+        let region = &inventory.accounts[0].regions[0];
+        // The pairs' Lambda ENIs and the unused ones are Hyperplane ENIs only.
+        let pair_enis: Vec<&str> = region
+            .pairs
+            .iter()
+            .flat_map(|p| p.enis.iter().map(|e| e.network_interface_id.as_str()))
+            .collect();
+        assert_eq!(pair_enis, ["eni-functions-a", "eni-functions-b"]);
+        assert!(region.unused_enis.is_empty(), "{:?}", region.unused_enis);
+        let managed: Vec<_> = region
+            .managed_instance_enis
+            .iter()
+            .map(|e| {
+                (
+                    e.network_interface_id.as_str(),
+                    e.status.as_str(),
+                    e.instance_id.as_deref(),
+                    e.capacity_provider.as_deref(),
+                    e.capacity_provider_source,
+                )
+            })
+            .collect();
+        assert_eq!(
+            managed,
+            [
+                (
+                    "eni-20mi",
+                    "in-use",
+                    Some("i-0app1"),
+                    Some("app-cp"),
+                    Some(ProviderSource::Network)
+                ),
+                (
+                    "eni-21mi",
+                    "available",
+                    None,
+                    Some("batch-cp"),
+                    Some(ProviderSource::Tag)
+                ),
+                (
+                    "eni-22mi",
+                    "in-use",
+                    Some("i-0app2"),
+                    Some("app-cp"),
+                    Some(ProviderSource::Tag)
+                ),
+                ("eni-23mi", "in-use", Some("i-0what"), None, None),
+            ]
+        );
+        // A tag with a name gets the collected provider's ARN, and the other way round.
+        let arn = |n: &str| format!("arn:aws:lambda:{REGION}:{ACCOUNT}:capacity-provider:{n}");
+        assert_eq!(
+            region.managed_instance_enis[2].capacity_provider_arn,
+            Some(arn("app-cp"))
+        );
+        assert_eq!(
+            region.managed_instance_enis[1].capacity_provider_arn,
+            Some(arn("batch-cp"))
+        );
+        // JSON and table say the same.
+        let json: serde_json::Value =
+            serde_json::from_str(&vpcwarden::render::inventory::json(&inventory)).expect("json");
+        let first = &json["accounts"][0]["regions"][0]["managed_instance_enis"][0];
+        assert_eq!(first["capacity_provider"], "app-cp");
+        assert_eq!(first["capacity_provider_source"], "network");
+        assert_eq!(first["instance_id"], "i-0app1");
+        let table = vpcwarden::render::inventory::table(&inventory);
+        assert!(
+            table.contains(
+                "Managed instance ENI of capacity provider app-cp (by network): eni-20mi in-use (1 IP), on i-0app1, in subnet-private-a [sg-functions]"
+            ),
+            "{table}"
+        );
+        assert!(
+            table.contains("Managed instance ENI of capacity provider not told: eni-23mi"),
+            "{table}"
+        );
+        assert!(
+            table.contains(
+                "capacity provider batch-cp (by tag): eni-21mi available (1 IP), not attached,"
+            ),
+            "{table}"
+        );
+        assert!(!table.contains("Lambda ENI no function uses"), "{table}");
     }
 }
 
