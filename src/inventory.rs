@@ -3,10 +3,13 @@
 //!
 //! Lambda needs one ENI per (subnet, security-group set) pair used by the account's VPC functions; the
 //! inventory lists each pair in use with its functions and ENIs, the functions whose pair has no ENI
-//! (they are Pending on the next invoke), the Inactive functions (their ENIs were reclaimed), and the
-//! Lambda ENIs that serve no pair in use.
+//! (they are Pending on the next invoke), the Inactive functions (their ENIs were reclaimed), the
+//! Lambda ENIs that serve no pair in use, and the interfaces of Lambda Managed Instances, by capacity
+//! provider (those serve a provider's instances, not a pair).
 
-use crate::snapshot::{EniPair, Gap, NetworkInterface, RegionData, Snapshot};
+use crate::snapshot::{
+    EniKind, EniPair, Gap, NetworkInterface, ProviderSource, RegionData, Snapshot,
+};
 use serde::Serialize;
 
 /// The schema name of the JSON form.
@@ -66,6 +69,9 @@ pub struct RegionEnis {
     pub inactive_functions: Vec<FunctionRef>,
     /// Lambda ENIs whose pair no function uses, or that are not in use.
     pub unused_enis: Vec<EniRef>,
+    /// The network interfaces of Lambda Managed Instances: each belongs to an instance of a
+    /// capacity provider, never to a pair, and is never an unused Lambda ENI.
+    pub managed_instance_enis: Vec<ManagedInstanceEni>,
 }
 
 /// A pair and who uses it.
@@ -125,6 +131,30 @@ pub struct EniRef {
     pub private_ip_addresses: Vec<String>,
     /// The function its description names, if any.
     pub function_name: Option<String>,
+}
+
+/// A network interface of an instance of Lambda Managed Instances.
+#[derive(Debug, Serialize)]
+pub struct ManagedInstanceEni {
+    /// `eni-...`.
+    pub network_interface_id: String,
+    /// `in-use`, `available`, ...
+    pub status: String,
+    /// Its subnet.
+    pub subnet_id: String,
+    /// Its security groups.
+    pub security_group_ids: Vec<String>,
+    /// The private IPv4 addresses it holds.
+    pub private_ip_addresses: Vec<String>,
+    /// The instance it is attached to, when attached.
+    pub instance_id: Option<String>,
+    /// The capacity provider's name, when it can be told.
+    pub capacity_provider: Option<String>,
+    /// The capacity provider's ARN, when known.
+    pub capacity_provider_arn: Option<String>,
+    /// How the provider was told: `tag` (its `aws:lambda:capacity-provider` tag) or `network` (the
+    /// one collected provider with its subnet and security groups); null when untold.
+    pub capacity_provider_source: Option<ProviderSource>,
 }
 
 impl From<&NetworkInterface> for EniRef {
@@ -187,13 +217,31 @@ fn region_enis(
     enis_collected: bool,
 ) -> RegionEnis {
     let in_use = region.eni_pairs_in_use();
-    let lambda_enis: Vec<&NetworkInterface> = region
-        .ec2
-        .network_interfaces
-        .iter()
-        .filter(|e| e.is_lambda())
-        // A shared VPC's participants' ENIs belong to their own inventories.
-        .filter(|e| e.owner_id.as_deref().is_none_or(|o| o == account_id))
+    // A shared VPC's participants' ENIs belong to their own inventories.
+    let own = |kind: EniKind| {
+        region
+            .ec2
+            .network_interfaces
+            .iter()
+            .filter(move |e| e.kind() == kind)
+            .filter(|e| e.owner_id.as_deref().is_none_or(|o| o == account_id))
+    };
+    let lambda_enis: Vec<&NetworkInterface> = own(EniKind::LambdaHyperplane).collect();
+    let managed_instance_enis = own(EniKind::LambdaManagedInstance)
+        .map(|e| {
+            let provider = e.capacity_provider(&region.lambda.capacity_providers);
+            ManagedInstanceEni {
+                network_interface_id: e.network_interface_id.clone(),
+                status: e.status.clone(),
+                subnet_id: e.subnet_id.clone(),
+                security_group_ids: e.security_group_ids.clone(),
+                private_ip_addresses: e.private_ip_addresses.clone(),
+                instance_id: e.instance_id.clone(),
+                capacity_provider: provider.as_ref().map(|p| p.name.clone()),
+                capacity_provider_arn: provider.as_ref().and_then(|p| p.arn.clone()),
+                capacity_provider_source: provider.map(|p| p.source),
+            }
+        })
         .collect();
     // Each ENI's pair, computed once.
     let mut served: std::collections::BTreeMap<EniPair, Vec<&NetworkInterface>> =
@@ -270,6 +318,7 @@ fn region_enis(
             })
             .map(|e| EniRef::from(*e))
             .collect(),
+        managed_instance_enis,
     }
 }
 

@@ -126,9 +126,9 @@ def main() -> None:
     # The Lambda operations moto lacks (capacity providers, qualifiers, ...), as on the shared
     # server (org_server.py), so a scan sees the same Lambda API here.
     try:
-        from . import lambda_patch
+        from . import ec2_patch, lambda_patch  # noqa: F401  (ec2_patch applies itself on import)
     except ImportError:  # run as a script: mocks/seedlib is sys.path[0]
-        import lambda_patch  # type: ignore[no-redef]
+        import ec2_patch, lambda_patch  # type: ignore[no-redef]  # noqa: E401, F401
     lambda_patch.install()
     import moto.server as server
 

@@ -35,6 +35,16 @@ Functions (role in brackets):
                     aws:PrincipalOrgID + Deny NotPrincipal {this account's root} unless aws:PrincipalOrgID;
                     version 1's = Allow this account's root.
 
+Managed instances' network interfaces (one per instance Lambda runs for a provider, one instance per
+provider subnet; needs ec2_patch.py, which org_server.py applies): created with EC2's Operator
+`scaler.lambda.amazonaws.com` (as Lambda's scaler does), in the provider's subnet with its security
+group, `available` (no instance: moto would give a RunInstances instance an interface of its own).
+  lms-ha       one per subnet, tagged aws:lambda:capacity-provider = the provider's ARN
+  lms-single   one, with no tag (AWS documents the tag on the instance, not on its interfaces)
+They are never orphaned Lambda ENIs (eni-orphaned gives them no finding) and `inventory enis` lists
+them under their provider: lms-ha's by tag, lms-single's by its network.
+resources.managed_instance_enis says which is whose.
+
 resources.expected_offending_qualifiers says, per failing function and check, which qualifier
 (and statement ids) makes it fail: the evidence issue 13 asks for.
 """
@@ -57,6 +67,12 @@ LOGS = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"]
 SCENARIO_TAG = {"scenario": "lambda-surface"}
 EXEC_ROLES = ["lms-role-orders", "lms-role-billing", "lms-role-batch", "lms-role-surface"]
 OPERATOR_ROLES = ["lms-operator", "lms-operator-broad"]
+# EC2's Operator principal of the resources of Lambda Managed Instances (the ec2:ManagedResourceOperator
+# of AWSLambdaManagedEC2ResourceOperator), and the tag AWS documents on their instances.
+LMI_OPERATOR = "scaler.lambda.amazonaws.com"
+CAPACITY_PROVIDER_TAG = "aws:lambda:capacity-provider"
+# Providers whose instances' interfaces carry CAPACITY_PROVIDER_TAG (value: the provider's ARN).
+TAGGED_PROVIDERS = {"lms-ha"}
 
 # name -> (provider, role, PerExecutionEnvironmentMaxConcurrency or None)
 PROVIDER_FUNCTIONS: dict[str, tuple[str, str, int | None]] = {
@@ -156,6 +172,25 @@ def cp_arn(acct: Account, name: str) -> str:
     return f"arn:aws:lambda:{REGION}:{acct.account_id}:capacity-provider:{name}"
 
 
+def managed_instance_enis(ec2: Any, specs: dict[str, dict], providers: dict[str, str]) -> dict[str, dict]:
+    """One network interface per instance Lambda would run for each provider (one per provider subnet),
+    as Lambda's scaler makes them: EC2's Operator, the provider's subnet and security groups."""
+    enis = {}
+    for name, s in specs.items():
+        for subnet in s["VpcConfig"]["SubnetIds"]:
+            tags = [{"Key": k, "Value": v} for k, v in SCENARIO_TAG.items()]
+            if name in TAGGED_PROVIDERS:
+                tags.append({"Key": CAPACITY_PROVIDER_TAG, "Value": providers[name]})
+            eni = ec2.create_network_interface(
+                SubnetId=subnet, Groups=s["VpcConfig"]["SecurityGroupIds"], Operator={"Principal": LMI_OPERATOR},
+                TagSpecifications=[{"ResourceType": "network-interface", "Tags": tags}])["NetworkInterface"]
+            enis[eni["NetworkInterfaceId"]] = {
+                "capacity_provider": providers[name], "subnet_id": subnet,
+                "security_group_ids": s["VpcConfig"]["SecurityGroupIds"], "status": "available",
+                "named_by": "tag" if name in TAGGED_PROVIDERS else "network"}
+    return enis
+
+
 def capacity_config(acct: Account, name: str) -> dict[str, Any]:
     provider, _, conc = PROVIDER_FUNCTIONS[name]
     lmi: dict[str, Any] = {"CapacityProviderArn": cp_arn(acct, provider)}
@@ -239,6 +274,8 @@ def seed(acct: Account, args: Any) -> dict[str, Any]:
         assert cp["CapacityProviderArn"] == cp_arn(acct, name), cp
         providers[name] = cp["CapacityProviderArn"]
 
+    enis = managed_instance_enis(ec2, specs, providers)
+
     fns: dict[str, str] = {}
     versions: dict[str, str] = {}
     fn_roles: dict[str, str] = {}
@@ -277,7 +314,7 @@ def seed(acct: Account, args: Any) -> dict[str, Any]:
         urls[arn] = r["FunctionUrl"]
     log("lambda-surface: policies and URLs done")
 
-    verify(acct, vpcs, specs, providers, fns, versions, fn_roles, aliases, urls)
+    verify(acct, vpcs, specs, providers, fns, versions, fn_roles, aliases, urls, enis)
     log("lambda-surface: verified")
 
     def fa(*names: str) -> list[str]:
@@ -345,6 +382,8 @@ def seed(acct: Account, args: Any) -> dict[str, Any]:
                                                if p == name}),
                 } for name, s in specs.items()},
             "function_capacity_provider": {n: provider_of.get(n) for n in fns},
+            # Per network interface of a managed instance: its provider, and how the inventory tells it.
+            "managed_instance_enis": enis,
             # Per resource (function, version or alias ARN): the statement ids of its own policy and
             # how it was written.
             "resource_policies": {
@@ -382,15 +421,25 @@ def seed(acct: Account, args: Any) -> dict[str, Any]:
 
 def verify(acct: Account, vpcs: dict[str, Any], specs: dict[str, dict], providers: dict[str, str],
            fns: dict[str, str], versions: dict[str, str], fn_roles: dict[str, str],
-           aliases: dict[str, dict[str, str]], urls: dict[str, str]) -> None:
+           aliases: dict[str, dict[str, str]], urls: dict[str, str], enis: dict[str, dict]) -> None:
     """Reads everything back the way the collector does and fails seeding if the server stored another
-    shape (catches a server without lambda_patch, or a patch that drifted)."""
+    shape (catches a server without lambda_patch or ec2_patch, or a patch that drifted)."""
     lam = acct.client("lambda", REGION)
     problems: list[str] = []
 
     def check(cond: bool, what: str) -> None:
         if not cond:
             problems.append(what)
+
+    listed_enis = {e["NetworkInterfaceId"]: e for e in acct.client("ec2", REGION).get_paginator(
+        "describe_network_interfaces").paginate(IncludeManagedResources=True).build_full_result()["NetworkInterfaces"]}
+    for eni_id, want in enis.items():
+        got = listed_enis.get(eni_id, {})
+        tag = {t["Key"]: t["Value"] for t in got.get("TagSet", [])}.get(CAPACITY_PROVIDER_TAG)
+        check(got.get("Operator") == {"Managed": True, "Principal": LMI_OPERATOR}, f"{eni_id} Operator {got}")
+        check(tag == (want["capacity_provider"] if want["named_by"] == "tag" else None), f"{eni_id} tag {tag}")
+        check((got.get("SubnetId"), sorted(g["GroupId"] for g in got.get("Groups", [])), got.get("Status"))
+              == (want["subnet_id"], sorted(want["security_group_ids"]), want["status"]), f"{eni_id} {got}")
 
     listed = lam.get_paginator("list_capacity_providers").paginate().build_full_result()["CapacityProviders"]
     check(sorted(cp["CapacityProviderArn"] for cp in listed) == sorted(providers.values()),
@@ -450,4 +499,4 @@ def verify(acct: Account, vpcs: dict[str, Any], specs: dict[str, dict], provider
         check(got_urls == want_urls, f"{name} urls {got_urls} != {want_urls}")
     if problems:
         raise SystemExit("lambda-surface: verification failed (is the server mocks/seedlib/org_server.py, "
-                         f"with lambda_patch.py?): {problems}")
+                         f"with lambda_patch.py and ec2_patch.py?): {problems}")

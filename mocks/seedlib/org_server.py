@@ -51,9 +51,9 @@ from moto.iam.models import iam_backends
 from moto.sts.responses import TokenResponse
 
 try:  # imported as seedlib.org_server
-    from . import lambda_patch
+    from . import ec2_patch, lambda_patch  # noqa: F401  (ec2_patch applies itself on import)
 except ImportError:  # run as a script: mocks/seedlib is sys.path[0]
-    import lambda_patch  # type: ignore[no-redef]
+    import ec2_patch, lambda_patch  # type: ignore[no-redef]  # noqa: E401, F401
 
 # Seeder bootstrap: assumed before it exists (see common.Account / Account.create_seeder_role).
 BOOTSTRAP_ROLES = frozenset({"vpcwarden-seeder"})

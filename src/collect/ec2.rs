@@ -2,8 +2,8 @@
 
 use super::{drain, gap};
 use crate::snapshot::{
-    Ec2, Gap, NetworkInterface, Route, RouteTable, SecurityGroup, SecurityGroupRule, Subnet, Vpc,
-    VpcEndpoint,
+    CAPACITY_PROVIDER_TAG, Collected, Ec2, EniOperator, Gap, NetworkInterface, Route, RouteTable,
+    SecurityGroup, SecurityGroupRule, Subnet, Vpc, VpcEndpoint,
 };
 use aws_sdk_ec2::Client;
 use aws_sdk_ec2::types as t;
@@ -94,6 +94,23 @@ impl From<&t::NetworkInterface> for NetworkInterface {
                 .iter()
                 .filter_map(|a| a.private_ip_address().map(str::to_string))
                 .collect(),
+            operator: match v.operator() {
+                Some(o) => Collected::Present(EniOperator {
+                    managed: o.managed().unwrap_or(false),
+                    principal: o.principal().map(str::to_string),
+                }),
+                None => Collected::Absent,
+            },
+            instance_id: v
+                .attachment()
+                .and_then(|a| a.instance_id())
+                .map(str::to_string),
+            capacity_provider_tag: v
+                .tag_set()
+                .iter()
+                .find(|t| t.key() == Some(CAPACITY_PROVIDER_TAG))
+                .and_then(|t| t.value())
+                .map(str::to_string),
         }
     }
 }
@@ -175,9 +192,12 @@ pub async fn network_in_region(client: &Client, account_id: &str, region: &str) 
                 .items()
                 .send()
         ),
+        // Managed resources (the instances of Lambda Managed Instances) too, even where the
+        // account hides them by default: they are recognised, not missed.
         drain(
             client
                 .describe_network_interfaces()
+                .include_managed_resources(true)
                 .into_paginator()
                 .items()
                 .send()
@@ -220,4 +240,62 @@ pub async fn network_in_region(client: &Client, account_id: &str, region: &str) 
         },
         gaps,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_eni_keeps_its_operator_instance_and_capacity_provider_tag() {
+        let eni = t::NetworkInterface::builder()
+            .network_interface_id("eni-0mi")
+            .interface_type(t::NetworkInterfaceType::Interface)
+            .status(t::NetworkInterfaceStatus::InUse)
+            .subnet_id("subnet-a")
+            .vpc_id("vpc-a")
+            .operator(
+                t::OperatorResponse::builder()
+                    .managed(true)
+                    .principal("scaler.lambda.amazonaws.com")
+                    .build(),
+            )
+            .attachment(
+                t::NetworkInterfaceAttachment::builder()
+                    .instance_id("i-0mi")
+                    .device_index(0)
+                    .build(),
+            )
+            .tag_set(t::Tag::builder().key("team").value("payments").build())
+            .tag_set(
+                t::Tag::builder()
+                    .key(CAPACITY_PROVIDER_TAG)
+                    .value("lms-ha")
+                    .build(),
+            )
+            .build();
+        let got = NetworkInterface::from(&eni);
+        assert_eq!(
+            got.operator,
+            Collected::Present(EniOperator {
+                managed: true,
+                principal: Some("scaler.lambda.amazonaws.com".into()),
+            })
+        );
+        assert_eq!(got.instance_id.as_deref(), Some("i-0mi"));
+        assert_eq!(got.capacity_provider_tag.as_deref(), Some("lms-ha"));
+        assert_eq!(got.kind(), crate::snapshot::EniKind::LambdaManagedInstance);
+
+        // No Operator element: EC2 answered, and nothing manages it.
+        let plain = NetworkInterface::from(
+            &t::NetworkInterface::builder()
+                .network_interface_id("eni-0plain")
+                .build(),
+        );
+        assert_eq!(plain.operator, Collected::Absent);
+        assert_eq!(
+            (plain.instance_id, plain.capacity_provider_tag),
+            (None, None)
+        );
+    }
 }

@@ -1,7 +1,7 @@
 //! The ENI inventory as tables or JSON.
 
 use super::table::new_table;
-use crate::inventory::{EniInventory, EniRef};
+use crate::inventory::{EniInventory, EniRef, ManagedInstanceEni};
 use comfy_table::Cell;
 use std::fmt::Write;
 
@@ -94,6 +94,9 @@ pub fn table(inventory: &EniInventory) -> String {
                     e.security_group_ids.join(", ")
                 );
             }
+            for e in &region.managed_instance_enis {
+                let _ = writeln!(out, "  {}", managed_line(e));
+            }
             for g in &region.gaps {
                 let _ = writeln!(
                     out,
@@ -127,5 +130,31 @@ fn eni_line(e: &EniRef) -> String {
         } else {
             "s"
         }
+    )
+}
+
+/// A managed instance's ENI: whose it is first, then the ENI as the other lines show it.
+fn managed_line(e: &ManagedInstanceEni) -> String {
+    let provider = match (&e.capacity_provider, e.capacity_provider_source) {
+        (Some(name), Some(source)) => format!(
+            "capacity provider {name} (by {})",
+            match source {
+                crate::snapshot::ProviderSource::Tag => "tag",
+                crate::snapshot::ProviderSource::Network => "network",
+            }
+        ),
+        _ => "capacity provider not told".to_string(),
+    };
+    let n = e.private_ip_addresses.len();
+    format!(
+        "Managed instance ENI of {provider}: {} {} ({n} IP{}), {}, in {} [{}]",
+        e.network_interface_id,
+        e.status,
+        if n == 1 { "" } else { "s" },
+        e.instance_id
+            .as_deref()
+            .map_or_else(|| "not attached".to_string(), |i| format!("on {i}")),
+        e.subnet_id,
+        e.security_group_ids.join(", ")
     )
 }

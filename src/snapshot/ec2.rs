@@ -1,7 +1,7 @@
 //! EC2 as the snapshot holds it: the VPC networking of one region (VPCs, subnets, security groups,
 //! ENIs, route tables, endpoints), the answers of `collect::ec2`.
 
-use super::Collected;
+use super::{CapacityProvider, Collected};
 use serde::{Deserialize, Serialize};
 
 use super::EniPair;
@@ -151,17 +151,156 @@ pub struct NetworkInterface {
     /// Private IPv4 addresses it holds.
     #[serde(default)]
     pub private_ip_addresses: Vec<String>,
+    /// The service that operates it (EC2's `Operator`), for managed resources such as the instances
+    /// of Lambda Managed Instances. `Absent` when EC2 sent none; `NotCollected` in snapshots of
+    /// builds that did not record it (their ENIs are then told apart by type and description only).
+    #[serde(default)]
+    pub operator: Collected<EniOperator>,
+    /// The instance it is attached to (`Attachment.InstanceId`), when it is attached to one.
+    /// Shown, never judged: absent in older snapshots.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_id: Option<String>,
+    /// The value of its [`CAPACITY_PROVIDER_TAG`] tag, when it has one. Only names a capacity
+    /// provider (see [`NetworkInterface::kind`] and [`NetworkInterface::capacity_provider`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capacity_provider_tag: Option<String>,
+}
+
+/// Who operates a managed resource, as EC2's `OperatorResponse` says.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct EniOperator {
+    /// `Managed`: whether a service provider manages the ENI.
+    #[serde(default)]
+    pub managed: bool,
+    /// `Principal`: the service principal that manages it (e.g.
+    /// [`LAMBDA_MANAGED_INSTANCES_OPERATOR`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub principal: Option<String>,
 }
 
 /// The description prefix of the ENIs Lambda creates for VPC functions.
 pub const LAMBDA_ENI_DESCRIPTION: &str = "AWS Lambda VPC ENI";
 
+/// The operator principal of the EC2 resources of Lambda Managed Instances: the value of
+/// `ec2:ManagedResourceOperator` in the AWS managed policy `AWSLambdaManagedEC2ResourceOperator`,
+/// which is what lets Lambda create, tag and attach the network interfaces of a capacity
+/// provider's instances.
+pub const LAMBDA_MANAGED_INSTANCES_OPERATOR: &str = "scaler.lambda.amazonaws.com";
+
+/// The tag AWS documents on the instances of Lambda Managed Instances. Tags starting with `aws:`
+/// cannot be set by users, so an ENI that carries it was tagged by Lambda.
+pub const CAPACITY_PROVIDER_TAG: &str = "aws:lambda:capacity-provider";
+
+/// What an ENI is, as far as Lambda goes: the one classification the ENI check and the inventory
+/// share.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EniKind {
+    /// A Hyperplane ENI that Lambda made for the VPC functions of one (subnet, security-group set)
+    /// pair.
+    LambdaHyperplane,
+    /// An interface of an EC2 instance that Lambda runs for a capacity provider (Lambda Managed
+    /// Instances). Lambda manages it with the instance; it serves no pair.
+    LambdaManagedInstance,
+    /// Anything else (an instance's, a NAT gateway's, an endpoint's, ...).
+    Other,
+}
+
+/// How the capacity provider of a managed instance's ENI was told.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProviderSource {
+    /// The ENI's [`CAPACITY_PROVIDER_TAG`] tag names it.
+    Tag,
+    /// It is the one collected provider with the ENI's subnet and exactly its security groups.
+    Network,
+}
+
+/// The capacity provider a managed instance's ENI belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EniProvider {
+    /// The provider's name.
+    pub name: String,
+    /// Its ARN, when the tag holds it or a collected provider matched.
+    pub arn: Option<String>,
+    /// How it was told.
+    pub source: ProviderSource,
+}
+
 impl NetworkInterface {
-    /// Whether Lambda made this ENI: interface type `lambda`, or (older ENIs, emulators) the Lambda
-    /// description. Requester-managed alone is not enough: NAT gateways and endpoints own such ENIs.
-    pub fn is_lambda(&self) -> bool {
-        self.interface_type.as_deref() == Some("lambda")
+    /// What this ENI is. A managed instance's ENI is known by its operator
+    /// ([`LAMBDA_MANAGED_INSTANCES_OPERATOR`]) or by the [`CAPACITY_PROVIDER_TAG`] tag, and that comes
+    /// first: AWS does not document such an ENI's type or description, so a Lambda-looking one is
+    /// still not a Hyperplane ENI. Otherwise Lambda made it for VPC functions when its interface type
+    /// is `lambda` or (older ENIs, emulators) its description is Lambda's. Requester-managed alone is
+    /// not enough: NAT gateways and endpoints own such ENIs.
+    pub fn kind(&self) -> EniKind {
+        let operated_by_lambda = self.operator.present().is_some_and(|o| {
+            o.principal
+                .as_deref()
+                .is_some_and(|p| p.eq_ignore_ascii_case(LAMBDA_MANAGED_INSTANCES_OPERATOR))
+        });
+        if operated_by_lambda || self.capacity_provider_tag.is_some() {
+            EniKind::LambdaManagedInstance
+        } else if self.interface_type.as_deref() == Some("lambda")
             || self.description.starts_with(LAMBDA_ENI_DESCRIPTION)
+        {
+            EniKind::LambdaHyperplane
+        } else {
+            EniKind::Other
+        }
+    }
+
+    /// Whether this is a Hyperplane ENI that Lambda made for VPC functions
+    /// ([`EniKind::LambdaHyperplane`]); a managed instance's ENI is not one.
+    pub fn is_lambda(&self) -> bool {
+        self.kind() == EniKind::LambdaHyperplane
+    }
+
+    /// The capacity provider of a managed instance's ENI, when it can be told: by its
+    /// [`CAPACITY_PROVIDER_TAG`] tag (an ARN or a name; the other half comes from `providers` when
+    /// one matches), else by the network, when exactly one collected provider has the ENI's subnet
+    /// and exactly its security groups (a provider's instances run with its subnets and groups).
+    /// `None` for other ENIs, and when neither tells.
+    pub fn capacity_provider(
+        &self,
+        providers: &Collected<Vec<CapacityProvider>>,
+    ) -> Option<EniProvider> {
+        if self.kind() != EniKind::LambdaManagedInstance {
+            return None;
+        }
+        let providers = providers.present().map(Vec::as_slice).unwrap_or_default();
+        if let Some(tag) = self.capacity_provider_tag.as_deref().map(str::trim)
+            && !tag.is_empty()
+        {
+            let (name, arn) = if tag.starts_with("arn:") {
+                let name = tag.rsplit(':').next().unwrap_or(tag);
+                (name.to_string(), Some(tag.to_string()))
+            } else {
+                let arn = providers
+                    .iter()
+                    .find(|p| p.name() == tag)
+                    .map(|p| p.arn.clone());
+                (tag.to_string(), arn)
+            };
+            return Some(EniProvider {
+                name,
+                arn,
+                source: ProviderSource::Tag,
+            });
+        }
+        let pair = self.pair();
+        let mut matching = providers.iter().filter(|p| {
+            p.vpc_config.subnet_ids.contains(&self.subnet_id)
+                && EniPair::new(&self.subnet_id, &p.vpc_config.security_group_ids) == pair
+        });
+        match (matching.next(), matching.next()) {
+            (Some(p), None) => Some(EniProvider {
+                name: p.name().to_string(),
+                arn: Some(p.arn.clone()),
+                source: ProviderSource::Network,
+            }),
+            _ => None,
+        }
     }
 
     /// The ENI's (subnet, security-group set) pair.
@@ -312,12 +451,135 @@ mod tests {
 
     #[test]
     fn lambda_enis_are_known_by_type_or_description_not_by_requester() {
-        assert!(eni("", Some("lambda")).is_lambda());
-        assert!(eni("AWS Lambda VPC ENI-orders-1", Some("interface")).is_lambda());
+        assert_eq!(eni("", Some("lambda")).kind(), EniKind::LambdaHyperplane);
+        assert_eq!(
+            eni("AWS Lambda VPC ENI-orders-1", Some("interface")).kind(),
+            EniKind::LambdaHyperplane
+        );
         let mut nat = eni("Interface for NAT Gateway nat-0abc", Some("nat_gateway"));
         nat.requester_managed = true;
-        assert!(!nat.is_lambda());
-        assert!(!eni("VPC Endpoint Interface vpce-1", Some("vpc_endpoint")).is_lambda());
+        assert_eq!(nat.kind(), EniKind::Other);
+        assert_eq!(
+            eni("VPC Endpoint Interface vpce-1", Some("vpc_endpoint")).kind(),
+            EniKind::Other
+        );
+    }
+
+    fn operated_by(principal: &str, managed: bool) -> Collected<EniOperator> {
+        Collected::Present(EniOperator {
+            managed,
+            principal: Some(principal.into()),
+        })
+    }
+
+    #[test]
+    fn a_managed_instance_eni_is_known_by_its_operator_or_tag_before_its_type() {
+        // Whatever its type and description say, Lambda's scaler operates it.
+        for looks in [
+            eni("", Some("interface")),
+            eni("", Some("lambda")),
+            eni("AWS Lambda VPC ENI-orders-1", Some("lambda")),
+        ] {
+            let managed = NetworkInterface {
+                operator: operated_by(LAMBDA_MANAGED_INSTANCES_OPERATOR, true),
+                ..looks.clone()
+            };
+            assert_eq!(managed.kind(), EniKind::LambdaManagedInstance);
+            let tagged = NetworkInterface {
+                capacity_provider_tag: Some("lms-ha".into()),
+                ..looks
+            };
+            assert_eq!(tagged.kind(), EniKind::LambdaManagedInstance);
+        }
+        // Another service's managed ENI, or none: the classic markers decide.
+        let other = NetworkInterface {
+            operator: operated_by("network-connectors.lambda.amazonaws.com", true),
+            ..eni("", Some("interface"))
+        };
+        assert_eq!(other.kind(), EniKind::Other);
+        let plain = NetworkInterface {
+            operator: Collected::Absent,
+            ..eni("", Some("lambda"))
+        };
+        assert_eq!(plain.kind(), EniKind::LambdaHyperplane);
+        // An older snapshot has no operator: its Lambda ENIs stay Lambda ENIs.
+        assert_eq!(
+            eni("", Some("lambda")).operator,
+            Collected::<EniOperator>::NotCollected
+        );
+        assert_eq!(eni("", Some("lambda")).kind(), EniKind::LambdaHyperplane);
+    }
+
+    #[test]
+    fn the_provider_comes_from_the_tag_else_from_one_matching_network() {
+        let provider = |name: &str, subnets: &[&str], groups: &[&str]| CapacityProvider {
+            arn: format!("arn:aws:lambda:us-east-1:111111111111:capacity-provider:{name}"),
+            vpc_config: super::super::VpcConfig {
+                subnet_ids: subnets.iter().map(|s| s.to_string()).collect(),
+                security_group_ids: groups.iter().map(|s| s.to_string()).collect(),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let providers = Collected::Present(vec![
+            provider("lms-ha", &["subnet-a", "subnet-b"], &["sg-ha"]),
+            provider("lms-twin", &["subnet-c"], &["sg-1", "sg-2"]),
+            provider("lms-twin2", &["subnet-c"], &["sg-2", "sg-1"]),
+        ]);
+        let on = |subnet: &str, groups: &[&str], tag: Option<&str>| NetworkInterface {
+            subnet_id: subnet.into(),
+            security_group_ids: groups.iter().map(|s| s.to_string()).collect(),
+            operator: operated_by(LAMBDA_MANAGED_INSTANCES_OPERATOR, true),
+            capacity_provider_tag: tag.map(str::to_string),
+            ..eni("", Some("interface"))
+        };
+        let arn = |n: &str| {
+            Some(format!(
+                "arn:aws:lambda:us-east-1:111111111111:capacity-provider:{n}"
+            ))
+        };
+        // A name in the tag, completed with the collected provider's ARN.
+        let p = on("subnet-x", &["sg-x"], Some("lms-ha"))
+            .capacity_provider(&providers)
+            .expect("tagged");
+        assert_eq!(
+            (p.name.as_str(), p.arn.clone(), p.source),
+            ("lms-ha", arn("lms-ha"), ProviderSource::Tag)
+        );
+        // An ARN in the tag names a provider that was not collected too.
+        let tag = "arn:aws:lambda:us-east-1:111111111111:capacity-provider:gone";
+        let p = on("subnet-x", &["sg-x"], Some(tag))
+            .capacity_provider(&Collected::NotCollected)
+            .expect("tagged");
+        assert_eq!((p.name.as_str(), p.arn.as_deref()), ("gone", Some(tag)));
+        // No tag: the one provider with this subnet and exactly these groups.
+        let p = on("subnet-b", &["sg-ha"], None)
+            .capacity_provider(&providers)
+            .expect("by network");
+        assert_eq!(
+            (p.name.as_str(), p.source),
+            ("lms-ha", ProviderSource::Network)
+        );
+        // Two providers share the network, the groups differ, or nothing was collected: untold.
+        assert_eq!(
+            on("subnet-c", &["sg-1", "sg-2"], None).capacity_provider(&providers),
+            None
+        );
+        assert_eq!(
+            on("subnet-a", &["sg-ha", "sg-extra"], None).capacity_provider(&providers),
+            None
+        );
+        assert_eq!(
+            on("subnet-a", &["sg-ha"], None).capacity_provider(&Collected::NotCollected),
+            None
+        );
+        // A Hyperplane ENI has no provider, even on a provider's network.
+        let hyperplane = NetworkInterface {
+            subnet_id: "subnet-a".into(),
+            security_group_ids: vec!["sg-ha".into()],
+            ..eni("", Some("lambda"))
+        };
+        assert_eq!(hyperplane.capacity_provider(&providers), None);
     }
 
     #[test]

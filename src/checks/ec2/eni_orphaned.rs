@@ -1,11 +1,12 @@
 //! EC2101 `eni-orphaned`: a Lambda ENI that is not in use, or whose (subnet, security-group set) pair
-//! no function uses any more.
+//! no function uses any more. Only Hyperplane ENIs: the interfaces of Lambda Managed Instances serve
+//! a capacity provider's instances, not a pair, and get no finding.
 
 use super::{each_region, ec2_arn};
 use crate::checks::inputs::{DESCRIBE_NETWORK_INTERFACES, LIST_FUNCTIONS};
 use crate::checks::{CheckContext, CheckDef, Findings};
 use crate::finding::{FindingError, Status};
-use crate::snapshot::{Account, Gap, NetworkInterface, RegionData};
+use crate::snapshot::{Account, EniKind, Gap, NetworkInterface, RegionData};
 use serde_json::{Value, json};
 
 /// The check code (the collector lists published versions for it).
@@ -33,7 +34,8 @@ fn judge_region(
         .ec2
         .network_interfaces
         .iter()
-        .filter(|e| e.is_lambda())
+        // A managed instance's ENI is never an orphaned Lambda ENI, whatever it looks like.
+        .filter(|e| e.kind() == EniKind::LambdaHyperplane)
         // Another account's ENIs (a shared VPC's participants) are that account's to judge.
         .filter(|e| {
             e.owner_id

@@ -2,14 +2,15 @@
 //! healthy account plus one change, for a clean, a failing and an incomplete-data case each.
 
 use crate::support::healthy::{
-    ENDPOINT_SG, FUNCTION_SG, PRIVATE_A, PRIVATE_B, REGION, VPC, healthy, interface_endpoint,
-    lambda_eni, security_group, subnet, tcp_from,
+    ACCOUNT, ENDPOINT_SG, FUNCTION_SG, PRIVATE_A, PRIVATE_B, REGION, VPC, healthy,
+    interface_endpoint, lambda_eni, managed_instance_eni, security_group, subnet, tcp_from,
 };
 use crate::support::{find, short};
 use serde_json::json;
 use vpcwarden::finding::Status::{Fail, NotEvaluated, Pass};
 use vpcwarden::snapshot::{
-    Collected, NetworkInterface, PublishedVersion, SecurityGroupRule, VpcConfig, VpcEndpoint,
+    CapacityProvider, Collected, NetworkInterface, PublishedVersion, SecurityGroupRule, VpcConfig,
+    VpcEndpoint,
 };
 
 const E1: &str = "us-east-1";
@@ -170,6 +171,201 @@ mod eni_orphaned {
         );
         assert_eq!(findings[2].evidence["gap"]["operation"], "ListFunctions");
         insta::assert_json_snapshot!("eni_orphaned_incomplete", findings);
+    }
+}
+
+/// The interfaces of Lambda Managed Instances (a capacity provider's EC2 instances) next to the
+/// healthy account's Hyperplane ENIs: `app-cp` (the healthy provider, in both private subnets with
+/// `sg-functions`) has an instance on the functions' own pair, `batch-cp` one in a network of its
+/// own, and one instance's ENI looks like a Lambda ENI in every classic way.
+fn with_managed_instances() -> crate::support::healthy::Scenario {
+    healthy()
+        .lambda(REGION, |l| {
+            if let Collected::Present(providers) = &mut l.capacity_providers {
+                providers.push(CapacityProvider {
+                    arn: format!("arn:aws:lambda:{REGION}:{ACCOUNT}:capacity-provider:batch-cp"),
+                    state: Some("Active".into()),
+                    vpc_config: VpcConfig {
+                        subnet_ids: vec![PRIVATE_B.into()],
+                        security_group_ids: vec!["sg-batch".into()],
+                        ..Default::default()
+                    },
+                    ..Default::default()
+                });
+            }
+        })
+        .ec2(REGION, |e| {
+            e.network_interfaces.extend([
+                // On the very pair the functions' Hyperplane ENIs serve; told by the network.
+                managed_instance_eni("eni-20mi", PRIVATE_A, &[FUNCTION_SG], "i-0app1"),
+                // Left available (its instance is gone), on a pair no function uses, and Lambda's
+                // type and description: still an instance's ENI, named by its tag.
+                NetworkInterface {
+                    status: "available".into(),
+                    interface_type: Some("lambda".into()),
+                    description: "AWS Lambda VPC ENI-ghost-cf215f03-44ab-4b00-a12e-00924c61d333"
+                        .into(),
+                    requester_managed: true,
+                    instance_id: None,
+                    capacity_provider_tag: Some(format!(
+                        "arn:aws:lambda:{REGION}:{ACCOUNT}:capacity-provider:batch-cp"
+                    )),
+                    ..managed_instance_eni("eni-21mi", PRIVATE_B, &["sg-batch"], "i-0gone")
+                },
+                // No operator (as a service that sets none would answer), but Lambda's tag.
+                NetworkInterface {
+                    operator: Collected::Absent,
+                    capacity_provider_tag: Some("app-cp".into()),
+                    ..managed_instance_eni("eni-22mi", PRIVATE_B, &[FUNCTION_SG], "i-0app2")
+                },
+                // Nothing tells its provider: no tag, and no provider has its subnet with
+                // exactly its groups.
+                managed_instance_eni("eni-23mi", PRIVATE_A, &["sg-other"], "i-0what"),
+            ])
+        })
+}
+
+mod managed_instances {
+    use super::*;
+    use vpcwarden::snapshot::ProviderSource;
+
+    #[test]
+    fn their_enis_are_never_orphaned_lambda_enis_and_classic_verdicts_stay() {
+        let findings = with_managed_instances()
+            .ec2(REGION, |e| {
+                e.network_interfaces.extend([
+                    // The classic cases next to them keep their verdicts.
+                    NetworkInterface {
+                        status: "available".into(),
+                        ..lambda_eni("eni-02avail", PRIVATE_B, &[FUNCTION_SG], "orders")
+                    },
+                    lambda_eni("eni-03oldsg", PRIVATE_A, &["sg-old"], "retired-fn"),
+                ])
+            })
+            .run("eni-orphaned");
+        assert_eq!(
+            short(&findings),
+            [
+                (Fail, E1, "eni-02avail"),
+                (Fail, E1, "eni-03oldsg"),
+                (Pass, E1, "eni-functions-a"),
+                (Pass, E1, "eni-functions-b"),
+            ],
+            "a managed instance's ENI, in use or available, gets no finding"
+        );
+        assert_eq!(findings[0].evidence["reason"], "not_in_use");
+        assert_eq!(findings[1].evidence["reason"], "pair_unused");
+        // On the shared pair, the Hyperplane ENI still lists the functions, not the instance.
+        assert_eq!(
+            find(&findings, "eni-functions-a").evidence["functions_using_pair"],
+            json!(["billing", "orders"])
+        );
+    }
+
+    #[test]
+    fn an_older_snapshot_without_the_operator_judges_lambda_enis_as_before() {
+        // A snapshot written before the operator was collected: its Lambda ENIs are known by type
+        // and description, as that build knew them.
+        let findings = healthy()
+            .ec2(REGION, |e| {
+                e.network_interfaces.push(NetworkInterface {
+                    operator: Collected::NotCollected,
+                    ..lambda_eni("eni-03oldsg", PRIVATE_A, &["sg-old"], "retired-fn")
+                })
+            })
+            .run("eni-orphaned");
+        assert_eq!(find(&findings, "eni-03oldsg").status, Fail);
+    }
+
+    #[test]
+    fn the_inventory_shows_them_by_capacity_provider_and_never_as_lambda_enis() {
+        let snapshot = with_managed_instances().snapshot();
+        let inventory = vpcwarden::inventory::enis(&snapshot);
+        assert_eq!(inventory.exit(), vpcwarden::exit::Exit::Clean);
+        let region = &inventory.accounts[0].regions[0];
+        // The pairs' Lambda ENIs and the unused ones are Hyperplane ENIs only.
+        let pair_enis: Vec<&str> = region
+            .pairs
+            .iter()
+            .flat_map(|p| p.enis.iter().map(|e| e.network_interface_id.as_str()))
+            .collect();
+        assert_eq!(pair_enis, ["eni-functions-a", "eni-functions-b"]);
+        assert!(region.unused_enis.is_empty(), "{:?}", region.unused_enis);
+        let managed: Vec<_> = region
+            .managed_instance_enis
+            .iter()
+            .map(|e| {
+                (
+                    e.network_interface_id.as_str(),
+                    e.status.as_str(),
+                    e.instance_id.as_deref(),
+                    e.capacity_provider.as_deref(),
+                    e.capacity_provider_source,
+                )
+            })
+            .collect();
+        assert_eq!(
+            managed,
+            [
+                (
+                    "eni-20mi",
+                    "in-use",
+                    Some("i-0app1"),
+                    Some("app-cp"),
+                    Some(ProviderSource::Network)
+                ),
+                (
+                    "eni-21mi",
+                    "available",
+                    None,
+                    Some("batch-cp"),
+                    Some(ProviderSource::Tag)
+                ),
+                (
+                    "eni-22mi",
+                    "in-use",
+                    Some("i-0app2"),
+                    Some("app-cp"),
+                    Some(ProviderSource::Tag)
+                ),
+                ("eni-23mi", "in-use", Some("i-0what"), None, None),
+            ]
+        );
+        // A tag with a name gets the collected provider's ARN, and the other way round.
+        let arn = |n: &str| format!("arn:aws:lambda:{REGION}:{ACCOUNT}:capacity-provider:{n}");
+        assert_eq!(
+            region.managed_instance_enis[2].capacity_provider_arn,
+            Some(arn("app-cp"))
+        );
+        assert_eq!(
+            region.managed_instance_enis[1].capacity_provider_arn,
+            Some(arn("batch-cp"))
+        );
+        // JSON and table say the same.
+        let json: serde_json::Value =
+            serde_json::from_str(&vpcwarden::render::inventory::json(&inventory)).expect("json");
+        let first = &json["accounts"][0]["regions"][0]["managed_instance_enis"][0];
+        assert_eq!(first["capacity_provider"], "app-cp");
+        assert_eq!(first["capacity_provider_source"], "network");
+        assert_eq!(first["instance_id"], "i-0app1");
+        let table = vpcwarden::render::inventory::table(&inventory);
+        assert!(
+            table.contains(
+                "Managed instance ENI of capacity provider app-cp (by network): eni-20mi in-use (1 IP), on i-0app1, in subnet-private-a [sg-functions]"
+            ),
+            "{table}"
+        );
+        assert!(
+            table.contains("Managed instance ENI of capacity provider not told: eni-23mi"),
+            "{table}"
+        );
+        assert!(
+            table.contains(
+                "capacity provider batch-cp (by tag): eni-21mi available (1 IP), not attached,"
+            ),
+            "{table}"
+        );
+        assert!(!table.contains("Lambda ENI no function uses"), "{table}");
     }
 }
 

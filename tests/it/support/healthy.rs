@@ -24,10 +24,11 @@ use serde_json::{Value, json};
 use vpcwarden::config::Config;
 use vpcwarden::finding::Finding;
 use vpcwarden::snapshot::{
-    Account, CapacityProvider, Collected, Ec2, EventSourceMapping, Function, FunctionUrl,
-    GLOBAL_REGION, Gap, Group, Iam, InlinePolicy, Lambda, Layer, ManagedPolicy, NetworkInterface,
-    Organizations, RegionData, Role, Route, RouteTable, SecurityGroup, SecurityGroupRule, Snapshot,
-    Subnet, User, Vpc, VpcConfig, VpcEndpoint,
+    Account, CapacityProvider, Collected, Ec2, EniOperator, EventSourceMapping, Function,
+    FunctionUrl, GLOBAL_REGION, Gap, Group, Iam, InlinePolicy, LAMBDA_MANAGED_INSTANCES_OPERATOR,
+    Lambda, Layer, ManagedPolicy, NetworkInterface, Organizations, RegionData, Role, Route,
+    RouteTable, SecurityGroup, SecurityGroupRule, Snapshot, Subnet, User, Vpc, VpcConfig,
+    VpcEndpoint,
 };
 
 /// The account id.
@@ -193,6 +194,38 @@ pub fn lambda_eni(id: &str, subnet: &str, groups: &[&str], function: &str) -> Ne
         vpc_id: VPC.into(),
         security_group_ids: groups.iter().map(|s| s.to_string()).collect(),
         private_ip_addresses: vec!["10.0.1.10".into()],
+        operator: Collected::Absent,
+        instance_id: None,
+        capacity_provider_tag: None,
+    }
+}
+
+/// The in-use interface of instance `instance`, which Lambda runs for a capacity provider (Lambda
+/// Managed Instances): operated by `scaler.lambda.amazonaws.com`, attached, with no tag and nothing
+/// else that names the provider (AWS does not document its type or description; these are EC2's
+/// usual ones for an instance's interface).
+pub fn managed_instance_eni(
+    id: &str,
+    subnet: &str,
+    groups: &[&str],
+    instance: &str,
+) -> NetworkInterface {
+    NetworkInterface {
+        network_interface_id: id.into(),
+        interface_type: Some("interface".into()),
+        requester_managed: false,
+        owner_id: Some(ACCOUNT.into()),
+        status: "in-use".into(),
+        subnet_id: subnet.into(),
+        vpc_id: VPC.into(),
+        security_group_ids: groups.iter().map(|s| s.to_string()).collect(),
+        private_ip_addresses: vec!["10.0.2.30".into()],
+        operator: Collected::Present(EniOperator {
+            managed: true,
+            principal: Some(LAMBDA_MANAGED_INSTANCES_OPERATOR.into()),
+        }),
+        instance_id: Some(instance.into()),
+        ..Default::default()
     }
 }
 
