@@ -4,7 +4,9 @@ and which answers the Lambda operations of issue 13 that moto lacks.
 
     $VPCWARDEN_PYTHON mocks/seedlib/org_server.py -H 127.0.0.1 -p PORT      (same args as moto_server)
 
-Meant as the SHARED server of the test suite. It differs from moto_server in two places:
+Meant as the SHARED server of the test suite. It differs from moto_server in two places, plus one
+field: EC2 keeps the Operator of a network interface (ec2_patch.py, applied on import: the ENIs of
+Lambda Managed Instances carry Operator.Principal scaler.lambda.amazonaws.com).
 
 A. Lambda (lambda_patch.py, applied by install()): capacity providers, CapacityProviderConfig on
 functions, policies and URLs of versions and aliases (AddPermission/GetPolicy/RemovePermission and

@@ -1606,4 +1606,66 @@ fn capacity_providers_aliases_and_versions_are_judged_end_to_end() {
         arns(&report, "capacity-provider-shared-roles", "pass"),
         BTreeSet::from([arn("lms-single")])
     );
+    // The providers' instances' network interfaces are theirs, never orphaned Lambda ENIs.
+    let orphaned = s
+        .vpcwarden(&m.endpoint)
+        .args(["audit", "--region", "us-east-1", "--format", "json"])
+        .args(["--checks", "eni-orphaned"])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(report_of(&orphaned)["findings"], serde_json::json!([]));
+    let inv = s
+        .vpcwarden(&m.endpoint)
+        .args([
+            "inventory",
+            "enis",
+            "--region",
+            "us-east-1",
+            "--format",
+            "json",
+        ])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let inv = report_of(&inv);
+    let listed: BTreeSet<(String, String, String)> =
+        inv["accounts"][0]["regions"][0]["managed_instance_enis"]
+            .as_array()
+            .expect("managed_instance_enis")
+            .iter()
+            .map(|e| {
+                (
+                    e["network_interface_id"].as_str().expect("id").to_string(),
+                    e["capacity_provider_arn"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_string(),
+                    e["capacity_provider_source"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_string(),
+                )
+            })
+            .collect();
+    let expected: BTreeSet<(String, String, String)> = s.json["resources"]["managed_instance_enis"]
+        .as_object()
+        .expect("seeded ENIs")
+        .iter()
+        .map(|(id, e)| {
+            (
+                id.clone(),
+                e["capacity_provider"]
+                    .as_str()
+                    .expect("provider")
+                    .to_string(),
+                e["named_by"].as_str().expect("named_by").to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(listed, expected);
 }
