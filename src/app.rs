@@ -39,6 +39,19 @@ impl AppError {
             AppError::Internal(_) => Exit::Internal,
         }
     }
+
+    /// Whether the error is stdout closed by its reader (`vpcwarden audit | head`): the reader's
+    /// choice, which ends the run quietly rather than as a failure.
+    pub fn is_broken_pipe(&self) -> bool {
+        match self {
+            AppError::Usage(_) => false,
+            AppError::Internal(e) => e.chain().any(|cause| {
+                cause
+                    .downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }),
+        }
+    }
 }
 
 /// Runs a parsed command line.
@@ -201,14 +214,12 @@ fn export_cmd(args: ExportArgs) -> Result<Exit, AppError> {
     let name = args.from_report.display().to_string();
     let text = std::fs::read_to_string(&args.from_report)
         .map_err(|e| AppError::Usage(format!("cannot read report {name}: {e}")))?;
-    let de = &mut serde_json::Deserializer::from_str(&text);
-    let wire: crate::report::v1::Report = serde_path_to_error::deserialize(de).map_err(|e| {
-        AppError::Usage(format!(
-            "{name} is not a vpcwarden JSON report (audit --format json): at field `{}`: {}",
-            e.path(),
-            e.inner()
-        ))
-    })?;
+    let wire: crate::report::v1::Report =
+        crate::snapshot::decode_document(&text).map_err(|(field, e)| {
+            AppError::Usage(format!(
+                "{name} is not a vpcwarden JSON report (audit --format json): at field `{field}`: {e}"
+            ))
+        })?;
     if wire.schema != crate::report::REPORT_SCHEMA {
         return Err(AppError::Usage(format!(
             "{name} has schema {:?}; this vpcwarden exports {} reports",
@@ -471,10 +482,24 @@ fn on_aws<T>(
     Ok(result)
 }
 
+/// Writes `text` to `path` whole or not at all: to `PATH.partial` in the same directory, flushed
+/// to disk, then renamed over `path` (atomic on one filesystem). A run that fails half way leaves
+/// the previous file, never a truncated one.
 fn write_file(path: &Path, text: &str) -> Result<(), AppError> {
-    std::fs::write(path, text)
-        .with_context(|| format!("cannot write {}", path.display()))
-        .map_err(AppError::Internal)
+    let partial = partial_path(path);
+    let written = (|| -> std::io::Result<()> {
+        let mut file = std::fs::File::create(&partial)?;
+        file.write_all(text.as_bytes())?;
+        file.sync_all()?;
+        std::fs::rename(&partial, path)
+    })();
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&partial);
+        return Err(AppError::Internal(
+            anyhow::Error::new(e).context(format!("cannot write {}", path.display())),
+        ));
+    }
+    Ok(())
 }
 
 fn write_output(path: Option<&Path>, text: &str) -> Result<(), AppError> {

@@ -10,6 +10,8 @@ fn main() -> ExitCode {
     vpcwarden::init_logging(cli.verbose);
     match app::run(cli) {
         Ok(exit) => ExitCode::from(exit as u8),
+        // The reader closed stdout (`| head`): it has what it wanted.
+        Err(err) if err.is_broken_pipe() => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("vpcwarden: error: {err:#}");
             ExitCode::from(err.exit() as u8)

@@ -254,12 +254,24 @@ pub enum SnapshotError {
 
 /// Decodes JSON, naming the path of the field that does not fit.
 fn decode<T: serde::de::DeserializeOwned>(path: &str, text: &str) -> Result<T, SnapshotError> {
-    let de = &mut serde_json::Deserializer::from_str(text);
-    serde_path_to_error::deserialize(de).map_err(|e| SnapshotError::Parse {
+    decode_document(text).map_err(|(field, error)| SnapshotError::Parse {
         path: path.to_string(),
-        field: e.path().to_string(),
-        error: e.into_inner(),
+        field,
+        error,
     })
+}
+
+/// Decodes one whole JSON document: the value, then nothing but whitespace. A truncated file fails
+/// at its end and a concatenated one at the start of the second document, each with the line and
+/// column; the error names the path of the field that does not fit (`.` for the document).
+pub fn decode_document<T: serde::de::DeserializeOwned>(
+    text: &str,
+) -> Result<T, (String, serde_json::Error)> {
+    let de = &mut serde_json::Deserializer::from_str(text);
+    let value = serde_path_to_error::deserialize(&mut *de)
+        .map_err(|e| (e.path().to_string(), e.into_inner()))?;
+    de.end().map_err(|e| (".".to_string(), e))?;
+    Ok(value)
 }
 
 /// The major part of a `MAJOR.MINOR` schema version.

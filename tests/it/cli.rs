@@ -535,3 +535,114 @@ fn offline_sources_work_with_aws_profile_and_endpoint_in_the_environment() {
         .assert()
         .code(0);
 }
+
+/// A file cut short (a run killed while writing, a copy that stopped) or two documents run
+/// together (`>>` instead of `>`) is refused with the file, field and line named, exit 2; never
+/// read as far as it goes.
+#[test]
+fn truncated_or_concatenated_snapshots_and_reports_are_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let snapshot = std::fs::read_to_string(scenario_path("demo")).expect("demo snapshot");
+    let report = vpcwarden()
+        .args(["audit", "--demo", "--format", "json"])
+        .assert()
+        .code(3)
+        .get_output()
+        .stdout
+        .clone();
+    let report = String::from_utf8(report).expect("utf8");
+    let cases = [
+        (
+            "snapshot-cut.json",
+            snapshot[..snapshot.len() / 2].to_string(),
+            "EOF while parsing",
+        ),
+        (
+            "snapshot-twice.json",
+            format!("{snapshot}{snapshot}"),
+            "trailing characters",
+        ),
+        (
+            "report-cut.json",
+            report[..report.len() / 2].to_string(),
+            "EOF while parsing",
+        ),
+        (
+            "report-twice.json",
+            format!("{report}\n{report}"),
+            "trailing characters",
+        ),
+    ];
+    for (name, text, error) in cases {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).expect("write");
+        let path = path.display().to_string();
+        let args: Vec<&str> = if name.starts_with("snapshot") {
+            vec!["audit", "--from-snapshot", &path]
+        } else {
+            vec!["export", "securityhub", "--from-report", &path]
+        };
+        let out = vpcwarden()
+            .args(&args)
+            .assert()
+            .code(2)
+            .get_output()
+            .clone();
+        let stderr = String::from_utf8(out.stderr).expect("utf8");
+        assert!(stderr.contains(&path), "{name}: {stderr}");
+        assert!(stderr.contains(error), "{name}: {stderr}");
+        assert!(stderr.contains(" line "), "{name}: {stderr}");
+    }
+}
+
+/// `--output` is written whole or not at all: a run that fails leaves the previous file as it
+/// was and no `.partial` beside it.
+#[test]
+fn output_files_are_replaced_whole_or_not_at_all() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("report.json");
+    vpcwarden()
+        .args(["audit", "--demo", "--format", "json", "--output"])
+        .arg(&out)
+        .assert()
+        .code(3);
+    let first = std::fs::read_to_string(&out).expect("report written");
+    assert!(
+        first.ends_with("}\n"),
+        "whole: {}",
+        &first[first.len() - 20..]
+    );
+    // A directory where the report should go: the write fails, and nothing is left behind.
+    let blocked = dir.path().join("blocked.json");
+    std::fs::create_dir(&blocked).expect("dir");
+    vpcwarden()
+        .args(["audit", "--demo", "--format", "json", "--output"])
+        .arg(&blocked)
+        .assert()
+        .code(1);
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .expect("list")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(!names.iter().any(|n| n.ends_with(".partial")), "{names:?}");
+    assert_eq!(std::fs::read_to_string(&out).expect("still there"), first);
+}
+
+/// `vpcwarden audit … | head`: the reader closing stdout ends the run quietly, without a panic
+/// or an error message.
+#[test]
+fn a_closed_stdout_ends_the_run_quietly() {
+    let (reader, writer) = std::io::pipe().expect("pipe");
+    drop(reader);
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("vpcwarden"))
+        .args(["audit", "--demo", "--format", "json"])
+        .stdout(writer)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .expect("run");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(!stderr.contains("error"), "{stderr}");
+    // The scan finished before its output was refused: its verdict stands (failing findings).
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+}
