@@ -146,6 +146,19 @@ fn readme_permissions_policy_is_generated_from_the_code() {
             vpcwarden::aws::member_trust_policy("111122223333")
         ),
     );
+    // Read-only by construction: every call of a scan is a Get, List or Describe.
+    for action in vpcwarden::aws::REQUIRED_ACTIONS
+        .iter()
+        .chain(vpcwarden::aws::ORGANIZATION_ACTIONS)
+    {
+        let op = action.split_once(':').map_or(*action, |(_, op)| op);
+        assert!(
+            ["Get", "List", "Describe"]
+                .iter()
+                .any(|v| op.starts_with(v)),
+            "{action} is not a read"
+        );
+    }
     let mut sorted = vpcwarden::aws::REQUIRED_ACTIONS.to_vec();
     sorted.sort_unstable();
     assert_eq!(sorted, vpcwarden::aws::REQUIRED_ACTIONS, "kept sorted");

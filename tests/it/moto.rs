@@ -192,30 +192,8 @@ fn live_audit_flags_exactly_the_functions_outside_a_vpc() {
     assert_eq!(count("ListFunctions"), 2);
     assert_eq!(count("GetPolicy"), 5);
     assert_eq!(count("GetFunctionUrlConfig"), 5);
-    // Every call made is covered by the read-only policy the README documents.
-    for line in stats
-        .lines()
-        .filter(|l| l.starts_with("stats: ") && !l.starts_with("stats: total"))
-    {
-        let mut parts = line.split_whitespace().skip(1);
-        let (service, op) = (
-            parts.next().expect("service"),
-            parts.next().expect("operation"),
-        );
-        let prefix = match service {
-            "EC2" => "ec2",
-            "IAM" => "iam",
-            "Lambda" => "lambda",
-            "Organizations" => "organizations",
-            "STS" => continue, // GetCallerIdentity needs no permission
-            other => panic!("unexpected service {other} in {line}"),
-        };
-        let action = format!("{prefix}:{op}");
-        assert!(
-            vpcwarden::aws::REQUIRED_ACTIONS.contains(&action.as_str()),
-            "{action} is not in the documented policy"
-        );
-    }
+    // Every call made is a read covered by the read-only policy the README documents.
+    crate::support::assert_read_only(&crate::support::calls_from_stats(&stats), false);
 }
 
 #[test]
@@ -1329,42 +1307,8 @@ fn an_organization_scan_reads_every_member_through_its_role_with_its_scps() {
     let report = report_of(&out.stdout);
     // Every call is in the documented policies; the tree and the SCPs are read once, not per account.
     let stats = String::from_utf8_lossy(&out.stderr);
-    let mut calls = std::collections::BTreeMap::new();
-    for line in stats
-        .lines()
-        .filter(|l| l.starts_with("stats: ") && !l.starts_with("stats: total"))
-    {
-        let mut parts = line.split_whitespace().skip(1);
-        let (service, op) = (
-            parts.next().expect("service"),
-            parts.next().expect("operation"),
-        );
-        let n: u64 = line
-            .split("calls=")
-            .nth(1)
-            .and_then(|v| v.split_whitespace().next())
-            .and_then(|v| v.parse().ok())
-            .expect("calls=");
-        let action = match service {
-            "EC2" => format!("ec2:{op}"),
-            "IAM" => format!("iam:{op}"),
-            "Lambda" => format!("lambda:{op}"),
-            "Organizations" => format!("organizations:{op}"),
-            "SecurityHub" => format!("securityhub:{op}"),
-            "STS" => format!("sts:{op}"),
-            other => panic!("unexpected service {other} in {line}"),
-        };
-        let a = action.as_str();
-        assert!(
-            vpcwarden::aws::REQUIRED_ACTIONS.contains(&a)
-                || vpcwarden::aws::ORGANIZATION_ACTIONS.contains(&a)
-                || vpcwarden::aws::EXPORT_ACTIONS.contains(&a)
-                || a == "sts:AssumeRole"
-                || a == "sts:GetCallerIdentity",
-            "{a} is in no documented policy"
-        );
-        calls.insert(action, n);
-    }
+    let calls = crate::support::calls_from_stats(&stats);
+    crate::support::assert_read_only(&calls, true);
     assert_eq!(calls.get("organizations:ListAccounts"), Some(&1), "{stats}");
     assert_eq!(
         calls.get("organizations:ListParents"),
@@ -1570,15 +1514,29 @@ fn capacity_providers_aliases_and_versions_are_judged_end_to_end() {
     ];
     let out = s
         .vpcwarden(&m.endpoint)
-        .args(["audit", "--region", "us-east-1", "--format", "json"])
+        .args([
+            "audit",
+            "--region",
+            "us-east-1",
+            "--format",
+            "json",
+            "--stats",
+        ])
         .args(["--checks", &slugs.join(",")])
         .args(["--checks", "capacity-provider-shared-roles"])
         .assert()
         .code(3)
         .get_output()
-        .stdout
         .clone();
-    let report = report_of(&out);
+    // The new reads (ListAliases, ListCapacityProviders, qualified GetPolicy) are reads, documented.
+    let calls = crate::support::calls_from_stats(&String::from_utf8_lossy(&out.stderr));
+    crate::support::assert_read_only(&calls, false);
+    assert!(calls.contains_key("lambda:ListAliases"), "{calls:?}");
+    assert!(
+        calls.contains_key("lambda:ListCapacityProviders"),
+        "{calls:?}"
+    );
+    let report = report_of(&out.stdout);
     assert_eq!(report["gaps"], serde_json::json!([]));
     // The functions' verdicts, and the providers' own placement findings.
     for slug in slugs {

@@ -67,3 +67,62 @@ pub fn vpcwarden() -> assert_cmd::Command {
         .env("SOURCE_DATE_EPOCH", "1793523600");
     cmd
 }
+
+/// The calls a run made, from its `--stats` lines on stderr: IAM action (`lambda:GetPolicy`) to
+/// the number of calls.
+pub fn calls_from_stats(stderr: &str) -> std::collections::BTreeMap<String, u64> {
+    let mut calls = std::collections::BTreeMap::new();
+    for line in stderr
+        .lines()
+        .filter(|l| l.starts_with("stats: ") && !l.starts_with("stats: total"))
+    {
+        let mut parts = line.split_whitespace().skip(1);
+        let (service, op) = (
+            parts.next().expect("service"),
+            parts.next().expect("operation"),
+        );
+        let n: u64 = line
+            .split("calls=")
+            .nth(1)
+            .and_then(|v| v.split_whitespace().next())
+            .and_then(|v| v.parse().ok())
+            .expect("calls=");
+        let prefix = match service {
+            "EC2" => "ec2",
+            "IAM" => "iam",
+            "Lambda" => "lambda",
+            "Organizations" => "organizations",
+            "SecurityHub" => "securityhub",
+            "STS" => "sts",
+            other => panic!("unexpected service {other} in {line}"),
+        };
+        *calls.entry(format!("{prefix}:{op}")).or_default() += n;
+    }
+    calls
+}
+
+/// Read-only, proven: every call is in a policy the README documents, and is a `Get*`, `List*` or
+/// `Describe*` call, except `sts:AssumeRole` (it obtains a member account's credentials and
+/// changes nothing) and, when `export` is true, the Security Hub export's own calls.
+pub fn assert_read_only(calls: &std::collections::BTreeMap<String, u64>, export: bool) {
+    assert!(!calls.is_empty(), "no --stats lines");
+    for action in calls.keys() {
+        let a = action.as_str();
+        let documented = vpcwarden::aws::REQUIRED_ACTIONS.contains(&a)
+            || vpcwarden::aws::ORGANIZATION_ACTIONS.contains(&a)
+            || (export && vpcwarden::aws::EXPORT_ACTIONS.contains(&a))
+            || a == "sts:AssumeRole"
+            || a == "sts:GetCallerIdentity";
+        assert!(documented, "{a} is in no documented policy");
+        let op = a.split_once(':').map_or(a, |(_, op)| op);
+        let reads = ["Get", "List", "Describe"]
+            .iter()
+            .any(|verb| op.starts_with(verb));
+        assert!(
+            reads
+                || a == "sts:AssumeRole"
+                || (export && vpcwarden::aws::EXPORT_ACTIONS.contains(&a)),
+            "{a} is not a read"
+        );
+    }
+}
