@@ -93,7 +93,7 @@ fn audit(args: AuditArgs) -> Result<Exit, AppError> {
     let selected = checks::select(all, &args.checks, &args.exclude_checks)
         .map_err(|e| AppError::Usage(e.to_string()))?;
     // Read before collecting: a bad config file must not cost a whole live scan first.
-    let config = crate::config::Config::resolve(args.config.as_deref())
+    let config = crate::config::Config::resolve(args.source.target.config.as_deref())
         .map_err(|e| AppError::Usage(e.to_string()))?;
     // Only what the selected checks read; a saved snapshot says what was skipped.
     let plan = checks::plan(&selected);
@@ -467,17 +467,32 @@ fn on_aws<T>(
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
+    // The request rates come from the configuration file, like the checks' settings.
+    let quotas = crate::config::Config::resolve(target.config.as_deref())
+        .map_err(|e| AppError::Usage(e.to_string()))?
+        .quotas;
+    let aws_target = Target {
+        quotas,
+        ..Target::from(target)
+    };
     let stats = Stats::default();
     let spinner = progress.then(|| Progress::start(&stats));
-    let result = runtime.block_on(async {
-        let factory = ClientFactory::new(&Target::from(target), stats.clone()).await;
-        work(&factory).await
+    let (result, (paced, waited)) = runtime.block_on(async {
+        let factory = ClientFactory::new(&aws_target, stats.clone()).await;
+        let result = work(&factory).await;
+        (result, factory.pacing_cost())
     });
     if let Some(spinner) = spinner {
         spinner.finish();
     }
     if target.stats {
         eprint!("{}", stats.render());
+        eprintln!(
+            "pacing: {paced} request(s) waited for their quota bucket, {:.1} s in all (lambda:GetPolicy {}/s, other Lambda control-plane calls {}/s per account and region)",
+            waited.as_secs_f64(),
+            quotas.lambda_get_policy,
+            quotas.lambda_control_plane
+        );
     }
     Ok(result)
 }

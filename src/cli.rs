@@ -137,6 +137,10 @@ pub struct TargetArgs {
     /// Print API calls per service and operation on stderr when done.
     #[arg(long)]
     pub stats: bool,
+    /// Settings: approved VPCs, subnets and security groups for the checks, and the API request
+    /// rates to keep to (`[quotas]`). Default: ./vpcwarden.toml if present.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
     /// Scan every ACTIVE account of the caller's AWS Organization (run it from the management
     /// account or a delegated administrator); suspended and closing accounts are listed as not
     /// scanned.
@@ -214,6 +218,7 @@ impl From<&TargetArgs> for Target {
             profile: a.profile.clone().filter(|p| !p.is_empty()),
             endpoint_url: a.endpoint_url.clone().filter(|e| !e.is_empty()),
             max_attempts: a.max_attempts,
+            quotas: crate::aws::pace::Quotas::default(),
         }
     }
 }
@@ -267,9 +272,6 @@ pub struct AuditArgs {
     /// Security Hub settings.
     #[command(flatten)]
     pub securityhub: SecurityHubArgs,
-    /// Check settings (approved VPCs, subnets, security groups). Default: ./vpcwarden.toml if present.
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
 }
 
 /// `vpcwarden collect`.

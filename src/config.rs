@@ -27,6 +27,9 @@ pub struct Config {
     /// (`function-layer-cross-account`, `principal-layer-guardrail-missing`), as if listed in
     /// `trusted_layer_accounts`. Needs an `--organization` run, which lists the members.
     pub trust_organization_accounts: bool,
+    /// The request rates a live scan keeps to per account and region (`[quotas]`), for accounts
+    /// whose Lambda quotas were raised (or lowered).
+    pub quotas: crate::aws::pace::Quotas,
 }
 
 impl Default for Config {
@@ -38,6 +41,7 @@ impl Default for Config {
             min_azs: 2,
             trusted_layer_accounts: Vec::new(),
             trust_organization_accounts: false,
+            quotas: crate::aws::pace::Quotas::default(),
         }
     }
 }
@@ -98,6 +102,14 @@ impl Config {
                 problem: "min_azs must be at least 1".into(),
             });
         }
+        if let Some((key, value)) = config.quotas.invalid() {
+            return Err(ConfigError::Invalid {
+                path: name,
+                problem: format!(
+                    "{key} must be a positive number of requests per second, not {value}"
+                ),
+            });
+        }
         Ok(config)
     }
 
@@ -131,6 +143,24 @@ mod tests {
         let err =
             toml::from_str::<Config>("approved_vpc = [\"vpc-1\"]\n").expect_err("typo refused");
         assert!(err.to_string().contains("approved_vpc"), "{err}");
+    }
+
+    #[test]
+    fn quotas_are_read_and_non_positive_rates_refused() {
+        let c: Config = toml::from_str("[quotas]\nlambda_get_policy = 40\n").expect("valid");
+        assert_eq!(c.quotas.lambda_get_policy, 40.0);
+        assert_eq!(c.quotas.lambda_control_plane, 15.0, "the default holds");
+        let err = toml::from_str::<Config>("[quotas]\nlambda_getpolicy = 40\n")
+            .expect_err("typo refused");
+        assert!(err.to_string().contains("lambda_getpolicy"), "{err}");
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("vpcwarden.toml");
+        std::fs::write(&path, "[quotas]\nlambda_control_plane = 0\n").expect("write");
+        let err = Config::load(&path).expect_err("zero refused");
+        assert!(
+            err.to_string().contains("quotas.lambda_control_plane"),
+            "{err}"
+        );
     }
 
     #[test]

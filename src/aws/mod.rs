@@ -5,6 +5,7 @@
 //! override that lets the same binary run against an emulator.
 
 mod errors;
+pub mod pace;
 mod stats;
 
 pub use errors::{ApiFailure, ErrorClass};
@@ -27,6 +28,8 @@ pub struct Target {
     pub endpoint_url: Option<String>,
     /// Attempts per call (adaptive retry mode).
     pub max_attempts: u32,
+    /// The request rates to keep to per account and region (`vpcwarden.toml` `[quotas]`).
+    pub quotas: pace::Quotas,
 }
 
 /// A role to assume in another account.
@@ -52,7 +55,14 @@ pub struct ClientFactory {
     /// The retry partitions handed out so far, by name, shared by every factory derived from this
     /// one: clients of one name share one rate limiter (see [`ClientFactory::retry_partition`]).
     partitions: Partitions,
+    /// The pacers of the quota buckets, by the same names as the partitions.
+    pacers: Pacers,
+    /// The rates the pacers keep to.
+    quotas: pace::Quotas,
 }
+
+/// Pacers by name.
+type Pacers = std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, pace::Pacer>>>;
 
 /// Retry partitions by name.
 type Partitions =
@@ -94,6 +104,8 @@ impl ClientFactory {
             stats,
             account: None,
             partitions: Partitions::default(),
+            pacers: Pacers::default(),
+            quotas: target.quotas,
         }
     }
 
@@ -104,6 +116,8 @@ impl ClientFactory {
             stats,
             account: None,
             partitions: Partitions::default(),
+            pacers: Pacers::default(),
+            quotas: pace::Quotas::default(),
         }
     }
 
@@ -138,6 +152,8 @@ impl ClientFactory {
             stats: self.stats.clone(),
             account: Some(account_id.to_string()),
             partitions: self.partitions.clone(),
+            pacers: self.pacers.clone(),
+            quotas: self.quotas,
         }
     }
 
@@ -171,10 +187,7 @@ impl ClientFactory {
     /// each account-region quota bucket with the partition's adaptive rate limiter, so a call that
     /// is throttled waits and is retried rather than turned into a gap.
     fn retry_partition(&self, name: &str, region: &str) -> RetryPartition {
-        let key = match &self.account {
-            Some(account) => format!("{name}-{account}-{region}"),
-            None => format!("{name}-{region}"),
-        };
+        let key = self.bucket_key(name, region);
         let mut partitions = self
             .partitions
             .lock()
@@ -187,6 +200,39 @@ impl ClientFactory {
                     .build()
             })
             .clone()
+    }
+
+    /// The name of a quota bucket of this factory's account in `region`.
+    fn bucket_key(&self, name: &str, region: &str) -> String {
+        match &self.account {
+            Some(account) => format!("{name}-{account}-{region}"),
+            None => format!("{name}-{region}"),
+        }
+    }
+
+    /// The pacer of quota bucket `name` of this factory's account in `region`, at `per_second`.
+    fn pacer(&self, name: &str, region: &str, per_second: f64) -> pace::Pacer {
+        let key = self.bucket_key(name, region);
+        let mut pacers = self
+            .pacers
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        pacers
+            .entry(key)
+            .or_insert_with(|| pace::Pacer::new(per_second))
+            .clone()
+    }
+
+    /// How much pacing cost so far: `(requests that waited, total wait)` over every bucket.
+    pub fn pacing_cost(&self) -> (u64, Duration) {
+        let pacers = self
+            .pacers
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        pacers.values().fold((0, Duration::ZERO), |(n, t), p| {
+            let (pn, pt) = p.cost();
+            (n + pn, t + pt)
+        })
     }
 
     /// The region of the profile or environment, if any.
@@ -208,7 +254,26 @@ impl ClientFactory {
     /// the retry partition of its quota bucket (`bucket`) in that region.
     fn client<C: SdkClient>(&self, region: Region, bucket: &str) -> C {
         let partition = self.retry_partition(bucket, region.as_ref());
-        C::build(&self.config, region, self.stats.interceptor(), partition)
+        C::build(
+            &self.config,
+            region,
+            self.stats.interceptor(),
+            partition,
+            None,
+        )
+    }
+
+    /// As [`client`](Self::client), with every request paced at `per_second` for the bucket.
+    fn paced_client<C: SdkClient>(&self, region: Region, bucket: &str, per_second: f64) -> C {
+        let partition = self.retry_partition(bucket, region.as_ref());
+        let pacer = self.pacer(bucket, region.as_ref(), per_second);
+        C::build(
+            &self.config,
+            region,
+            self.stats.interceptor(),
+            partition,
+            Some(pacer),
+        )
     }
 
     /// STS (caller identity).
@@ -233,13 +298,21 @@ impl ClientFactory {
 
     /// Lambda in one region, for the list calls and per-function calls other than GetPolicy.
     pub fn lambda(&self, region: &str) -> aws_sdk_lambda::Client {
-        self.client(Region::new(region.to_string()), "lambda")
+        self.paced_client(
+            Region::new(region.to_string()),
+            "lambda",
+            self.quotas.lambda_control_plane,
+        )
     }
 
     /// Lambda in one region, for GetPolicy only. AWS gives GetPolicy a request quota of its own, so it
     /// gets its own adaptive rate limiter (retry partition): throttling on one does not slow the other.
     pub fn lambda_policy(&self, region: &str) -> aws_sdk_lambda::Client {
-        self.client(Region::new(region.to_string()), "lambda-getpolicy")
+        self.paced_client(
+            Region::new(region.to_string()),
+            "lambda-getpolicy",
+            self.quotas.lambda_get_policy,
+        )
     }
 
     /// Security Hub in one region (the export only: the one write vpcwarden makes).
@@ -251,12 +324,14 @@ impl ClientFactory {
 /// An SDK client the factory can build. Every `aws_sdk_*` crate has the same config builder, but
 /// no trait says so; `sdk_client!` states it once per crate, so a new service is one word.
 trait SdkClient {
-    /// The client over `config` in `region`, counted by `stats`, in retry `partition`.
+    /// The client over `config` in `region`, counted by `stats`, in retry `partition`, its
+    /// requests paced by `pacer` when given.
     fn build(
         config: &SdkConfig,
         region: Region,
         stats: StatsInterceptor,
         partition: RetryPartition,
+        pacer: Option<pace::Pacer>,
     ) -> Self;
 }
 
@@ -269,10 +344,14 @@ macro_rules! sdk_client {
                 region: Region,
                 stats: StatsInterceptor,
                 partition: RetryPartition,
+                pacer: Option<pace::Pacer>,
             ) -> Self {
-                let builder = $sdk::config::Builder::from(config)
+                let mut builder = $sdk::config::Builder::from(config)
                     .region(region)
                     .retry_partition(partition);
+                if let (Some(pacer), Some(http)) = (pacer, config.http_client()) {
+                    builder = builder.http_client(pacer.wrap(http));
+                }
                 $sdk::Client::from_conf(builder.interceptor(stats).build())
             }
         }

@@ -802,11 +802,12 @@ fn network_placement_checks_and_the_eni_inventory_match_the_account() {
         .get_output()
         .clone();
     // No check here needs a function's policy or URL: those per-function calls are not made.
-    let stats = String::from_utf8_lossy(&out.stderr);
-    assert!(stats.contains("ListFunctions"), "{stats}");
+    let calls = crate::support::calls_from_stats(&String::from_utf8_lossy(&out.stderr));
+    assert!(calls.contains_key("lambda:ListFunctions"), "{calls:?}");
     assert!(
-        !stats.contains("GetPolicy") && !stats.contains("GetFunctionUrlConfig"),
-        "{stats}"
+        !calls.contains_key("lambda:GetPolicy")
+            && !calls.contains_key("lambda:GetFunctionUrlConfig"),
+        "{calls:?}"
     );
     let report = report_of(&out.stdout);
     assert_eq!(report["gaps"], serde_json::json!([]));
