@@ -218,7 +218,7 @@ impl From<&TargetArgs> for Target {
             profile: a.profile.clone().filter(|p| !p.is_empty()),
             endpoint_url: a.endpoint_url.clone().filter(|e| !e.is_empty()),
             max_attempts: a.max_attempts,
-            quotas: crate::aws::pace::Quotas::default(),
+            quotas: crate::config::Quotas::default(),
         }
     }
 }

@@ -29,7 +29,7 @@ pub struct Config {
     pub trust_organization_accounts: bool,
     /// The request rates a live scan keeps to per account and region (`[quotas]`), for accounts
     /// whose Lambda quotas were raised (or lowered).
-    pub quotas: crate::aws::pace::Quotas,
+    pub quotas: Quotas,
 }
 
 impl Default for Config {
@@ -41,8 +41,40 @@ impl Default for Config {
             min_azs: 2,
             trusted_layer_accounts: Vec::new(),
             trust_organization_accounts: false,
-            quotas: crate::aws::pace::Quotas::default(),
+            quotas: Quotas::default(),
         }
+    }
+}
+
+/// The request rates vpcwarden keeps to, per account and region: the documented defaults, raised
+/// in `vpcwarden.toml` (`[quotas]`) for accounts whose quotas were raised.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Quotas {
+    /// `lambda:GetPolicy`, requests per second (AWS default 15).
+    pub lambda_get_policy: f64,
+    /// The rest of Lambda's control plane, requests per second (AWS default 15).
+    pub lambda_control_plane: f64,
+}
+
+impl Default for Quotas {
+    fn default() -> Self {
+        Quotas {
+            lambda_get_policy: 15.0,
+            lambda_control_plane: 15.0,
+        }
+    }
+}
+
+impl Quotas {
+    /// The first rate that is not a positive, finite number, as `(key, value)`.
+    pub fn invalid(&self) -> Option<(&'static str, f64)> {
+        [
+            ("quotas.lambda_get_policy", self.lambda_get_policy),
+            ("quotas.lambda_control_plane", self.lambda_control_plane),
+        ]
+        .into_iter()
+        .find(|(_, v)| !(v.is_finite() && *v > 0.0))
     }
 }
 
@@ -143,6 +175,16 @@ mod tests {
         let err =
             toml::from_str::<Config>("approved_vpc = [\"vpc-1\"]\n").expect_err("typo refused");
         assert!(err.to_string().contains("approved_vpc"), "{err}");
+    }
+
+    #[test]
+    fn rates_must_be_positive() {
+        assert_eq!(Quotas::default().invalid(), None);
+        let q = Quotas {
+            lambda_get_policy: 0.0,
+            ..Quotas::default()
+        };
+        assert_eq!(q.invalid(), Some(("quotas.lambda_get_policy", 0.0)));
     }
 
     #[test]

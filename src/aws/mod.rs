@@ -29,7 +29,7 @@ pub struct Target {
     /// Attempts per call (adaptive retry mode).
     pub max_attempts: u32,
     /// The request rates to keep to per account and region (`vpcwarden.toml` `[quotas]`).
-    pub quotas: pace::Quotas,
+    pub quotas: crate::config::Quotas,
 }
 
 /// A role to assume in another account.
@@ -58,7 +58,7 @@ pub struct ClientFactory {
     /// The pacers of the quota buckets, by the same names as the partitions.
     pacers: Pacers,
     /// The rates the pacers keep to.
-    quotas: pace::Quotas,
+    quotas: crate::config::Quotas,
 }
 
 /// Pacers by name.
@@ -117,7 +117,7 @@ impl ClientFactory {
             account: None,
             partitions: Partitions::default(),
             pacers: Pacers::default(),
-            quotas: pace::Quotas::default(),
+            quotas: crate::config::Quotas::default(),
         }
     }
 

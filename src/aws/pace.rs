@@ -6,7 +6,8 @@
 //! makes but `GetPolicy`: `ListFunctions`, `ListAliases`, `GetFunctionUrlConfig`,
 //! `ListEventSourceMappings`, `ListCapacityProviders`) shares another (15 per second). Each client
 //! of a bucket sends its requests through a GCRA limiter (the `governor` crate) at the transport, so
-//! every attempt (pages and retries included) is paced. Adaptive retry stays as the safety net for
+//! every attempt (pages and retries included) is paced, at the rates of `config::Quotas`. Adaptive
+//! retry stays as the safety net for
 //! accounts whose quota is lower than configured, or shared with other callers.
 
 use aws_smithy_runtime_api::client::http::{
@@ -16,42 +17,9 @@ use aws_smithy_runtime_api::client::http::{
 use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
-use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
-
-/// The request rates vpcwarden keeps to, per account and region: the documented defaults, raised
-/// in `vpcwarden.toml` (`[quotas]`) for accounts whose quotas were raised.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct Quotas {
-    /// `lambda:GetPolicy`, requests per second (AWS default 15).
-    pub lambda_get_policy: f64,
-    /// The rest of Lambda's control plane, requests per second (AWS default 15).
-    pub lambda_control_plane: f64,
-}
-
-impl Default for Quotas {
-    fn default() -> Self {
-        Quotas {
-            lambda_get_policy: 15.0,
-            lambda_control_plane: 15.0,
-        }
-    }
-}
-
-impl Quotas {
-    /// The first rate that is not a positive, finite number, as `(key, value)`.
-    pub fn invalid(&self) -> Option<(&'static str, f64)> {
-        [
-            ("quotas.lambda_get_policy", self.lambda_get_policy),
-            ("quotas.lambda_control_plane", self.lambda_control_plane),
-        ]
-        .into_iter()
-        .find(|(_, v)| !(v.is_finite() && *v > 0.0))
-    }
-}
 
 /// One quota bucket's limiter, with what it cost: how many requests waited, and how long in all.
 #[derive(Debug, Clone)]
@@ -161,15 +129,5 @@ mod tests {
             start.elapsed()
         );
         assert!(pacer.cost().0 >= 19, "{:?}", pacer.cost());
-    }
-
-    #[test]
-    fn rates_must_be_positive() {
-        assert_eq!(Quotas::default().invalid(), None);
-        let q = Quotas {
-            lambda_get_policy: 0.0,
-            ..Quotas::default()
-        };
-        assert_eq!(q.invalid(), Some(("quotas.lambda_get_policy", 0.0)));
     }
 }
