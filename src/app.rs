@@ -118,15 +118,13 @@ fn audit(args: AuditArgs) -> Result<Exit, AppError> {
         Report::new(&snapshot, findings, ran, source, crate::now_rfc3339())
     };
     let color = args.output.is_none() && std::io::stdout().is_terminal();
-    let text = render::render(
-        &report,
-        args.format,
-        RenderOptions {
-            show_passed: args.show_passed,
-            color,
-        },
-    );
-    write_output(args.output.as_deref(), &text)?;
+    let options = RenderOptions {
+        show_passed: args.show_passed,
+        color,
+    };
+    write_with(args.output.as_deref(), |out| {
+        render::write(&report, args.format, options, out)
+    })?;
     if args.export == Some(ExportTarget::Securityhub)
         && !export_securityhub(&args.source.target, &report, &args.securityhub)?
     {
@@ -497,15 +495,35 @@ fn on_aws<T>(
     Ok(result)
 }
 
-/// Writes `text` to `path` whole or not at all: to `PATH.partial` in the same directory, flushed
-/// to disk, then renamed over `path` (atomic on one filesystem). A run that fails half way leaves
-/// the previous file, never a truncated one.
+/// Writes `text` to `path` whole or not at all (see [`write_with`]).
 fn write_file(path: &Path, text: &str) -> Result<(), AppError> {
+    write_with(Some(path), |out| out.write_all(text.as_bytes()))
+}
+
+/// Runs `produce` on `path`, whole or not at all: it writes to `PATH.partial` in the same
+/// directory, which is flushed to disk and then renamed over `path` (atomic on one filesystem), so a
+/// run that fails half way leaves the previous file, never a truncated one. Without a path it
+/// writes to stdout, where a reader closing the pipe (`| head`) is its choice, not an error.
+fn write_with(
+    path: Option<&Path>,
+    produce: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), AppError> {
+    let Some(path) = path else {
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        return match produce(&mut out).and_then(|()| out.flush()) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+            other => other
+                .context("cannot write to stdout")
+                .map_err(AppError::Internal),
+        };
+    };
     let partial = partial_path(path);
     let written = (|| -> std::io::Result<()> {
-        let mut file = std::fs::File::create(&partial)?;
-        file.write_all(text.as_bytes())?;
-        file.sync_all()?;
+        let mut file = std::io::BufWriter::new(std::fs::File::create(&partial)?);
+        produce(&mut file)?;
+        file.into_inner()
+            .map_err(std::io::IntoInnerError::into_error)?
+            .sync_all()?;
         std::fs::rename(&partial, path)
     })();
     if let Err(e) = written {
@@ -518,17 +536,5 @@ fn write_file(path: &Path, text: &str) -> Result<(), AppError> {
 }
 
 fn write_output(path: Option<&Path>, text: &str) -> Result<(), AppError> {
-    match path {
-        Some(p) => write_file(p, text),
-        None => {
-            let mut out = std::io::stdout().lock();
-            match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-                // A closed pipe (`| head`) is the reader's choice, not an error.
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-                other => other
-                    .context("cannot write to stdout")
-                    .map_err(AppError::Internal),
-            }
-        }
-    }
+    write_with(path, |out| out.write_all(text.as_bytes()))
 }

@@ -36,6 +36,20 @@ pub struct RenderOptions {
     pub color: bool,
 }
 
+/// Writes the report in `format` to `out`; JSON is streamed (see
+/// [`write_json`](crate::report::v1::write_json)), the other formats are rendered whole first.
+pub fn write(
+    report: &Report,
+    format: Format,
+    options: RenderOptions,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    match format {
+        Format::Json => crate::report::v1::write_json(report, out),
+        other => out.write_all(render(report, other, options).as_bytes()),
+    }
+}
+
 /// Renders the report in `format`.
 pub fn render(report: &Report, format: Format, options: RenderOptions) -> String {
     match format {

@@ -247,46 +247,89 @@ impl From<&internal::Report> for Report {
     fn from(r: &internal::Report) -> Report {
         Report {
             schema: SCHEMA.to_string(),
-            scan: ScanInfo {
-                tool_version: r.scan.tool_version.clone(),
-                accounts: r.scan.accounts.clone(),
-                regions: r.scan.regions.clone(),
-                started_at: r.scan.started_at.clone(),
-                finished_at: r.scan.finished_at.clone(),
-                complete: r.scan.complete,
-                source: r.scan.source.clone(),
-                checks: r.scan.checks.clone(),
-                account_details: r
-                    .scan
-                    .account_details
-                    .iter()
-                    .map(|a| AccountDetail {
-                        account_id: a.account_id.clone(),
-                        name: a.name.clone(),
-                        ou_path: a.ou_path.clone(),
-                    })
-                    .collect(),
-                not_scanned: r
-                    .scan
-                    .not_scanned
-                    .iter()
-                    .map(|n| NotScanned {
-                        account_id: n.account_id.clone(),
-                        name: n.name.clone(),
-                        state: n.state.clone(),
-                        reason: n.reason.clone(),
-                    })
-                    .collect(),
-            },
+            scan: scan_of(r),
             findings: r.findings.iter().map(Finding::from).collect(),
             gaps: r.gaps.iter().map(Gap::from).collect(),
-            summary: Summary {
-                total: r.summary.total,
-                by_status: r.summary.by_status.clone(),
-                failing_by_severity: r.summary.failing_by_severity.clone(),
-                gaps: r.summary.gaps,
-            },
+            summary: summary_of(r),
         }
+    }
+}
+
+fn scan_of(r: &internal::Report) -> ScanInfo {
+    ScanInfo {
+        tool_version: r.scan.tool_version.clone(),
+        accounts: r.scan.accounts.clone(),
+        regions: r.scan.regions.clone(),
+        started_at: r.scan.started_at.clone(),
+        finished_at: r.scan.finished_at.clone(),
+        complete: r.scan.complete,
+        source: r.scan.source.clone(),
+        checks: r.scan.checks.clone(),
+        account_details: r
+            .scan
+            .account_details
+            .iter()
+            .map(|a| AccountDetail {
+                account_id: a.account_id.clone(),
+                name: a.name.clone(),
+                ou_path: a.ou_path.clone(),
+            })
+            .collect(),
+        not_scanned: r
+            .scan
+            .not_scanned
+            .iter()
+            .map(|n| NotScanned {
+                account_id: n.account_id.clone(),
+                name: n.name.clone(),
+                state: n.state.clone(),
+                reason: n.reason.clone(),
+            })
+            .collect(),
+    }
+}
+
+fn summary_of(r: &internal::Report) -> Summary {
+    Summary {
+        total: r.summary.total,
+        by_status: r.summary.by_status.clone(),
+        failing_by_severity: r.summary.failing_by_severity.clone(),
+        gaps: r.summary.gaps,
+    }
+}
+
+/// Writes `r` as the v1 document (the bytes of [`Report::to_json`] of its conversion) to `out`
+/// as it is serialised: each finding is converted when its turn comes, so a report of a million
+/// findings never exists twice in memory, nor as one string.
+pub fn write_json(r: &internal::Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let mut ser = serde_json::Serializer::pretty(&mut *out);
+    ReportView(r).serialize(&mut ser)?;
+    out.write_all(b"\n")
+}
+
+/// [`Report`]'s fields, in its order, with the findings converted one at a time.
+struct ReportView<'a>(&'a internal::Report);
+
+impl Serialize for ReportView<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let r = self.0;
+        let mut st = s.serialize_struct("Report", 5)?;
+        st.serialize_field("schema", SCHEMA)?;
+        st.serialize_field("scan", &scan_of(r))?;
+        st.serialize_field("findings", &FindingsView(&r.findings))?;
+        st.serialize_field("gaps", &r.gaps.iter().map(Gap::from).collect::<Vec<_>>())?;
+        st.serialize_field("summary", &summary_of(r))?;
+        st.end()
+    }
+}
+
+/// The findings as v1 findings, converted as they are written.
+struct FindingsView<'a>(&'a [finding::Finding]);
+
+impl Serialize for FindingsView<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(Finding::from))
     }
 }
 
