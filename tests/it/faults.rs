@@ -1,0 +1,331 @@
+//! End-to-end under faults: the real binary against the shared emulator with its fault mode
+//! (`mocks/seedlib/faults.py`) switched on for one test account at a time. AWS throttles, answers
+//! 500 and 503, drops connections, answers slowly and denies single operations; vpcwarden must keep
+//! every verdict it can make, retry what can be retried, and say `not_evaluated` (never `pass`) for
+//! what it could not read.
+//!
+//! Every test seeds an account of its own (ids 210000000150-154) and scopes its faults to that account,
+//! so the other tests sharing the emulator are unaffected. `scripts/test` starts the emulator; without
+//! it these tests fail with a message saying so (VPCWARDEN_SKIP_MOTO=1 skips them, loudly).
+
+use assert_cmd::Command;
+use serde_json::{Value, json};
+use std::collections::BTreeSet;
+use std::io::{Read, Write};
+use std::process::Stdio;
+
+/// The emulator and the seeding script, from the environment `scripts/test` sets.
+struct Emulator {
+    endpoint: String,
+    python: String,
+    seed: String,
+}
+
+fn emulator() -> Option<Emulator> {
+    let get = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    match (
+        get("VPCWARDEN_MOTO_ENDPOINT"),
+        get("VPCWARDEN_PYTHON"),
+        get("VPCWARDEN_SEED"),
+    ) {
+        (Some(endpoint), Some(python), Some(seed)) => Some(Emulator {
+            endpoint,
+            python,
+            seed,
+        }),
+        _ if std::env::var_os("VPCWARDEN_SKIP_MOTO").is_some() => {
+            eprintln!("SKIPPED: fault-mode end-to-end test (VPCWARDEN_SKIP_MOTO is set)");
+            None
+        }
+        _ => panic!(
+            "moto is not running: run the tests with `scripts/test` (it starts the emulator on \
+             loopback and exports VPCWARDEN_MOTO_ENDPOINT), or set VPCWARDEN_SKIP_MOTO=1"
+        ),
+    }
+}
+
+/// A seeded account: what `seed.py` printed.
+struct Account {
+    json: Value,
+}
+
+impl Account {
+    fn id(&self) -> &str {
+        self.json["account_id"].as_str().expect("account_id")
+    }
+
+    /// The binary with this account's credentials and nothing of the developer's environment.
+    fn vpcwarden(&self, e: &Emulator) -> Command {
+        let creds = &self.json["credentials"];
+        let var = |k: &str| creds[k].as_str().unwrap_or_default().to_string();
+        let mut cmd = Command::cargo_bin("vpcwarden").expect("binary");
+        cmd.env_remove("AWS_PROFILE")
+            .env("AWS_ACCESS_KEY_ID", var("AWS_ACCESS_KEY_ID"))
+            .env("AWS_SECRET_ACCESS_KEY", var("AWS_SECRET_ACCESS_KEY"))
+            .env("AWS_SESSION_TOKEN", var("AWS_SESSION_TOKEN"))
+            .env("AWS_REGION", "us-east-1")
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env("SOURCE_DATE_EPOCH", "1793523600")
+            .env("AWS_ENDPOINT_URL", &e.endpoint);
+        cmd
+    }
+}
+
+fn seed(e: &Emulator, scenario: &str, account: &str) -> Account {
+    let out = std::process::Command::new(&e.python)
+        .arg(&e.seed)
+        .args(["--endpoint", &e.endpoint, "--scenario", scenario])
+        .args(["--account", account])
+        .stderr(Stdio::inherit())
+        .output()
+        .expect("run seed.py");
+    assert!(
+        out.status.success(),
+        "seeding {scenario} into {account} failed: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    Account {
+        json: serde_json::from_slice(&out.stdout).expect("seed.py prints JSON"),
+    }
+}
+
+/// One request to the fault mode's control API (`/_vpcwarden/faults`, see faults.py), plain HTTP/1.1
+/// over loopback: the emulator closes the connection after its answer.
+fn try_control(
+    endpoint: &str,
+    method: &str,
+    query: &str,
+    body: Option<&Value>,
+) -> Result<Value, String> {
+    let host = endpoint
+        .strip_prefix("http://")
+        .ok_or_else(|| format!("not an http:// endpoint: {endpoint}"))?
+        .trim_end_matches('/');
+    let body = body.map(Value::to_string).unwrap_or_default();
+    let mut stream = std::net::TcpStream::connect(host).map_err(|e| format!("{host}: {e}"))?;
+    write!(
+        stream,
+        "{method} /_vpcwarden/faults{query} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .map_err(|e| format!("send: {e}"))?;
+    let mut answer = String::new();
+    stream
+        .read_to_string(&mut answer)
+        .map_err(|e| format!("read: {e}"))?;
+    let (head, doc) = answer.split_once("\r\n\r\n").unwrap_or((&answer, ""));
+    if !head.starts_with("HTTP/1.1 200") && !head.starts_with("HTTP/1.0 200") {
+        return Err(answer);
+    }
+    serde_json::from_str(doc).map_err(|e| format!("{doc:?}: {e}"))
+}
+
+fn control(endpoint: &str, method: &str, query: &str, body: Option<&Value>) -> Value {
+    try_control(endpoint, method, query, body)
+        .unwrap_or_else(|e| panic!("{method} /_vpcwarden/faults{query}: {e}"))
+}
+
+/// The fault settings of one account; cleared when dropped, so a failing test leaves the emulator clean.
+struct Faults<'a> {
+    endpoint: &'a str,
+    account: String,
+}
+
+impl<'a> Faults<'a> {
+    fn on(e: &'a Emulator, account: &str, settings: Value) -> Faults<'a> {
+        let f = Faults {
+            endpoint: &e.endpoint,
+            account: account.to_string(),
+        };
+        f.set(settings);
+        f
+    }
+
+    /// Replaces the settings (and zeroes the counters).
+    fn set(&self, mut settings: Value) {
+        settings["account"] = json!(self.account);
+        control(self.endpoint, "POST", "", Some(&settings));
+    }
+
+    /// What the emulator saw and injected for this account since the last `set`.
+    fn stats(&self) -> Value {
+        control(
+            self.endpoint,
+            "GET",
+            &format!("?account={}", self.account),
+            None,
+        )["stats"]
+            .clone()
+    }
+}
+
+impl Drop for Faults<'_> {
+    fn drop(&mut self) {
+        // Never a panic here: it may run while a failed assertion unwinds.
+        let query = format!("?account={}", self.account);
+        if let Err(e) = try_control(self.endpoint, "DELETE", &query, None) {
+            eprintln!("could not clear the faults of {}: {e}", self.account);
+        }
+    }
+}
+
+/// A finished run: exit code, the JSON document on stdout, stderr.
+struct Run {
+    code: i32,
+    report: Value,
+    stderr: String,
+}
+
+fn run(cmd: &mut Command) -> Run {
+    let out = cmd.output().expect("run vpcwarden");
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let report = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}\n{stderr}",
+            String::from_utf8_lossy(&out.stdout)
+        )
+    });
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        report,
+        stderr,
+    }
+}
+
+/// `(calls, requests)` of the `stats: total` line `--stats` prints on stderr.
+fn stats_total(stderr: &str) -> (u64, u64) {
+    let line = stderr
+        .lines()
+        .find(|l| l.starts_with("stats: total "))
+        .unwrap_or_else(|| panic!("no stats total in:\n{stderr}"));
+    let field = |name: &str| -> u64 {
+        line.split_whitespace()
+            .find_map(|w| w.strip_prefix(name))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("no {name} in {line}"))
+    };
+    (field("calls="), field("requests="))
+}
+
+fn gaps(report: &Value) -> &[Value] {
+    report["gaps"].as_array().expect("gaps")
+}
+
+/// The report without the scan's timestamps (pinned by SOURCE_DATE_EPOCH, but not what is compared).
+fn untimed(report: &Value) -> Value {
+    let mut r = report.clone();
+    if let Some(scan) = r["scan"].as_object_mut() {
+        scan.remove("started_at");
+        scan.remove("finished_at");
+    }
+    r
+}
+
+/// `service:Operation` of a gap, as the catalog's `requires` spells it.
+fn gap_operation(gap: &Value) -> String {
+    format!(
+        "{}:{}",
+        gap["service"].as_str().unwrap_or_default(),
+        gap["operation"].as_str().unwrap_or_default()
+    )
+}
+
+/// The same random draw every run (faults.py hashes it with each request); any seed would do.
+const SEED: u64 = 2026;
+
+/// 30 % of every service's requests answered with a random fault (throttling, 500, 503, a dropped
+/// connection, half an answer, a slow answer): retried, they change nothing. Same findings, same gaps
+/// (none), and `--stats` shows exactly one retry per failed attempt the emulator injected.
+#[test]
+fn thirty_percent_random_faults_change_no_finding_and_every_failure_is_retried() {
+    let Some(e) = emulator() else { return };
+    let a = seed(&e, "lambda-vpc-mix", "210000000150");
+    let audit = || {
+        let mut cmd = a.vpcwarden(&e);
+        cmd.args(["audit", "--region", "us-east-1", "--region", "eu-west-1"])
+            .args(["--format", "json", "--stats", "--max-attempts", "10"]);
+        cmd
+    };
+    let clean = run(&mut audit());
+    assert_eq!(clean.code, 3, "{}", clean.stderr);
+    assert_eq!(
+        gaps(&clean.report),
+        &[] as &[Value],
+        "the clean run reads everything"
+    );
+
+    let faults = Faults::on(
+        &e,
+        a.id(),
+        json!({"rate": 0.3, "seed": SEED, "slow_ms": 100}),
+    );
+    let faulty = run(&mut audit());
+    let injected = faults.stats();
+    let report = &faulty.report;
+    let gave_up: Vec<String> = gaps(report)
+        .iter()
+        .map(|g| {
+            format!(
+                "{} {} {}",
+                gap_operation(g),
+                g["resource"].as_str().unwrap_or(&g["region"].to_string()),
+                g["error_code"]
+            )
+        })
+        .collect();
+    assert!(
+        gave_up.is_empty(),
+        "every fault is retryable and --max-attempts 10 allows 9 retries, yet {} call(s) gave up:\n{}\n\
+         emulator: {injected}\n{}",
+        gave_up.len(),
+        gave_up.join("\n"),
+        faulty.stderr
+    );
+    assert_eq!(report["scan"]["complete"], true);
+    assert_eq!(faulty.code, clean.code, "{}", faulty.stderr);
+    assert_eq!(
+        untimed(report),
+        untimed(&clean.report),
+        "the same findings (ids, statuses, evidence), summary and scan"
+    );
+
+    // Every service was in the fault mode's scope, and several kinds of failure were drawn.
+    let seen: BTreeSet<&str> = injected["operations"]
+        .as_object()
+        .expect("operations")
+        .keys()
+        .filter_map(|op| op.split(':').next())
+        .collect();
+    assert_eq!(
+        seen,
+        BTreeSet::from(["ec2", "iam", "lambda", "organizations", "sts"]),
+        "{injected}"
+    );
+    let by_kind = injected["faults"].as_object().expect("faults");
+    let failing: u64 = by_kind
+        .iter()
+        .filter(|(kind, _)| *kind != "slow")
+        .map(|(_, n)| n.as_u64().unwrap_or_default())
+        .sum();
+    assert!(
+        by_kind.keys().filter(|k| *k != "slow").count() >= 3,
+        "seed {SEED} draws fewer than three kinds of failure here: {injected}"
+    );
+
+    // --stats counts every attempt the emulator saw, and one retry per failed attempt.
+    let (calls, requests) = stats_total(&faulty.stderr);
+    assert_eq!(
+        requests,
+        injected["requests"].as_u64().unwrap_or_default(),
+        "{}",
+        faulty.stderr
+    );
+    assert_eq!(
+        requests - calls,
+        failing,
+        "retries shown by --stats vs failures injected ({injected}):\n{}",
+        faulty.stderr
+    );
+    assert!(failing > 0, "{injected}");
+}
