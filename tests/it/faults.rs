@@ -10,7 +10,7 @@
 
 use assert_cmd::Command;
 use serde_json::{Value, json};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Read, Write};
 use std::process::Stdio;
 
@@ -208,6 +208,23 @@ fn stats_total(stderr: &str) -> (u64, u64) {
     (field("calls="), field("requests="))
 }
 
+/// `service:Operation` of every operation `--stats` counted.
+fn operations_called(stderr: &str) -> BTreeSet<String> {
+    stderr
+        .lines()
+        .filter(|l| l.starts_with("stats: ") && !l.starts_with("stats: total"))
+        .filter_map(|l| {
+            let mut parts = l.split_whitespace().skip(1);
+            let service = parts.next()?.to_ascii_lowercase();
+            Some(format!("{service}:{}", parts.next()?))
+        })
+        .collect()
+}
+
+fn findings(report: &Value) -> &[Value] {
+    report["findings"].as_array().expect("findings")
+}
+
 fn gaps(report: &Value) -> &[Value] {
     report["gaps"].as_array().expect("gaps")
 }
@@ -220,6 +237,15 @@ fn untimed(report: &Value) -> Value {
         scan.remove("finished_at");
     }
     r
+}
+
+/// Every check of the catalog (`checks/*/*.md`): code and the operations its `requires` names.
+fn catalog() -> Vec<(String, Vec<String>)> {
+    vpcwarden::checks::all()
+        .expect("catalog parses")
+        .iter()
+        .map(|c| (c.code().to_string(), c.entry.meta.requires.clone()))
+        .collect()
 }
 
 /// `service:Operation` of a gap, as the catalog's `requires` spells it.
@@ -328,4 +354,158 @@ fn thirty_percent_random_faults_change_no_finding_and_every_failure_is_retried()
         faulty.stderr
     );
     assert!(failing > 0, "{injected}");
+}
+
+/// AccessDenied on each operation a check `requires`, one operation at a time, in a loop over the
+/// catalog (a new check or a new required operation is covered without a new test): every check fed
+/// by it says `not_evaluated`, each finding naming the gap, none says `pass`, and the exit code is 4.
+///
+/// Two scenarios between them give every check something to judge: lambda-vpc-mix (VPC and non-VPC
+/// functions, ENIs, endpoints; seeded into an organization with an SCP at the root, so a
+/// single-account scan calls the Organizations operations ORG001/ORG002 require) and lambda-surface
+/// (capacity providers, for LAMBDA107/LAMBDA108). For each operation and each check fed by it, the
+/// first scenario whose clean scan calls the operation and judges something with the check is used.
+#[test]
+fn access_denied_on_each_required_operation_leaves_exactly_its_checks_not_evaluated() {
+    let Some(e) = emulator() else { return };
+    let scenarios = [
+        ("lambda-vpc-mix", "210000000151"),
+        ("lambda-surface", "210000000152"),
+    ];
+    // Each account seeded and scanned clean: what it calls, and which checks judge something there.
+    let accounts: Vec<(Account, BTreeSet<String>, BTreeSet<String>)> = std::thread::scope(|s| {
+        let handles: Vec<_> = scenarios
+            .iter()
+            .map(|(scenario, id)| {
+                let e = &e;
+                s.spawn(move || {
+                    let a = seed(e, scenario, id);
+                    let r = denied_audit_run(e, &a, None);
+                    assert_eq!(gaps(&r.report), &[] as &[Value], "{scenario}: {}", r.stderr);
+                    let judged = findings(&r.report)
+                        .iter()
+                        .filter_map(|f| f["code"].as_str().map(str::to_string))
+                        .collect();
+                    (a, operations_called(&r.stderr), judged)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("seeding thread"))
+            .collect()
+    });
+
+    // For each required operation and each check it feeds: the first account that can show it.
+    let catalog = catalog();
+    let required: BTreeSet<&String> = catalog.iter().flat_map(|(_, req)| req).collect();
+    let mut problems = Vec::new();
+    let mut plan: Vec<Vec<(String, Vec<String>)>> = vec![Vec::new(); accounts.len()];
+    for op in required {
+        let mut by_account: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+        for (code, _) in catalog.iter().filter(|(_, req)| req.contains(op)) {
+            match accounts
+                .iter()
+                .position(|(_, called, judged)| called.contains(op) && judged.contains(code))
+            {
+                Some(i) => by_account.entry(i).or_default().push(code.clone()),
+                None => problems.push(format!(
+                    "{op}: no scenario's clean scan calls it and judges something with {code}; \
+                     add a scenario that does to this test"
+                )),
+            }
+        }
+        for (i, checks) in by_account {
+            plan[i].push((op.clone(), checks));
+        }
+    }
+    let audits: usize = plan.iter().map(Vec::len).sum();
+    // One audit per (operation, account), the accounts side by side.
+    let found: Vec<Vec<String>> = std::thread::scope(|s| {
+        let handles: Vec<_> = accounts
+            .iter()
+            .zip(&plan)
+            .map(|((a, _, _), ops)| {
+                let e = &e;
+                s.spawn(move || {
+                    ops.iter()
+                        .flat_map(|(op, checks)| denied_problems(e, a, op, checks))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("audit thread"))
+            .collect()
+    });
+    problems.extend(found.into_iter().flatten());
+    assert!(
+        problems.is_empty(),
+        "{} problem(s) over {audits} denied audits:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
+
+/// `audit --region us-east-1 --format json --stats`, restricted to `checks` if given.
+fn denied_audit_run(e: &Emulator, a: &Account, checks: Option<&[String]>) -> Run {
+    let mut cmd = a.vpcwarden(e);
+    cmd.args([
+        "audit",
+        "--region",
+        "us-east-1",
+        "--format",
+        "json",
+        "--stats",
+    ]);
+    if let Some(checks) = checks {
+        cmd.args(["--checks", &checks.join(",")]);
+    }
+    run(&mut cmd)
+}
+
+/// With `op` denied in `a`'s account: what is wrong with the audit of `checks` (the checks fed by it).
+fn denied_problems(e: &Emulator, a: &Account, op: &str, checks: &[String]) -> Vec<String> {
+    let _faults = Faults::on(e, a.id(), json!({"deny": [op]}));
+    let r = denied_audit_run(e, a, Some(checks));
+    let (service, operation) = op.split_once(':').expect("service:Operation");
+    let mut problems = Vec::new();
+    if r.code != 4 {
+        problems.push(format!("{op}: exit {} (want 4) for {checks:?}", r.code));
+    }
+    let denied = gaps(&r.report).iter().any(|g| {
+        gap_operation(g) == op
+            && g["error_code"]
+                .as_str()
+                .is_some_and(|c| c.contains("AccessDenied") || c == "UnauthorizedOperation")
+    });
+    if !denied {
+        problems.push(format!(
+            "{op}: no AccessDenied gap in {:?}",
+            gaps(&r.report)
+        ));
+    }
+    for code in checks {
+        let of_check: Vec<&Value> = findings(&r.report)
+            .iter()
+            .filter(|f| f["code"] == code.as_str())
+            .collect();
+        if of_check.is_empty() {
+            problems.push(format!("{op}: {code} reported nothing"));
+        }
+        for f in of_check {
+            let gap = &f["evidence"]["gap"];
+            if f["status"] != "not_evaluated"
+                || gap["service"] != service
+                || gap["operation"] != operation
+            {
+                problems.push(format!(
+                    "{op}: {code} says {} on {} (evidence gap {gap})",
+                    f["status"], f["resource_arn"]
+                ));
+            }
+        }
+    }
+    problems
 }
