@@ -257,6 +257,56 @@ fn gap_operation(gap: &Value) -> String {
     )
 }
 
+/// Faults may only take verdicts away: every `pass` or `fail` under faults is one the clean run gave
+/// (same id, same status), and every finding of a check whose `requires` names an operation that
+/// failed (`failed`) for the finding's account is `not_evaluated`. Returns what breaks that.
+fn only_taken_away(
+    clean: &Value,
+    faulty: &Value,
+    account: &str,
+    failed: &BTreeSet<String>,
+) -> Vec<String> {
+    let requires: BTreeMap<String, Vec<String>> = catalog().into_iter().collect();
+    let before: BTreeMap<&str, &Value> = findings(clean)
+        .iter()
+        .map(|f| (f["id"].as_str().expect("id"), f))
+        .collect();
+    let mut problems = Vec::new();
+    for f in findings(faulty)
+        .iter()
+        .filter(|f| f["account_id"] == account)
+    {
+        let (code, status, arn) = (
+            f["code"].as_str().unwrap_or_default(),
+            f["status"].as_str().unwrap_or_default(),
+            f["resource_arn"].as_str().unwrap_or_default(),
+        );
+        if status == "not_evaluated" {
+            continue;
+        }
+        let blind = requires
+            .get(code)
+            .into_iter()
+            .flatten()
+            .filter(|op| failed.contains(*op))
+            .collect::<Vec<_>>();
+        if !blind.is_empty() {
+            problems.push(format!("{code} says {status} on {arn} without {blind:?}"));
+        }
+        match before.get(f["id"].as_str().unwrap_or_default()) {
+            Some(c) if c["status"] == status => {}
+            Some(c) => problems.push(format!(
+                "{code} says {status} on {arn}, the clean run {}",
+                c["status"]
+            )),
+            None => problems.push(format!(
+                "{code} says {status} on {arn}, which the clean run did not judge"
+            )),
+        }
+    }
+    problems
+}
+
 /// The same random draw every run (faults.py hashes it with each request); any seed would do.
 const SEED: u64 = 2026;
 
@@ -508,4 +558,148 @@ fn denied_problems(e: &Emulator, a: &Account, op: &str, checks: &[String]) -> Ve
         }
     }
     problems
+}
+
+/// GetPolicy of one function answered 500 on every attempt: it is retried up to --max-attempts,
+/// then it is a gap naming the function; the checks that need the policy are `not_evaluated` for
+/// that function alone, and `collect` still writes the function into the snapshot.
+#[test]
+fn a_call_failing_on_every_attempt_is_a_gap_on_its_resource_which_stays_in_the_snapshot() {
+    let Some(e) = emulator() else { return };
+    let a = seed(&e, "lambda-vpc-mix", "210000000153");
+    let target = format!("arn:aws:lambda:us-east-1:{}:function:public-api", a.id());
+    let attempts = 3;
+    let live = || {
+        let mut cmd = a.vpcwarden(&e);
+        cmd.args(["audit", "--region", "us-east-1", "--format", "json"])
+            .args(["--max-attempts", &attempts.to_string()]);
+        run(&mut cmd)
+    };
+    let clean = live();
+    assert_eq!(clean.code, 3, "{}", clean.stderr);
+    // The only function of the region whose name contains "public-api".
+    let rule = json!({"always_fail": [
+        {"operation": "lambda:GetPolicy", "resource": "public-api", "status": 500}
+    ]});
+    let faults = Faults::on(&e, a.id(), rule.clone());
+    let faulty = live();
+    let hits = |f: &Faults| -> u64 {
+        f.stats()["always_fail_hits"]
+            .as_array()
+            .expect("hits")
+            .iter()
+            .filter_map(Value::as_u64)
+            .sum()
+    };
+    assert_eq!(hits(&faults), attempts, "every attempt was made");
+    let report = &faulty.report;
+    let got: Vec<(String, String, String)> = gaps(report)
+        .iter()
+        .map(|g| {
+            (
+                gap_operation(g),
+                g["resource"].as_str().unwrap_or_default().to_string(),
+                g["error_code"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![(
+            "lambda:GetPolicy".to_string(),
+            target.clone(),
+            "ServiceException".to_string()
+        )],
+        "{}",
+        faulty.stderr
+    );
+    assert_eq!(report["scan"]["complete"], false);
+    // The checks that need the policy: not evaluated on that function, with the gap; nothing else
+    // changed but verdicts withheld on it.
+    let needs_policy: Vec<String> = catalog()
+        .into_iter()
+        .filter(|(_, req)| req.iter().any(|op| op == "lambda:GetPolicy"))
+        .map(|(code, _)| code)
+        .collect();
+    assert!(!needs_policy.is_empty());
+    for code in &needs_policy {
+        let on_target: Vec<&Value> = findings(report)
+            .iter()
+            .filter(|f| f["code"] == code.as_str() && f["resource_arn"] == target.as_str())
+            .collect();
+        assert_eq!(on_target.len(), 1, "{code} on {target}: {on_target:?}");
+        assert_eq!(on_target[0]["status"], "not_evaluated", "{code}");
+        assert_eq!(on_target[0]["evidence"]["gap"]["operation"], "GetPolicy");
+    }
+    // GetPolicy failed for one function only: the others keep every verdict (checked below).
+    let mut problems = only_taken_away(&clean.report, report, a.id(), &BTreeSet::new());
+    let faulty_ids: BTreeMap<&str, &Value> = findings(report)
+        .iter()
+        .map(|f| (f["id"].as_str().expect("id"), f))
+        .collect();
+    for f in findings(&clean.report) {
+        let same = faulty_ids.get(f["id"].as_str().unwrap_or_default()) == Some(&f);
+        if !same && f["resource_arn"] != target.as_str() {
+            problems.push(format!(
+                "{} on {} changed although only {target} lost its policy",
+                f["code"], f["resource_arn"]
+            ));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+
+    // `collect` writes the function, its policy marked as not collected, and the gap.
+    faults.set(rule);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("snap.json");
+    let out = a
+        .vpcwarden(&e)
+        .args(["collect", "--region", "us-east-1", "--max-attempts"])
+        .arg(attempts.to_string())
+        .arg("--output")
+        .arg(&path)
+        .output()
+        .expect("run collect");
+    assert_eq!(
+        out.status.code(),
+        Some(4),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(hits(&faults), attempts);
+    let snapshot: Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("snapshot")).expect("JSON");
+    let account = &snapshot["accounts"][0];
+    let functions: BTreeMap<&str, &Value> = account["regions"]
+        .as_array()
+        .expect("regions")
+        .iter()
+        .filter(|r| r["region"] == "us-east-1")
+        .flat_map(|r| r["lambda"]["functions"].as_array().into_iter().flatten())
+        .map(|f| (f["arn"].as_str().expect("arn"), f))
+        .collect();
+    let kept = functions
+        .get(target.as_str())
+        .unwrap_or_else(|| panic!("{target} missing from {:?}", functions.keys()));
+    assert_eq!(kept["resource_policy"]["status"], "not_collected");
+    assert!(
+        functions
+            .iter()
+            .filter(|(arn, _)| **arn != target)
+            .all(|(_, f)| f["resource_policy"]["status"] != "not_collected"),
+        "only {target} lost its policy"
+    );
+    let snapshot_gaps: Vec<String> = account["gaps"]
+        .as_array()
+        .expect("gaps")
+        .iter()
+        .map(|g| {
+            format!(
+                "{} {}",
+                gap_operation(g),
+                g["resource"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    assert_eq!(snapshot_gaps, vec![format!("lambda:GetPolicy {target}")]);
 }
