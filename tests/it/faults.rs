@@ -703,3 +703,136 @@ fn a_call_failing_on_every_attempt_is_a_gap_on_its_resource_which_stays_in_the_s
         .collect();
     assert_eq!(snapshot_gaps, vec![format!("lambda:GetPolicy {target}")]);
 }
+
+/// An organization scan with one member throttled hard (every Lambda request answered
+/// TooManyRequestsException) and one member whose role may read nothing (every call AccessDenied):
+/// every other account's findings and gaps are those of a clean scan of the same organization, and
+/// the two members show their gaps and never a verdict they could not make.
+#[test]
+fn an_organization_scan_with_one_member_throttled_and_one_denied_leaves_the_others_unharmed() {
+    let Some(e) = emulator() else { return };
+    let s = seed(&e, "organization", "210000000154");
+    let org = &s.json["resources"]["organization"];
+    let member = |name: &str| -> String {
+        org["members"]
+            .as_array()
+            .expect("members")
+            .iter()
+            .find(|m| m["name"] == name)
+            .and_then(|m| m["account_id"].as_str())
+            .unwrap_or_else(|| panic!("no member {name}"))
+            .to_string()
+    };
+    let (throttled, denied) = (member("workload-app"), member("sandbox-dev"));
+    // One retry is enough to show a throttled call is retried: once throttled, the SDK's adaptive
+    // rate limiter makes each further retry in that account's Lambda partition wait seconds (up to
+    // the 20 s max backoff), which a test should not spend.
+    let scan = || {
+        let mut cmd = s.vpcwarden(&e);
+        cmd.args(["audit", "--organization", "--external-id"])
+            .arg(org["external_id"].as_str().expect("external_id"))
+            .args(["--region", "us-east-1", "--format", "json"])
+            .args(["--max-attempts", "2"]);
+        run(&mut cmd)
+    };
+    let clean = scan();
+    assert_eq!(clean.code, 3, "{}", clean.stderr);
+
+    let hard = Faults::on(
+        &e,
+        &throttled,
+        json!({"rate": 1.0, "services": ["lambda"], "kinds": ["throttle"], "seed": SEED}),
+    );
+    let nothing = Faults::on(&e, &denied, json!({"deny": ["*"]}));
+    let faulty = scan();
+    assert_eq!(faulty.code, 3, "{}", faulty.stderr);
+    let report = &faulty.report;
+
+    let of = |r: &Value, key: &str, account: &str| -> Vec<Value> {
+        r[key]
+            .as_array()
+            .expect("list")
+            .iter()
+            .filter(|x| x["account_id"] == account)
+            .cloned()
+            .collect()
+    };
+    let scanned: Vec<String> = clean.report["scan"]["accounts"]
+        .as_array()
+        .expect("accounts")
+        .iter()
+        .filter_map(|a| a.as_str().map(str::to_string))
+        .collect();
+    assert!(scanned.contains(&throttled) && scanned.contains(&denied));
+    assert_eq!(report["scan"]["accounts"], clean.report["scan"]["accounts"]);
+    for account in scanned.iter().filter(|a| **a != throttled && **a != denied) {
+        assert_eq!(
+            of(report, "findings", account),
+            of(&clean.report, "findings", account),
+            "account {account} was not faulted: its findings must not change"
+        );
+        assert_eq!(
+            of(report, "gaps", account),
+            of(&clean.report, "gaps", account)
+        );
+    }
+
+    // The throttled member: each Lambda call tried twice, then a gap; no Lambda verdict.
+    let throttled_gaps = of(report, "gaps", &throttled);
+    assert!(!throttled_gaps.is_empty(), "{}", faulty.stderr);
+    assert!(
+        throttled_gaps
+            .iter()
+            .all(|g| g["service"] == "lambda" && g["error_code"] == "TooManyRequestsException"),
+        "{throttled_gaps:?}"
+    );
+    let injected = hard.stats();
+    let lambda_requests: u64 = injected["operations"]
+        .as_object()
+        .expect("operations")
+        .iter()
+        .filter(|(op, _)| op.starts_with("lambda:"))
+        .map(|(_, o)| o["requests"].as_u64().unwrap_or_default())
+        .sum();
+    assert_eq!(
+        injected["faults"]["throttle"].as_u64(),
+        Some(lambda_requests),
+        "{injected}"
+    );
+    assert_eq!(
+        lambda_requests,
+        2 * throttled_gaps.len() as u64,
+        "every throttled call made both of its attempts, then became one gap: {injected}"
+    );
+    // The denied member: AccessDenied on every service its role reads.
+    let denied_gaps = of(report, "gaps", &denied);
+    let services: BTreeSet<&str> = denied_gaps
+        .iter()
+        .filter_map(|g| g["service"].as_str())
+        .collect();
+    assert_eq!(
+        services,
+        BTreeSet::from(["ec2", "iam", "lambda"]),
+        "{denied_gaps:?}"
+    );
+    assert!(nothing.stats()["faults"]["access_denied"].as_u64() > Some(0));
+    // Nothing of its own was read: no pass at all. (Its Organizations verdicts are made from what
+    // the management account reads; in /sandbox no SCP guards it, so they fail, as in the clean scan.)
+    let passes: Vec<&Value> = findings(report)
+        .iter()
+        .filter(|f| f["account_id"] == denied.as_str() && f["status"] == "pass")
+        .collect();
+    assert!(passes.is_empty(), "{passes:?}");
+    let mut problems = Vec::new();
+    for (account, account_gaps) in [(&throttled, &throttled_gaps), (&denied, &denied_gaps)] {
+        let failed: BTreeSet<String> = account_gaps.iter().map(gap_operation).collect();
+        problems.extend(only_taken_away(&clean.report, report, account, &failed));
+        if !findings(report)
+            .iter()
+            .any(|f| f["account_id"] == account.as_str() && f["status"] == "not_evaluated")
+        {
+            problems.push(format!("{account}: nothing is not_evaluated"));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
