@@ -42,8 +42,9 @@ account never touch another's requests, nor the control requests.
 
 Determinism: whether a request is faulted, and how, is a hash of (seed, account, region, service, method,
 path, query, body, n), where n counts the earlier identical requests of that account since its settings
-were posted. A retry of the same request is the next n: the same run gets the same faults whatever the
-order in which concurrent requests arrive.
+were posted. A retry of the same request is the next n: the same requests get the same faults whatever
+the order in which concurrent requests arrive. (A request that carries an id moto made up at seeding,
+such as an Organizations root or policy id, differs from one seeding to the next, and so does its draw.)
 
 Operation names are derived from the request as moto routes it (moto.core.routing, over botocore's
 models): the Action parameter for query and ec2 (IAM, STS, EC2), X-Amz-Target for json (Organizations),
