@@ -130,6 +130,7 @@ def main() -> None:
     except ImportError:  # run as a script: mocks/seedlib is sys.path[0]
         import ec2_patch, lambda_patch  # type: ignore[no-redef]  # noqa: E401, F401
     lambda_patch.install()
+    __import__("faults").install()  # mocks/seedlib/faults.py: the fault mode, off until a test turns it on
     import moto.server as server
 
     real_run_simple = server.run_simple

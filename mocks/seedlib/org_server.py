@@ -211,6 +211,7 @@ def install() -> None:
 
 def main() -> None:
     install()
+    __import__("faults").install()  # mocks/seedlib/faults.py: the fault mode, off until a test turns it on
     import moto.server as server
 
     server.main(sys.argv[1:])
