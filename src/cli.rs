@@ -131,7 +131,7 @@ pub struct TargetArgs {
     /// How many per-resource calls (GetPolicy, function URL) run at once per region.
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=256))]
     pub concurrency: u16,
-    /// Attempts per API call, first try included, with adaptive retry on throttling.
+    /// Attempts per API call, first try included, with exponential backoff on throttling and errors.
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=20))]
     pub max_attempts: u32,
     /// Print API calls per service and operation on stderr when done.

@@ -6,9 +6,9 @@
 //! makes but `GetPolicy`: `ListFunctions`, `ListAliases`, `GetFunctionUrlConfig`,
 //! `ListEventSourceMappings`, `ListCapacityProviders`) shares another (15 per second). Each client
 //! of a bucket sends its requests through a GCRA limiter (the `governor` crate) at the transport, so
-//! every attempt (pages and retries included) is paced, at the rates of `config::Quotas`. Adaptive
-//! retry stays as the safety net for accounts whose quota is lower than configured, or shared with
-//! other callers.
+//! every attempt (pages and retries included) is paced, at the rates of `config::Quotas`. Retries
+//! with exponential backoff are the safety net for accounts whose quota is lower than configured,
+//! or shared with other callers.
 
 use aws_smithy_runtime_api::client::http::{
     HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpClient,

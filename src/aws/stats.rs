@@ -123,15 +123,83 @@ impl Intercept for StatsInterceptor {
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
         if let Some(response) = context.response() {
+            let code = response
+                .headers()
+                .get("x-amzn-errortype")
+                .map(str::to_string)
+                .or_else(|| response.body().bytes().and_then(error_code));
             let throttled = response.status().as_u16() == 429
-                || response
-                    .headers()
-                    .get("x-amzn-errortype")
-                    .is_some_and(|t| t.contains("Throttl") || t.contains("TooManyRequests"));
+                || code.as_deref().is_some_and(is_throttling_code);
             if throttled {
                 self.stats.bump(cfg, |c| c.throttled += 1);
             }
         }
         Ok(())
+    }
+}
+
+/// The error codes AWS answers throttling with, across protocols (the SDK's own list of
+/// throttling errors): EC2's `RequestLimitExceeded`, IAM's and STS's `Throttling`, Lambda's and
+/// Organizations' `TooManyRequestsException`, ...
+const THROTTLING_CODES: &[&str] = &[
+    "Throttling",
+    "ThrottlingException",
+    "ThrottledException",
+    "RequestThrottledException",
+    "TooManyRequestsException",
+    "ProvisionedThroughputExceededException",
+    "TransactionInProgressException",
+    "RequestLimitExceeded",
+    "BandwidthLimitExceeded",
+    "LimitExceededException",
+    "RequestThrottled",
+    "SlowDown",
+    "PriorRequestNotComplete",
+    "EC2ThrottledException",
+];
+
+/// Whether an error code (possibly `Code:detail` or `namespace#Code`) is a throttling one.
+fn is_throttling_code(code: &str) -> bool {
+    let code = code.split(':').next().unwrap_or(code);
+    let code = code.rsplit('#').next().unwrap_or(code);
+    THROTTLING_CODES.contains(&code.trim())
+}
+
+/// The error code in an error body: `<Code>...</Code>` (EC2, IAM and STS query XML) or `__type` /
+/// `code` of a JSON object (Organizations, JSON protocols).
+fn error_code(body: &[u8]) -> Option<String> {
+    let text = std::str::from_utf8(body).ok()?;
+    if let Some(start) = text.find("<Code>") {
+        let rest = &text[start + "<Code>".len()..];
+        return rest.find("</Code>").map(|end| rest[..end].to_string());
+    }
+    let value: serde_json::Value = serde_json::from_str(text).ok()?;
+    ["__type", "code", "Code"]
+        .iter()
+        .find_map(|k| value.get(k).and_then(|v| v.as_str()))
+        .map(str::to_string)
+}
+
+#[cfg(test)]
+mod throttling_tests {
+    use super::*;
+
+    #[test]
+    fn throttling_is_read_from_every_protocol() {
+        let ec2 = b"<Response><Errors><Error><Code>RequestLimitExceeded</Code><Message>m</Message></Error></Errors></Response>";
+        assert!(error_code(ec2).as_deref().is_some_and(is_throttling_code));
+        let iam = b"<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code></Error></ErrorResponse>";
+        assert!(error_code(iam).as_deref().is_some_and(is_throttling_code));
+        let orgs = br#"{"__type":"TooManyRequestsException","Message":"m"}"#;
+        assert!(error_code(orgs).as_deref().is_some_and(is_throttling_code));
+        assert!(is_throttling_code(
+            "com.amazonaws.lambda#TooManyRequestsException"
+        ));
+        let denied = b"<ErrorResponse><Error><Code>AccessDenied</Code></Error></ErrorResponse>";
+        assert!(
+            !error_code(denied)
+                .as_deref()
+                .is_some_and(is_throttling_code)
+        );
     }
 }

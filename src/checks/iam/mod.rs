@@ -138,10 +138,17 @@ pub fn role_finding<'t>(
     account: &Account,
     exec: &ExecutionRole<'_>,
 ) -> FindingBuilder<'t> {
-    out.builder(&account.account_id, GLOBAL_REGION)
+    let b = out
+        .builder(&account.account_id, GLOBAL_REGION)
         .resource(&exec.role.arn)
         .evidence("role_name", exec.role.name.as_str())
-        .evidence("functions", json!(exec.function_arns()))
+        .evidence("functions", json!(exec.function_arns()));
+    // A region whose function list failed may hold more functions of this role: say so, so that
+    // `functions` is not read as the whole list.
+    match functions_gap(account) {
+        Some(gap) => b.evidence("functions_gap", crate::checks::gap_evidence(gap)),
+        None => b,
+    }
 }
 
 /// A region whose function list failed: the functions of a role there are unknown, so a role check
