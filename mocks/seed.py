@@ -2,8 +2,8 @@
 """Seed a named scenario into a moto server, in its own AWS account.
 
     python mocks/seed.py --endpoint http://127.0.0.1:PORT --scenario NAME --account 123456789012 \
-        [--functions N] [--members K] [--workers W] [--deny lambda:GetPolicy] [--scp unrelated|guardrail]
-        [--member]
+        [--functions N] [--alias-share S] [--members K] [--workers W] [--deny lambda:GetPolicy]
+        [--scp unrelated|guardrail] [--member]
 
 Prints ONE JSON object on stdout (progress goes to stderr):
     {"account_id", "regions", "credentials": {AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN},
@@ -14,7 +14,9 @@ arn:aws:iam::<ACCOUNT>:role/vpcwarden-seeder, which moto files under <ACCOUNT>. 
 credentials returned, so a client using them sees exactly this account. Use a fresh account id per
 test (seeding the same account twice fails on duplicate names).
 
-Scenarios: lambda-vpc-mix, empty, bench (--functions N), access-denied (needs a DEDICATED moto
+Scenarios: lambda-vpc-mix, empty, bench (--functions N [--alias-share S]: that share of the functions
+gets a published version and an alias `live`, some with a qualified policy or URL; S > 0 needs the
+org_server.py server; see mocks/seedlib/bench.py), access-denied (needs a DEDICATED moto
 server: it turns on moto's IAM enforcement server-wide; see mocks/seedlib/access_denied.py),
 iam-guardrails ([--scp unrelated|guardrail] [--member]: with --member the --account is the
 organization's management account and the scenario is seeded into a new member account, whose id
@@ -81,6 +83,8 @@ def main() -> int:
     p.add_argument("--account", required=True, help="12-digit account id to seed into")
     p.add_argument("--functions", type=int, default=60,
                    help="bench: number of functions; bench-org: number of functions per member")
+    p.add_argument("--alias-share", type=float, default=0.0,
+                   help="bench: share of functions (0..1) with a published version and an alias (default 0)")
     p.add_argument("--members", type=int, default=3, help="bench-org: number of member accounts")
     p.add_argument("--workers", type=int, default=8, help="bench, bench-org: parallel seeding threads")
     p.add_argument("--deny", action="append", default=None,

@@ -1,12 +1,25 @@
-"""Scenario `bench --functions N`: N functions over three regions for timing the auditor.
+"""Scenario `bench --functions N [--alias-share S]`: N functions over three regions for timing the auditor.
 
 Function i lives in REGIONS[i % 3]; one third (those with (i // 3) % 3 == 0) are VPC-attached;
-every fifth (i % 5 == 0) gets a resource policy statement; six execution roles are shared."""
+every fifth (i % 5 == 0) gets a resource policy statement; six execution roles are shared.
+
+With --alias-share S (0 <= S <= 1, default 0: none of this) the functions i with
+floor((i + 1) * S) > floor(i * S), floor(N * S) of them spread evenly over the regions (S = 0.1:
+i % 10 == 9), get a published version 1 and an alias `live` on it (issue 13: aliases and versions
+have policies and URLs of their own). Counting those functions j = 0, 1, 2, ... in order:
+  j % 2 == 0   AddPermission Qualifier=live: Principal "*" when j % 4 == 0 (public), else
+               sns.amazonaws.com with a SourceArn (half the aliases have a qualified policy)
+  j % 4 == 1   an alias URL (CreateFunctionUrlConfig Qualifier=live): AuthType NONE when
+               j % 8 == 1, else AWS_IAM
+No version gets a policy of its own; the scenario has no unqualified function URL. S > 0 needs a
+server with lambda_patch.py (mocks/seedlib/org_server.py): moto alone shares one policy between a
+function and its qualifiers and puts an alias URL on the function itself."""
 
 from __future__ import annotations
 
 import sys
 from concurrent.futures import ThreadPoolExecutor
+from fractions import Fraction
 from typing import Any
 
 from .common import LAMBDA_TRUST, Account, Timer, lambda_zip, log, pj
@@ -22,10 +35,20 @@ def fn_name(i: int) -> str:
     return f"bench-fn-{i:05d}"
 
 
+def aliased(n: int, share: Fraction) -> list[int]:
+    """The functions that get a version and an alias: floor((i + 1) * share) > floor(i * share)."""
+    return [i for i in range(n) if (i + 1) * share // 1 > i * share // 1]
+
+
 def seed(acct: Account, args: Any) -> dict[str, Any]:
     n = args.functions
     if n < 0:
         raise SystemExit("--functions must be >= 0")
+    # bench_org passes a namespace without alias_share; exact arithmetic so 0.1 picks i % 10 == 9.
+    share = Fraction(str(getattr(args, "alias_share", 0) or 0))
+    if not 0 <= share <= 1:
+        raise SystemExit("--alias-share must be between 0 and 1")
+    alias_index = {i: j for j, i in enumerate(aliased(n, share))}
     workers = max(1, args.workers)
     timer = Timer()
     iam = acct.client("iam")
@@ -88,6 +111,20 @@ def seed(acct: Account, args: Any) -> dict[str, Any]:
             else:
                 lam.add_permission(FunctionName=fn_name(i), StatementId="public-invoke",
                                    Action="lambda:InvokeFunction", Principal="*")
+        j = alias_index.get(i)
+        if j is not None:
+            lam.publish_version(FunctionName=fn_name(i))
+            lam.create_alias(FunctionName=fn_name(i), Name="live", FunctionVersion="1")
+            if j % 4 == 0:
+                lam.add_permission(FunctionName=fn_name(i), Qualifier="live", StatementId="public-invoke-live",
+                                   Action="lambda:InvokeFunction", Principal="*")
+            elif j % 4 == 2:
+                lam.add_permission(FunctionName=fn_name(i), Qualifier="live", StatementId="sns-invoke-live",
+                                   Action="lambda:InvokeFunction", Principal="sns.amazonaws.com",
+                                   SourceArn=f"arn:aws:sns:{region}:{acct.account_id}:topic-live-{i}")
+            elif j % 4 == 1:
+                lam.create_function_url_config(FunctionName=fn_name(i), Qualifier="live",
+                                               AuthType="NONE" if j % 8 == 1 else "AWS_IAM")
 
     t_fn = Timer()
     done = 0
@@ -96,14 +133,24 @@ def seed(acct: Account, args: Any) -> dict[str, Any]:
             done += 1
             if done % 500 == 0:
                 log(f"bench: {done}/{n} functions ({t_fn.elapsed():.1f}s)")
+    with_alias: list[str] = []
+    alias_policy: list[str] = []
+    alias_url: list[str] = []
     for i in range(n):
         arn = acct.fn_arn(REGIONS[i % 3], fn_name(i))
         (passed if (i // 3) % 3 == 0 else fail).append(arn)
         if i % 5 == 0:
             with_policy.append(arn)
+        j = alias_index.get(i)
+        if j is not None:
+            with_alias.append(arn)
+            if j % 2 == 0:
+                alias_policy.append(f"{arn}:live")
+            if j % 4 == 1:
+                alias_url.append(f"{arn}:live")
     secs = timer.elapsed()
-    print(f"bench: seeded {n} functions in {secs:.2f}s (functions phase {t_fn.elapsed():.2f}s, "
-          f"{workers} workers)", file=sys.stderr, flush=True)
+    print(f"bench: seeded {n} functions ({len(with_alias)} with version 1 and alias live) in {secs:.2f}s "
+          f"(functions phase {t_fn.elapsed():.2f}s, {workers} workers)", file=sys.stderr, flush=True)
     return {
         "regions": REGIONS,
         "expect": {"function-not-in-vpc": {"fail": fail, "pass": passed, "not_evaluated": []}},
@@ -111,6 +158,12 @@ def seed(acct: Account, args: Any) -> dict[str, Any]:
             "functions_total": n,
             "functions_in_vpc": len(passed),
             "functions_with_resource_policy": len(with_policy),
+            "alias_share": float(share),
+            "functions_with_alias": len(with_alias),
+            "aliases_with_policy": len(alias_policy),
+            "aliases_with_url": len(alias_url),
+            "aliased_per_region": {r: sum(1 for i in alias_index if i % 3 == r_i)
+                                   for r_i, r in enumerate(REGIONS)},
             "function_name_pattern": "bench-fn-%05d",
             "roles": [acct.role(r) for r in roles],
             "vpc": nets,
