@@ -123,13 +123,18 @@ impl Intercept for StatsInterceptor {
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
         if let Some(response) = context.response() {
-            let code = response
-                .headers()
-                .get("x-amzn-errortype")
-                .map(str::to_string)
-                .or_else(|| response.body().bytes().and_then(error_code));
-            let throttled = response.status().as_u16() == 429
-                || code.as_deref().is_some_and(is_throttling_code);
+            let status = response.status().as_u16();
+            // Only error answers carry a code; a successful page is never parsed here.
+            let code = (status >= 400)
+                .then(|| {
+                    response
+                        .headers()
+                        .get("x-amzn-errortype")
+                        .map(str::to_string)
+                        .or_else(|| response.body().bytes().and_then(error_code))
+                })
+                .flatten();
+            let throttled = status == 429 || code.as_deref().is_some_and(is_throttling_code);
             if throttled {
                 self.stats.bump(cfg, |c| c.throttled += 1);
             }
