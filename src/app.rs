@@ -517,6 +517,22 @@ fn write_with(
                 .map_err(AppError::Internal),
         };
     };
+    // A device, FIFO or socket (`--output /dev/null`, `/dev/stdout`, a named pipe) is written in
+    // place: renaming a file over it would replace the device itself.
+    let special = std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir());
+    if special {
+        let written = std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .and_then(|file| {
+                let mut out = std::io::BufWriter::new(file);
+                produce(&mut out)?;
+                out.flush()
+            });
+        return written
+            .with_context(|| format!("cannot write {}", path.display()))
+            .map_err(AppError::Internal);
+    }
     let partial = partial_path(path);
     let written = (|| -> std::io::Result<()> {
         let mut file = std::io::BufWriter::new(std::fs::File::create(&partial)?);

@@ -628,6 +628,39 @@ fn output_files_are_replaced_whole_or_not_at_all() {
     assert_eq!(std::fs::read_to_string(&out).expect("still there"), first);
 }
 
+/// `--output /dev/null` or a named pipe is written in place: the atomic rename is for files, and
+/// renaming over a device or FIFO would replace it with a regular file (tried on a FIFO here, so a
+/// regression cannot damage the machine's /dev/null).
+#[cfg(unix)]
+#[test]
+fn output_to_a_named_pipe_or_device_is_written_in_place() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let fifo = dir.path().join("report.pipe");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).expect("read the pipe"))
+    };
+    vpcwarden()
+        .args(["audit", "--demo", "--format", "json", "--output"])
+        .arg(&fifo)
+        .assert()
+        .code(3);
+    let text = reader.join().expect("reader");
+    assert!(
+        text.contains("vpcwarden.findings/v1"),
+        "the report went through the pipe"
+    );
+    let meta = std::fs::metadata(&fifo).expect("still there");
+    assert!(meta.file_type().is_fifo(), "the pipe is still a pipe");
+    assert!(!dir.path().join("report.pipe.partial").exists());
+}
+
 /// `vpcwarden audit … | head`: the reader closing stdout ends the run quietly, without a panic
 /// or an error message.
 #[test]
