@@ -7,6 +7,7 @@ use crate::cli::{
     InventoryCommand, InventoryFormat, SecurityHubArgs, SourceArgs, TargetArgs,
 };
 use crate::collect::{self, Stats};
+use crate::finding::PassDetail;
 use crate::progress::Progress;
 use crate::render::{self, RenderOptions};
 use crate::report::Report;
@@ -107,15 +108,29 @@ fn audit(args: AuditArgs) -> Result<Exit, AppError> {
         .selection()
         .map_err(|e| AppError::Usage(e.to_string()))?;
     let live = !args.source.demo && args.source.from_snapshot.is_none();
+    let detail = if args.compact_pass {
+        PassDetail::Compact
+    } else {
+        PassDetail::Full
+    };
     let report = if live && selection.is_multi_account() {
-        audit_fleet(&args, &selection, &config, &selected, plan, ran)?
+        let mut report = audit_fleet(&args, &selection, &config, &selected, plan, ran, detail)?;
+        report.scan.compact_pass = args.compact_pass;
+        report
     } else {
         let (snapshot, source) = load_snapshot(&args.source, plan)?;
         if let Some(path) = &args.save_snapshot {
             write_file(path, &snapshot.to_json())?;
         }
-        let findings = checks::run(&snapshot, &config, &selected).context("a check failed")?;
-        Report::new(&snapshot, findings, ran, source, crate::now_rfc3339())
+        let findings =
+            checks::run_with(&snapshot, &config, &selected, detail).context("a check failed")?;
+        let mut report = Report::new(&snapshot, findings, ran, source, crate::now_rfc3339());
+        report.scan.compact_pass = args.compact_pass;
+        // The process ends after this report is written: freeing a snapshot of 100,000
+        // functions piece by piece would cost seconds that exit does at once (no peak grows:
+        // writing allocates little).
+        std::mem::forget(snapshot);
+        report
     };
     let color = args.output.is_none() && std::io::stdout().is_terminal();
     let options = RenderOptions {
@@ -130,7 +145,10 @@ fn audit(args: AuditArgs) -> Result<Exit, AppError> {
     {
         return Ok(Exit::ExportFailed);
     }
-    Ok(report.exit(args.fail_on))
+    let exit = report.exit(args.fail_on);
+    // As for the snapshot above: a million findings are left to the process exit to free.
+    std::mem::forget(report);
+    Ok(exit)
 }
 
 /// A live audit of many accounts: each account is checked as soon as it is read, its findings
@@ -144,6 +162,7 @@ fn audit_fleet(
     selected: &[&Check],
     plan: collect::Plan,
     ran: Vec<crate::report::CheckInfo>,
+    detail: PassDetail,
 ) -> Result<Report, AppError> {
     use futures::StreamExt;
     let target = &args.source.target;
@@ -180,7 +199,9 @@ fn audit_fleet(
             }
             facts.add(&account);
             one.accounts = vec![account];
-            findings.extend(checks::run(&one, config, selected).context("a check failed")?);
+            findings.extend(
+                checks::run_with(&one, config, selected, detail).context("a check failed")?,
+            );
             one.accounts.clear();
         }
         if let Some((w, partial, path)) = writer {
@@ -495,6 +516,9 @@ fn on_aws<T>(
     Ok(result)
 }
 
+/// The output buffer: a report of a million findings is written in 1 MiB writes, not 8 KiB ones.
+const OUTPUT_BUFFER: usize = 1 << 20;
+
 /// Writes `text` to `path` whole or not at all (see [`write_with`]).
 fn write_file(path: &Path, text: &str) -> Result<(), AppError> {
     write_with(Some(path), |out| out.write_all(text.as_bytes()))
@@ -509,7 +533,7 @@ fn write_with(
     produce: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<(), AppError> {
     let Some(path) = path else {
-        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        let mut out = std::io::BufWriter::with_capacity(OUTPUT_BUFFER, std::io::stdout().lock());
         return match produce(&mut out).and_then(|()| out.flush()) {
             Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
             other => other
@@ -525,7 +549,7 @@ fn write_with(
             .write(true)
             .open(path)
             .and_then(|file| {
-                let mut out = std::io::BufWriter::new(file);
+                let mut out = std::io::BufWriter::with_capacity(OUTPUT_BUFFER, file);
                 produce(&mut out)?;
                 out.flush()
             });
@@ -535,7 +559,8 @@ fn write_with(
     }
     let partial = partial_path(path);
     let written = (|| -> std::io::Result<()> {
-        let mut file = std::io::BufWriter::new(std::fs::File::create(&partial)?);
+        let mut file =
+            std::io::BufWriter::with_capacity(OUTPUT_BUFFER, std::fs::File::create(&partial)?);
         produce(&mut file)?;
         file.into_inner()
             .map_err(std::io::IntoInnerError::into_error)?

@@ -265,6 +265,12 @@ pub struct AuditArgs {
     /// Show passing findings in the table too (JSON always has them).
     #[arg(long)]
     pub show_passed: bool,
+    /// Passing findings carry only what identifies them (id, check, severity, status, account,
+    /// region, resource): no message or evidence, and in JSON no title, slug, compliance or
+    /// remediation (the catalog has them by code). For large scans, where passing findings are most
+    /// of the report and of the memory it takes; failing and not-evaluated findings are unchanged.
+    #[arg(long)]
+    pub compact_pass: bool,
     /// After the audit, import the findings into this service (live audits; for a saved report use
     /// `vpcwarden export securityhub --from-report FILE`).
     #[arg(long, value_enum, conflicts_with_all = ["from_snapshot", "demo"])]

@@ -98,6 +98,8 @@ pub struct ScanInfo {
     pub account_details: Vec<AccountDetail>,
     /// Accounts found and deliberately not scanned, with why.
     pub not_scanned: Vec<NotScanned>,
+    /// Passing findings carry only what identifies them (`audit --compact-pass`).
+    pub compact_pass: bool,
 }
 
 /// A scanned account's name and place in the organization.
@@ -246,6 +248,7 @@ impl Report {
                     Vec::new()
                 },
                 not_scanned: facts.not_scanned,
+                compact_pass: false,
             },
             checks,
             findings,

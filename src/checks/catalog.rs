@@ -142,13 +142,13 @@ impl CatalogEntry {
     pub fn template(&self) -> FindingTemplate {
         let m = &self.meta;
         FindingTemplate {
-            code: m.code.clone(),
-            slug: m.slug.clone(),
-            title: m.title.clone(),
+            code: m.code.as_str().into(),
+            slug: m.slug.as_str().into(),
+            title: m.title.as_str().into(),
             severity: m.severity,
-            resource_type: m.resource_type.clone(),
-            compliance: m.compliance.clone(),
-            remediation: format!("{} See {}", m.remediation.trim(), m.remediation_url),
+            resource_type: m.resource_type.as_str().into(),
+            compliance: m.compliance.as_slice().into(),
+            remediation: format!("{} See {}", m.remediation.trim(), m.remediation_url).into(),
         }
     }
 

@@ -15,7 +15,7 @@ pub mod network;
 pub mod organizations;
 
 use crate::config::Config;
-use crate::finding::{Finding, FindingBuilder, FindingError, FindingTemplate, Status};
+use crate::finding::{Finding, FindingBuilder, FindingError, FindingTemplate, PassDetail, Status};
 use crate::snapshot::{self, Account, Gap, Snapshot};
 use catalog::{CatalogEntry, CatalogError};
 use iam::principals::AccountPolicies;
@@ -58,6 +58,18 @@ impl<'a> CheckContext<'a> {
             && self
                 .organization_accounts()
                 .is_some_and(|m| m.iter().any(|a| a == account))
+    }
+
+    /// The index in `snapshot.accounts` of `account`, which a visitor handed out from this
+    /// context's snapshot (0 for an account from elsewhere, which is a bug in the check).
+    pub fn account_index(&self, account: &Account) -> usize {
+        let index = self
+            .snapshot
+            .accounts
+            .iter()
+            .position(|a| std::ptr::eq(a, account));
+        debug_assert!(index.is_some(), "an account of another snapshot");
+        index.unwrap_or_default()
     }
 
     /// The parsed policies of the account at `index` in `snapshot.accounts`.
@@ -216,6 +228,17 @@ pub fn run(
     config: &Config,
     checks: &[&Check],
 ) -> Result<Vec<Finding>, FindingError> {
+    run_with(snapshot, config, checks, PassDetail::Full)
+}
+
+/// [`run`], with passing findings carrying `detail`: compact ones lose their message and evidence
+/// as they are made, so a scan's memory follows what failed.
+pub fn run_with(
+    snapshot: &Snapshot,
+    config: &Config,
+    checks: &[&Check],
+    detail: PassDetail,
+) -> Result<Vec<Finding>, FindingError> {
     // An account nothing could be read from (its role could not be assumed): every check says so
     // on the account, and the checks run over the others only.
     let unreachable: Vec<&Account> = snapshot
@@ -239,11 +262,11 @@ pub fn run(
         &reachable
     };
     let ctx = CheckContext::new(snapshot, config);
-    let mut all = Vec::new();
-    for check in checks {
+    let run_one = |check: &Check| -> Result<Vec<Finding>, FindingError> {
         let mut out = Findings {
             check,
             out: Vec::new(),
+            detail,
         };
         for account in &unreachable {
             if let Some(gap) = account.access_gap() {
@@ -257,7 +280,60 @@ pub fn run(
             }
         }
         (check.run)(&ctx, &mut out)?;
-        all.append(&mut out.out);
+        // Joined below into one list: the slack of a grown list would be held until then.
+        out.out.shrink_to_fit();
+        Ok(out.out)
+    };
+    // Checks are pure and independent: they run side by side, one worker per core, each taking the
+    // next check in registry order. The findings are joined in that order and then sorted, so the
+    // output does not depend on which worker ran what.
+    let workers = std::thread::available_parallelism()
+        .map(usize::from)
+        .unwrap_or(1)
+        .min(checks.len())
+        .max(1);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut results: Vec<(usize, Result<Vec<Finding>, FindingError>)> = if workers == 1 {
+        checks
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (i, run_one(c)))
+            .collect()
+    } else {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..workers)
+                .map(|_| {
+                    scope.spawn(|| {
+                        let mut mine = Vec::new();
+                        loop {
+                            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            let Some(check) = checks.get(i) else {
+                                return mine;
+                            };
+                            mine.push((i, run_one(check)));
+                        }
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| match h.join() {
+                    Ok(mine) => mine,
+                    // A check that panicked is a bug: let it surface as the panic it was.
+                    Err(panic) => std::panic::resume_unwind(panic),
+                })
+                .collect()
+        })
+    };
+    results.sort_by_key(|(i, _)| *i);
+    let mut all = Vec::with_capacity(
+        results
+            .iter()
+            .map(|(_, r)| r.as_ref().map_or(0, Vec::len))
+            .sum(),
+    );
+    for (_, found) in results {
+        all.append(&mut found?);
     }
     sort_findings(&mut all);
     Ok(all)
@@ -266,7 +342,9 @@ pub fn run(
 /// The output order: failing first, then not evaluated, then passing; within a status, most severe
 /// first, then by code, account, region and resource. Output is byte-stable.
 pub fn sort_findings(findings: &mut [Finding]) {
-    findings.sort_by(|a, b| {
+    // No two findings have the same key (it determines the id), so an unstable sort gives the one
+    // order, in place: no buffer of half a million findings beside them.
+    findings.sort_unstable_by(|a, b| {
         (
             a.status,
             std::cmp::Reverse(a.severity),
@@ -292,6 +370,7 @@ pub fn sort_findings(findings: &mut [Finding]) {
 pub struct Findings<'a> {
     check: &'a Check,
     out: Vec<Finding>,
+    detail: PassDetail,
 }
 
 impl<'a> Findings<'a> {
@@ -327,8 +406,17 @@ impl<'a> Findings<'a> {
 
     /// Adds a finding; fails when the builder is incomplete.
     pub fn push(&mut self, builder: FindingBuilder<'_>) -> Result<(), FindingError> {
-        self.out.push(builder.build()?);
+        self.keep(builder.build()?);
         Ok(())
+    }
+
+    /// Adds a built finding, reduced as the run's [`PassDetail`] wants it.
+    fn keep(&mut self, mut finding: Finding) {
+        if self.detail == PassDetail::Compact && finding.status == Status::Pass {
+            finding.message = String::new();
+            finding.evidence = serde_json::Map::new();
+        }
+        self.out.push(finding);
     }
 
     /// Adds a `not_evaluated` finding for a resource whose input has a gap; the gap is the reason.

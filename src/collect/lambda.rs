@@ -336,8 +336,10 @@ async fn details(
 }
 
 /// The aliases of a function (`ListAliases`) beside its published versions, and the policy (and,
-/// for an alias, the URL) of each: `GetPolicy`/`GetFunctionUrlConfig` with `Qualifier`. Calls are
-/// spent only on functions that have aliases or versions.
+/// for an alias, the URL) of each: `GetPolicy`/`GetFunctionUrlConfig` with `Qualifier`.
+/// `ListAliases` is asked of every function, versions or not: an alias may point at `$LATEST`, so
+/// a function with no published version can still have an alias with a policy and a URL of its
+/// own. The per-qualifier calls are spent only on the aliases and versions found.
 async fn qualified(
     client: &Client,
     policy_client: &Client,

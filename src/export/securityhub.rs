@@ -758,6 +758,7 @@ mod tests {
                 complete: gaps.is_empty(),
                 source: source.into(),
                 checks: vec!["LAMBDA003".into(), "IAM004".into()],
+                compact_pass: false,
                 account_details: vec![],
                 not_scanned: vec![],
             },

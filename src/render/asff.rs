@@ -192,7 +192,7 @@ pub fn finding(
         ),
         None => (
             vec![FALLBACK_TYPE.to_string()],
-            f.remediation.clone(),
+            f.remediation.to_string(),
             FALLBACK_URL.to_string(),
         ),
     };
@@ -207,8 +207,8 @@ pub fn finding(
         original: f.severity.as_str().to_string(),
     };
     let mut product_fields = BTreeMap::new();
-    product_fields.insert(CODE_FIELD.to_string(), f.code.clone());
-    product_fields.insert("vpcwarden/Slug".to_string(), f.slug.clone());
+    product_fields.insert(CODE_FIELD.to_string(), f.code.to_string());
+    product_fields.insert("vpcwarden/Slug".to_string(), f.slug.to_string());
     product_fields.insert(
         "vpcwarden/Status".to_string(),
         f.status.as_str().to_string(),
@@ -232,8 +232,8 @@ pub fn finding(
         updated_at: updated_at.to_string(),
         severity: severity.clone(),
         finding_provider_fields: AsffProviderFields { severity, types },
-        title: clip(&format!("{}: {}", f.code, f.title), 256),
-        description: clip(&f.message, 1024),
+        title: clip(&title(f), 256),
+        description: clip(&description(f), 1024),
         remediation: AsffRemediation {
             recommendation: AsffRecommendation {
                 text: clip(&remediation_text, 512),
@@ -248,7 +248,7 @@ pub fn finding(
         record_state: "ACTIVE".to_string(),
         product_fields,
         resources: vec![AsffResource {
-            r#type: f.resource_type.clone(),
+            r#type: f.resource_type.to_string(),
             id: f.resource_arn.clone(),
             partition,
             region,
@@ -280,6 +280,25 @@ pub fn render(report: &Report) -> String {
         .unwrap_or_default();
     out.push('\n');
     out
+}
+
+/// `CODE: title`; a passing finding of a compact report of a check this build does not know has
+/// no title, and is titled by its code alone.
+fn title(f: &Finding) -> String {
+    if f.title.is_empty() {
+        f.code.to_string()
+    } else {
+        format!("{}: {}", f.code, f.title)
+    }
+}
+
+/// The finding's sentence; Security Hub requires a description, which a compact passing finding
+/// of an unknown check (no message, no title) gets from its verdict.
+fn description(f: &Finding) -> String {
+    match f.sentence() {
+        "" => format!("{} passed on {}.", f.code, f.resource_arn),
+        s => s.to_string(),
+    }
 }
 
 #[cfg(test)]

@@ -37,7 +37,7 @@ pub fn render(report: &Report) -> String {
             &f.resource_type,
             &f.resource_arn,
             &f.compliance.join(" "),
-            &f.message,
+            f.sentence(),
             &f.remediation,
         ]);
     }

@@ -59,7 +59,7 @@ pub fn event(f: &Finding, check: Option<&CheckInfo>, home: &str, time: i64) -> V
             c.remediation.clone(),
             Some(c.remediation_url.clone()),
         ),
-        None => (Vec::new(), f.remediation.clone(), None),
+        None => (Vec::new(), f.remediation.to_string(), None),
     };
     json!({
         "activity_id": 1,
@@ -75,7 +75,7 @@ pub fn event(f: &Finding, check: Option<&CheckInfo>, home: &str, time: i64) -> V
         "status_id": status_id,
         "status": status,
         "time": time,
-        "message": f.message,
+        "message": f.sentence(),
         "metadata": {
             "version": OCSF_VERSION,
             "profiles": ["cloud"],
@@ -91,7 +91,7 @@ pub fn event(f: &Finding, check: Option<&CheckInfo>, home: &str, time: i64) -> V
         "finding_info": {
             "uid": f.id,
             "title": f.title,
-            "desc": f.message,
+            "desc": f.sentence(),
             "types": types,
             "analytic": { "uid": f.code, "name": f.slug, "type_id": 1, "type": "Rule" },
             "created_time": time,

@@ -40,7 +40,7 @@ pub fn render(report: &Report, options: RenderOptions) -> String {
                 Cell::new(format!("{} {}", f.code, f.slug)),
                 Cell::new(format!("{}\n{}", f.account_id, f.region)),
                 Cell::new(short_arn(&f.resource_arn)),
-                Cell::new(&f.message),
+                Cell::new(f.sentence()),
             ]);
         }
         let _ = writeln!(out, "{table}");

@@ -57,6 +57,12 @@ pub struct ScanInfo {
     /// (suspended or closing), with why.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub not_scanned: Vec<NotScanned>,
+    /// Added in 0.2 (absent unless true): `audit --compact-pass` wrote this report, so each
+    /// passing finding carries only `id`, `code`, `severity`, `status`, `account_id`, `region`,
+    /// `resource_type` and `resource_arn` (the catalog has the rest by code; a passing finding has
+    /// no message or evidence worth a line per resource in a scan of 100,000 functions).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub compact_pass: bool,
 }
 
 /// One entry of `scan.account_details`.
@@ -107,7 +113,8 @@ pub enum Status {
     Pass,
 }
 
-/// One entry of `findings`.
+/// One entry of `findings`. A passing finding of a compact report (`scan.compact_pass`) has no
+/// `slug`, `title`, `message`, `evidence`, `compliance` or `remediation`: they read as empty.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Finding {
     /// Stable id.
@@ -115,8 +122,10 @@ pub struct Finding {
     /// Check code.
     pub code: String,
     /// Check slug.
+    #[serde(default)]
     pub slug: String,
     /// Check title.
+    #[serde(default)]
     pub title: String,
     /// Severity.
     pub severity: Severity,
@@ -131,12 +140,16 @@ pub struct Finding {
     /// The resource's ARN.
     pub resource_arn: String,
     /// One sentence for people.
+    #[serde(default)]
     pub message: String,
     /// Structured facts, keys sorted.
+    #[serde(default)]
     pub evidence: Map<String, Value>,
     /// Compliance control ids.
+    #[serde(default)]
     pub compliance: Vec<String>,
     /// What to do, in one paragraph.
+    #[serde(default)]
     pub remediation: String,
 }
 
@@ -197,7 +210,22 @@ impl Report {
                 codes.push(code);
             }
         }
-        let checks = codes.into_iter().filter_map(&mut lookup).collect();
+        let checks: Vec<CheckInfo> = codes.into_iter().filter_map(&mut lookup).collect();
+        // A compact report's passing findings get their check's facts back from the catalog.
+        let whole = |f: Finding| -> finding::Finding {
+            let mut f = finding::Finding::from(f);
+            if f.status == finding::Status::Pass
+                && f.title.is_empty()
+                && let Some(c) = checks.iter().find(|c| *c.code == *f.code)
+            {
+                f.slug = c.slug.as_str().into();
+                f.title = c.title.as_str().into();
+                f.compliance = c.compliance.as_slice().into();
+                f.remediation = format!("{} See {}", c.remediation, c.remediation_url).into();
+            }
+            f
+        };
+        let findings = self.findings.into_iter().map(whole).collect();
         internal::Report {
             scan: internal::ScanInfo {
                 tool_version: self.scan.tool_version,
@@ -229,9 +257,10 @@ impl Report {
                         reason: n.reason,
                     })
                     .collect(),
+                compact_pass: self.scan.compact_pass,
             },
             checks,
-            findings: self.findings.into_iter().map(Into::into).collect(),
+            findings,
             gaps: self.gaps.into_iter().map(Into::into).collect(),
             summary: internal::Summary {
                 total: self.summary.total,
@@ -286,6 +315,7 @@ fn scan_of(r: &internal::Report) -> ScanInfo {
                 reason: n.reason.clone(),
             })
             .collect(),
+        compact_pass: r.scan.compact_pass,
     }
 }
 
@@ -317,19 +347,106 @@ impl Serialize for ReportView<'_> {
         let mut st = s.serialize_struct("Report", 5)?;
         st.serialize_field("schema", SCHEMA)?;
         st.serialize_field("scan", &scan_of(r))?;
-        st.serialize_field("findings", &FindingsView(&r.findings))?;
+        st.serialize_field(
+            "findings",
+            &FindingsView {
+                findings: &r.findings,
+                compact_pass: r.scan.compact_pass,
+            },
+        )?;
         st.serialize_field("gaps", &r.gaps.iter().map(Gap::from).collect::<Vec<_>>())?;
         st.serialize_field("summary", &summary_of(r))?;
         st.end()
     }
 }
 
-/// The findings as v1 findings, converted as they are written.
-struct FindingsView<'a>(&'a [finding::Finding]);
+/// The findings as v1 findings, written as they are borrowed (no copy of their evidence).
+struct FindingsView<'a> {
+    findings: &'a [finding::Finding],
+    compact_pass: bool,
+}
 
 impl Serialize for FindingsView<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.0.iter().map(Finding::from))
+        use serde::ser::SerializeSeq;
+        let mut seq = s.serialize_seq(Some(self.findings.len()))?;
+        for f in self.findings {
+            if self.compact_pass && f.status == finding::Status::Pass {
+                seq.serialize_element(&CompactPassView::from(f))?;
+            } else {
+                seq.serialize_element(&FindingView::from(f))?;
+            }
+        }
+        seq.end()
+    }
+}
+
+/// A passing finding of a compact report: [`Finding`]'s fields that identify it, in its order.
+#[derive(Serialize)]
+struct CompactPassView<'a> {
+    id: &'a str,
+    code: &'a str,
+    severity: Severity,
+    status: Status,
+    account_id: &'a str,
+    region: &'a str,
+    resource_type: &'a str,
+    resource_arn: &'a str,
+}
+
+impl<'a> From<&'a finding::Finding> for CompactPassView<'a> {
+    fn from(f: &'a finding::Finding) -> CompactPassView<'a> {
+        CompactPassView {
+            id: &f.id,
+            code: &f.code,
+            severity: f.severity.into(),
+            status: f.status.into(),
+            account_id: &f.account_id,
+            region: &f.region,
+            resource_type: &f.resource_type,
+            resource_arn: &f.resource_arn,
+        }
+    }
+}
+
+/// [`Finding`] borrowed from an internal finding: the same fields in the same order, so the same
+/// bytes (a test compares the two), without cloning a million findings' evidence to write them.
+#[derive(Serialize)]
+struct FindingView<'a> {
+    id: &'a str,
+    code: &'a str,
+    slug: &'a str,
+    title: &'a str,
+    severity: Severity,
+    status: Status,
+    account_id: &'a str,
+    region: &'a str,
+    resource_type: &'a str,
+    resource_arn: &'a str,
+    message: &'a str,
+    evidence: &'a Map<String, Value>,
+    compliance: &'a [String],
+    remediation: &'a str,
+}
+
+impl<'a> From<&'a finding::Finding> for FindingView<'a> {
+    fn from(f: &'a finding::Finding) -> FindingView<'a> {
+        FindingView {
+            id: &f.id,
+            code: &f.code,
+            slug: &f.slug,
+            title: &f.title,
+            severity: f.severity.into(),
+            status: f.status.into(),
+            account_id: &f.account_id,
+            region: &f.region,
+            resource_type: &f.resource_type,
+            resource_arn: &f.resource_arn,
+            message: &f.message,
+            evidence: &f.evidence,
+            compliance: &f.compliance,
+            remediation: &f.remediation,
+        }
     }
 }
 
@@ -381,19 +498,19 @@ impl From<&finding::Finding> for Finding {
     fn from(f: &finding::Finding) -> Finding {
         Finding {
             id: f.id.clone(),
-            code: f.code.clone(),
-            slug: f.slug.clone(),
-            title: f.title.clone(),
+            code: f.code.to_string(),
+            slug: f.slug.to_string(),
+            title: f.title.to_string(),
             severity: f.severity.into(),
             status: f.status.into(),
             account_id: f.account_id.clone(),
             region: f.region.clone(),
-            resource_type: f.resource_type.clone(),
+            resource_type: f.resource_type.to_string(),
             resource_arn: f.resource_arn.clone(),
             message: f.message.clone(),
             evidence: f.evidence.clone(),
-            compliance: f.compliance.clone(),
-            remediation: f.remediation.clone(),
+            compliance: f.compliance.to_vec(),
+            remediation: f.remediation.to_string(),
         }
     }
 }
@@ -402,19 +519,19 @@ impl From<Finding> for finding::Finding {
     fn from(f: Finding) -> finding::Finding {
         finding::Finding {
             id: f.id,
-            code: f.code,
-            slug: f.slug,
-            title: f.title,
+            code: f.code.into(),
+            slug: f.slug.into(),
+            title: f.title.into(),
             severity: f.severity.into(),
             status: f.status.into(),
             account_id: f.account_id,
             region: f.region,
-            resource_type: f.resource_type,
+            resource_type: f.resource_type.into(),
             resource_arn: f.resource_arn,
             message: f.message,
             evidence: f.evidence,
-            compliance: f.compliance,
-            remediation: f.remediation,
+            compliance: f.compliance.into(),
+            remediation: f.remediation.into(),
         }
     }
 }
@@ -450,6 +567,35 @@ impl From<Gap> for snapshot::Gap {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_borrowed_finding_writes_the_bytes_of_the_owned_one() {
+        let mut evidence = Map::new();
+        evidence.insert("a".into(), serde_json::json!({"z": [1, "x"], "b": null}));
+        evidence.insert("function_name".into(), "f\"<x>".into());
+        let f = finding::Finding {
+            id: "0123456789abcdef0123456789abcdef".into(),
+            code: "LAMBDA001".into(),
+            slug: "function-policy-public".into(),
+            title: "t".into(),
+            severity: finding::Severity::Critical,
+            status: finding::Status::NotEvaluated,
+            account_id: "123456789012".into(),
+            region: "eu-west-1".into(),
+            resource_type: "AwsLambdaFunction".into(),
+            resource_arn: "arn:aws:lambda:eu-west-1:123456789012:function:f".into(),
+            message: "m\u{e9}".into(),
+            evidence,
+            compliance: vec!["Lambda.1".into(), "X.2".into()].into(),
+            remediation: "r".into(),
+        };
+        let owned = serde_json::to_string_pretty(&Finding::from(&f)).expect("owned");
+        let borrowed = serde_json::to_string_pretty(&FindingView::from(&f)).expect("borrowed");
+        assert_eq!(borrowed, owned);
+        // And it reads back as the v1 type.
+        let back: Finding = serde_json::from_str(&borrowed).expect("v1");
+        assert_eq!(finding::Finding::from(back), f);
+    }
 
     #[test]
     fn severities_and_statuses_keep_their_v1_spelling() {

@@ -199,21 +199,22 @@ impl Function {
         }
     }
 
-    /// The function as each of its invocation surfaces: itself (unqualified, without its
-    /// qualifiers), then each alias and published version as a function of its own whose ARN and
-    /// name carry the qualifier, with that qualifier's policy and URL.
-    pub fn surfaces(&self) -> Vec<Function> {
-        let mut base = self.clone();
-        base.qualifiers = Collected::Absent;
-        let mut out = vec![base.clone()];
+    /// The function as each of its invocation surfaces: itself (unqualified: the function as it
+    /// is, borrowed; a surface's `qualifiers` are not part of it and judges do not read them), then
+    /// each alias and published version as a function of its own whose ARN and name carry the
+    /// qualifier, with that qualifier's policy and URL and no qualifiers.
+    pub fn surfaces(&self) -> Vec<std::borrow::Cow<'_, Function>> {
+        let mut out = vec![std::borrow::Cow::Borrowed(self)];
         if let Collected::Present(qualifiers) = &self.qualifiers {
+            let mut base = self.clone();
+            base.qualifiers = Collected::Absent;
             for q in qualifiers {
                 let mut view = base.clone();
                 view.arn = format!("{}:{}", self.arn, q.qualifier);
                 view.name = format!("{}:{}", self.name, q.qualifier);
                 view.resource_policy = q.resource_policy.clone();
                 view.url_config = q.url_config.clone();
-                out.push(view);
+                out.push(std::borrow::Cow::Owned(view));
             }
         }
         out

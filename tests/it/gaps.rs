@@ -195,7 +195,7 @@ fn problems(check: &Check, corpus: &[(String, Snapshot)]) -> Vec<String> {
                 let after = run(&with_gap(snapshot, input, &place), check);
                 let accounted = after.iter().any(|f| {
                     f.status == Status::NotEvaluated
-                        && f.resource_type == "AwsAccount"
+                        && &*f.resource_type == "AwsAccount"
                         && f.evidence
                             .get("gap")
                             .is_some_and(|g| g["operation"] == input.operation)

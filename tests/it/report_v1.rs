@@ -101,13 +101,13 @@ fn checks_this_build_does_not_know_still_export_from_their_findings() {
     let mut unknown = 0;
     for (a, f) in all.iter().zip(&report.findings) {
         let known = report.check(&f.code);
-        if f.code == "LAMBDA003" {
+        if &*f.code == "LAMBDA003" {
             unknown += 1;
             assert_eq!(
                 a.types,
                 ["Software and Configuration Checks/AWS Security Best Practices"]
             );
-            assert_eq!(a.remediation.recommendation.text, f.remediation);
+            assert_eq!(a.remediation.recommendation.text, *f.remediation);
             assert!(a.remediation.recommendation.url.contains("asff-top-level"));
         } else {
             let known = known.expect("catalog facts");
@@ -116,4 +116,100 @@ fn checks_this_build_does_not_know_still_export_from_their_findings() {
         }
     }
     assert!(unknown > 0, "the demo has LAMBDA003 findings");
+}
+
+/// `audit --demo --compact-pass --format json`, parsed.
+fn compact_demo() -> serde_json::Value {
+    let out = vpcwarden()
+        .args(["audit", "--demo", "--compact-pass", "--format", "json"])
+        .assert()
+        .code(3)
+        .get_output()
+        .stdout
+        .clone();
+    serde_json::from_slice(&out).expect("a JSON report")
+}
+
+#[test]
+fn a_compact_report_keeps_every_verdict_and_only_passing_findings_shrink() {
+    let full: serde_json::Value = serde_json::from_str(GOLDEN).expect("golden");
+    let compact = compact_demo();
+    assert_eq!(compact["scan"]["compact_pass"], true);
+    assert!(
+        full["scan"].get("compact_pass").is_none(),
+        "absent unless true"
+    );
+    assert_eq!(compact["summary"], full["summary"]);
+    assert_eq!(compact["gaps"], full["gaps"]);
+    let (c, f) = (
+        compact["findings"].as_array().expect("findings"),
+        full["findings"].as_array().expect("findings"),
+    );
+    assert_eq!(c.len(), f.len());
+    let identifying = [
+        "id",
+        "code",
+        "severity",
+        "status",
+        "account_id",
+        "region",
+        "resource_type",
+        "resource_arn",
+    ];
+    let mut passes = 0;
+    for (c, f) in c.iter().zip(f) {
+        if f["status"] == "pass" {
+            passes += 1;
+            let keys: Vec<&str> = c
+                .as_object()
+                .expect("object")
+                .keys()
+                .map(|k| k.as_str())
+                .collect();
+            assert_eq!(keys, identifying, "{c}");
+            for k in identifying {
+                assert_eq!(c[k], f[k], "{k} of {}", f["id"]);
+            }
+        } else {
+            assert_eq!(c, f, "failing and not-evaluated findings are whole");
+        }
+    }
+    assert!(passes > 10, "the demo has passing findings: {passes}");
+    let (cb, fb) = (compact.to_string().len(), full.to_string().len());
+    assert!(cb < fb, "compact {cb} bytes, full {fb}");
+}
+
+#[test]
+fn a_compact_report_read_back_exports_passing_findings_with_their_check_facts() {
+    let compact = compact_demo();
+    let wire: v1::Report = serde_json::from_value(compact).expect("a compact report is v1");
+    let report = wire.into_report(registry);
+    assert!(report.scan.compact_pass);
+    let whole = read_back(registry);
+    let compact_asff = asff::findings(&report, &AsffOptions::default());
+    let full_asff = asff::findings(&whole, &AsffOptions::default());
+    assert_eq!(compact_asff.len(), full_asff.len());
+    for ((c, f), finding) in compact_asff.iter().zip(&full_asff).zip(&report.findings) {
+        assert_eq!(c.id, f.id);
+        assert_eq!(c.title, f.title, "the title comes back from the catalog");
+        assert_eq!(c.compliance, f.compliance);
+        assert_eq!(c.remediation, f.remediation);
+        assert_eq!(c.resources, f.resources);
+        if finding.status == vpcwarden::finding::Status::Pass {
+            assert!(finding.is_compact_pass());
+            assert_eq!(
+                c.description, *finding.title,
+                "no message: the title says it"
+            );
+        } else {
+            assert_eq!(c.description, f.description);
+        }
+    }
+    // Without the catalog (a check this build does not know) a passing finding still says something.
+    let wire: v1::Report = serde_json::from_value(compact_demo()).expect("v1");
+    let report = wire.into_report(|_| None);
+    for a in asff::findings(&report, &AsffOptions::default()) {
+        assert!(!a.description.is_empty() && !a.title.is_empty(), "{}", a.id);
+        assert!(!a.title.ends_with(": "), "{}", a.title);
+    }
 }

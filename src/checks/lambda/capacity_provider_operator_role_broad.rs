@@ -67,13 +67,11 @@ const FIXED: &[(&str, &str)] = &[
 ];
 
 fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingError> {
+    // The reference policy is parsed once per account, not once per provider.
+    let mut references: Vec<Option<(Arc<crate::policy::Policy>, &'static str)>> =
+        vec![None; ctx.snapshot.accounts.len()];
     each_provider(ctx, out, |account, region, provider, b, out| {
-        let index = ctx
-            .snapshot
-            .accounts
-            .iter()
-            .position(|a| std::ptr::eq(a, account))
-            .unwrap_or_default();
+        let index = ctx.account_index(account);
         let policies = ctx.policies(index);
         let b = b.evidence("operator_role", provider.operator_role_arn.as_deref());
         let Some(role_arn) = provider.operator_role_arn.as_deref() else {
@@ -111,7 +109,9 @@ fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingErro
                 );
             }
         };
-        let (reference, reference_source) = reference_policy(account);
+        let (reference, reference_source) = references[index]
+            .get_or_insert_with(|| reference_policy(account))
+            .clone();
         let scps = policies.scps_for(entry);
         let engine = set.with_scps(scps.levels);
         let reference_set = [reference];

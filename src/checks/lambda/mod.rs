@@ -91,9 +91,11 @@ pub fn each_surface<'t>(
                 .strip_prefix(function.arn.as_str())
                 .and_then(|q| q.strip_prefix(':'))
                 .map(str::to_string);
+            // Whole findings: the one picked below is reduced as `out` wants it when kept.
             let mut scratch = Findings {
                 check: out.check,
                 out: Vec::new(),
+                detail: crate::finding::PassDetail::Full,
             };
             let vb = match &qualifier {
                 None => b.clone(),
@@ -144,7 +146,7 @@ pub fn each_surface<'t>(
                 b.evidence("reason_detail", "aliases and published versions not read"),
             ));
         }
-        out.out.push(finding);
+        out.keep(finding);
         Ok(())
     })
 }

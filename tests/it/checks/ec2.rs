@@ -97,7 +97,7 @@ mod eni_orphaned {
             findings[1].resource_arn,
             "arn:aws:ec2:us-east-1:111111111111:network-interface/eni-03oldsg"
         );
-        assert_eq!(findings[1].resource_type, "AwsEc2NetworkInterface");
+        assert_eq!(&*findings[1].resource_type, "AwsEc2NetworkInterface");
         assert_eq!(
             findings[2].evidence["functions_using_pair"],
             json!(["reports"])

@@ -413,8 +413,8 @@ mod principal_vpc_guardrail_missing {
             "{}",
             anyvalue.message
         );
-        assert_eq!(findings[3].resource_type, "AwsIamRole");
-        assert_eq!(findings[4].resource_type, "AwsIamUser");
+        assert_eq!(&*findings[3].resource_type, "AwsIamRole");
+        assert_eq!(&*findings[4].resource_type, "AwsIamUser");
         insta::assert_json_snapshot!("principal_vpc_guardrail_missing_failing", findings);
     }
 
@@ -1300,7 +1300,7 @@ mod principal_pass_any_capacity_provider {
             ]
         );
         let star = find(&findings, "dev-star");
-        assert_eq!(star.resource_type, "AwsIamUser");
+        assert_eq!(&*star.resource_type, "AwsIamUser");
         assert_eq!(
             star.evidence["allowed_by"][0]["policy_id"],
             "user/dev-star inline p"

@@ -209,7 +209,7 @@ fn capacity_providers_get_the_placement_findings_once_on_their_own_arn() {
         let findings = s.run(slug);
         ["cp-ha", "cp-public"].map(|n| {
             let f = find(&findings, n);
-            assert_eq!(f.resource_type, "Other", "{slug}: {n}");
+            assert_eq!(&*f.resource_type, "Other", "{slug}: {n}");
             assert!(f.resource_arn.ends_with(&format!(":capacity-provider:{n}")));
             f.status
         })
@@ -254,7 +254,7 @@ fn capacity_providers_get_the_placement_findings_once_on_their_own_arn() {
         .run("function-single-az");
     let on_account: Vec<_> = both
         .iter()
-        .filter(|f| f.resource_type == "AwsAccount")
+        .filter(|f| &*f.resource_type == "AwsAccount")
         .collect();
     assert_eq!(on_account.len(), 1, "{both:#?}");
     assert_eq!(on_account[0].evidence["gap"]["operation"], "ListFunctions");
@@ -468,7 +468,7 @@ mod function_not_in_vpc {
         assert_eq!(edge.evidence["trust_statements"][0]["sid"], "LambdaAndEdge");
         assert_eq!(find(&findings, "orders").evidence["vpc_id"], VPC);
         assert_eq!(find(&findings, "orphan-role").evidence["role_found"], false);
-        assert!(findings.iter().all(|f| f.compliance == ["Lambda.3"]));
+        assert!(findings.iter().all(|f| *f.compliance == ["Lambda.3"]));
         insta::assert_json_snapshot!("function_not_in_vpc_failing", findings);
     }
 
@@ -506,7 +506,7 @@ mod function_not_in_vpc {
                 (Pass, E1, "orders"),
             ]
         );
-        assert_eq!(findings[0].resource_type, "AwsAccount");
+        assert_eq!(&*findings[0].resource_type, "AwsAccount");
         assert_eq!(
             findings[0].evidence["gap"]["error_code"],
             "AccessDeniedException"
@@ -617,7 +617,7 @@ mod function_single_az {
             findings[1].evidence["subnets"][1]["subnet_id"],
             "subnet-public-a"
         );
-        assert!(findings.iter().all(|f| f.compliance == ["Lambda.5"]));
+        assert!(findings.iter().all(|f| *f.compliance == ["Lambda.5"]));
         insta::assert_json_snapshot!("function_single_az_failing", findings);
     }
 
@@ -1083,7 +1083,7 @@ mod function_policy_public {
             ],
             "statements scoped by organization, source or account are never public"
         );
-        assert!(findings.iter().all(|f| f.compliance == ["Lambda.1"]));
+        assert!(findings.iter().all(|f| *f.compliance == ["Lambda.1"]));
         assert_eq!(findings[0].evidence["allowed_by"][0]["sid"], "AnyAccount");
         assert_eq!(
             findings[0].evidence["allowed_by"][0]["statement"]["Principal"]["AWS"],
@@ -1631,7 +1631,7 @@ mod function_runtime_deprecated {
                 (Pass, E1, "orders"),
             ]
         );
-        assert!(findings.iter().all(|f| f.compliance == ["Lambda.2"]));
+        assert!(findings.iter().all(|f| *f.compliance == ["Lambda.2"]));
         assert_eq!(findings[2].evidence["deprecation_date"], "2023-12-04");
         assert!(findings[2].evidence["days_left"].as_i64() < Some(0));
         insta::assert_json_snapshot!("function_runtime_deprecated_failing", findings);
@@ -1833,7 +1833,7 @@ mod capacity_provider_shared_roles {
             short(&findings),
             [(Fail, E1, "cp-ha"), (Pass, E1, "cp-public")]
         );
-        assert_eq!(findings[0].resource_type, "Other");
+        assert_eq!(&*findings[0].resource_type, "Other");
         assert_eq!(
             findings[0].evidence["execution_roles"]["arn:aws:iam::111111111111:role/billing-role"],
             json!(["mi-ha-billing"])
@@ -1964,7 +1964,7 @@ mod capacity_provider_operator_role_broad {
             ]
         );
         let star = find(&findings, "ec2-star");
-        assert_eq!(star.resource_type, "Other");
+        assert_eq!(&*star.resource_type, "Other");
         let beyond = star.evidence["beyond_reference"].as_array().expect("list");
         let actions: Vec<&str> = beyond.iter().filter_map(|b| b["action"].as_str()).collect();
         assert!(actions.contains(&"ec2:terminateinstances"), "{actions:?}");

@@ -34,7 +34,7 @@ fn healthy_account_passes_every_check() {
     // Every check judges something in it: a new check adds what a good account has for it.
     let mut judged: BTreeMap<&str, usize> = all.iter().map(|c| (c.code(), 0)).collect();
     for f in &findings {
-        *judged.entry(f.code.as_str()).or_default() += 1;
+        *judged.entry(&*f.code).or_default() += 1;
     }
     let idle: Vec<&&str> = judged
         .iter()

@@ -25,7 +25,7 @@ mod account_vpc_guardrail_missing {
             .organizations(Some(member_of_organization(vec![deny_leave])))
             .run(SLUG);
         assert_eq!(short(&findings), [(Fail, G, "root")]);
-        assert_eq!(findings[0].resource_type, "AwsAccount");
+        assert_eq!(&*findings[0].resource_type, "AwsAccount");
         assert_eq!(findings[0].evidence["scp_levels"], 3);
         insta::assert_json_snapshot!("account_vpc_guardrail_missing_failing", findings);
     }
