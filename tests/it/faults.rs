@@ -12,36 +12,12 @@ use assert_cmd::Command;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Read, Write};
-use std::process::Stdio;
 
-/// The emulator and the seeding script, from the environment `scripts/test` sets.
-struct Emulator {
-    endpoint: String,
-    python: String,
-    seed: String,
-}
+use crate::support::emulator::Emulator;
 
+/// The shared emulator and the seeding script (see [`crate::support::emulator::emulator`]).
 fn emulator() -> Option<Emulator> {
-    let get = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
-    match (
-        get("VPCWARDEN_MOTO_ENDPOINT"),
-        get("VPCWARDEN_PYTHON"),
-        get("VPCWARDEN_SEED"),
-    ) {
-        (Some(endpoint), Some(python), Some(seed)) => Some(Emulator {
-            endpoint,
-            python,
-            seed,
-        }),
-        _ if std::env::var_os("VPCWARDEN_SKIP_MOTO").is_some() => {
-            eprintln!("SKIPPED: fault-mode end-to-end test (VPCWARDEN_SKIP_MOTO is set)");
-            None
-        }
-        _ => panic!(
-            "moto is not running: run the tests with `scripts/test` (it starts the emulator on \
-             loopback and exports VPCWARDEN_MOTO_ENDPOINT), or set VPCWARDEN_SKIP_MOTO=1"
-        ),
-    }
+    crate::support::emulator::emulator("fault-mode end-to-end test")
 }
 
 /// A seeded account: what `seed.py` printed.
@@ -72,20 +48,8 @@ impl Account {
 }
 
 fn seed(e: &Emulator, scenario: &str, account: &str) -> Account {
-    let out = std::process::Command::new(&e.python)
-        .arg(&e.seed)
-        .args(["--endpoint", &e.endpoint, "--scenario", scenario])
-        .args(["--account", account])
-        .stderr(Stdio::inherit())
-        .output()
-        .expect("run seed.py");
-    assert!(
-        out.status.success(),
-        "seeding {scenario} into {account} failed: {}",
-        String::from_utf8_lossy(&out.stdout)
-    );
     Account {
-        json: serde_json::from_slice(&out.stdout).expect("seed.py prints JSON"),
+        json: e.seed(scenario, account, &[]),
     }
 }
 
