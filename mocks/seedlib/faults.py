@@ -8,6 +8,12 @@ Control API, on the emulator's own host and port (loopback only, never signed):
     POST   /_vpcwarden/faults            {"account": "123456789012", <settings>}   -> 200 {"account", "settings"}
            sets (replaces) that account's settings and zeroes its counters and its random draw
     GET    /_vpcwarden/faults?account=ID -> 200 {"account", "settings", "stats"}
+           stats: {"requests", "faults": {KIND: n}, "faulted", "operations": {OP: {"requests", "faults"}},
+                   "always_fail_hits": [n per rule], "quota": {REGION: {KEY: BUCKET}}}, where BUCKET is
+                   {"rate", "requests" (every request charged to it), "admitted", "throttled",
+                    "throttled_first_second", "throttled_after" (since the bucket's first request),
+                    "span_s" (seconds from its first request to its last)}; a quota throttle also counts
+                   as faults.throttle
     DELETE /_vpcwarden/faults?account=ID -> 200; without ?account= every account is cleared
     A bad document is answered 400 {"error": ...}.
 
@@ -32,8 +38,40 @@ Settings (every field optional; unknown fields are refused):
     always_fail  [{"operation": "lambda:GetPolicy", "resource": "my-function", "status": 500}]: requests of
                  that operation (glob) whose decoded path, query or body contains `resource` are answered
                  the service's 500 (or 503) on every attempt.
+    quota        {"lambda:GetPolicy": 15, "lambda:GetFunction": 100, "lambda:*": 15}: request rates per
+                 second (numbers > 0, up to 100000), one token bucket per (account, region, key); a request
+                 over its bucket is answered the service's `throttle` (below). Off when absent or {}.
+                 Keys are operation names or globs (as `operations`); a request belongs to ONE bucket: the
+                 key equal to its operation, else the longest glob that matches it (equal lengths: the
+                 first in sorted order), else none (never throttled by the quota). A glob never takes
+                 Lambda's invocation operations (lambda:Invoke, InvokeAsync, InvokeWithResponseStream;
+                 their quota is concurrency, not a request rate): only their exact name does. So the
+                 example is AWS's default Lambda quotas per account and region: GetPolicy 15/s and
+                 GetFunction 100/s in buckets of their own, the rest of the control plane 15/s together.
+                 `services` and `operations` do not narrow it (they scope `rate` only).
+    latency_ms   0..2000 (default 0): added to EVERY request of the account the fault mode sees, whatever
+                 its answer (moto's, a fault's, the quota's throttle), before it is answered. The server
+                 is threaded (moto.server runs werkzeug's run_simple with threaded=True: a thread per
+                 connection) and the wait is time.sleep outside LOCK, which releases the interpreter
+                 lock, so concurrent requests wait side by side, not one after the other.
 
-Precedence: deny, then always_fail, then the random draw.
+Quota buckets: AWS documents Lambda's quotas as rates (requests per second) and says nothing of a
+burst. Each bucket here holds ONE SECOND of its rate: capacity max(1, rate) tokens, full at the bucket's
+first request, refilled continuously at `rate` per second; a request takes a token if a whole one is
+there, else it is throttled and takes nothing. Over any T seconds a bucket admits at most rate x (T + 1)
+requests. Why not a burst of one (each request at least 1/rate after the previous one): a client that
+spaces its requests exactly at the rate would still be throttled whenever two of them reach the
+emulator a few milliseconds closer than 1/rate (connection reuse, thread scheduling on a loaded
+machine), which measures the emulator's jitter, not the client's pace. The price of the one-second
+bucket: a client may send `rate` requests at once and is not throttled for it, and a client that knows
+the bucket starts full could finish one second sooner than calls / rate. So a throttle means the client
+went over the rate for longer than a second; the stats split the throttles of each bucket's first second
+(since its first request) from those after, and only the latter say a paced client ran too fast.
+
+Precedence: deny, then the quota, then always_fail, then the random draw. A denied request is refused
+before it counts against a bucket (the deny tests stay one AccessDenied per attempt). A request the quota
+admits has spent its token even if always_fail or the draw then fails it (AWS counts requests, not
+successes); one it throttles is answered the throttle and nothing else. latency_ms delays all of them.
 
 Scope: an account is the one moto files the request under (moto's own mapping: the x-moto-account-id
 header, else the account of the SigV4 access key, assumed-role sessions included; see
@@ -97,10 +135,14 @@ CONTROL_PATH = "/_vpcwarden/faults"
 KINDS = ("throttle", "error500", "error503", "drop", "truncate", "slow", "access_denied")
 RANDOM_KINDS = tuple(k for k in KINDS if k != "access_denied")
 MAX_SLOW_MS = 2000
+MAX_LATENCY_MS = 2000
+MAX_QUOTA_RATE = 100000
+# Lambda's invocation calls: their quota is concurrency, not a request rate (see `quota`).
+NO_GLOB_QUOTA = frozenset({"lambda:Invoke", "lambda:InvokeAsync", "lambda:InvokeWithResponseStream"})
 NEVER_DENIED = frozenset({"sts:GetCallerIdentity"})
 CREDENTIAL = re.compile(r"Credential=([A-Za-z0-9]+)/\d{8}/([a-z0-9-]+)/([a-z0-9-]+)/aws4_request")
 SETTING_KEYS = frozenset({"account", "rate", "seed", "services", "operations", "kinds", "slow_ms", "deny",
-                          "always_fail"})
+                          "always_fail", "quota", "latency_ms"})
 
 # (status, code, message) per service and kind; `None` service = any other service, by protocol.
 THROTTLE = {
@@ -155,12 +197,25 @@ class Settings:
     slow_ms: int = 200
     deny: tuple[str, ...] = ()
     always_fail: tuple[AlwaysFail, ...] = ()
+    quota: tuple[tuple[str, float], ...] = ()  # (key, requests per second), sorted by key
+    latency_ms: int = 0
 
     def to_json(self) -> dict[str, Any]:
         return {"rate": self.rate, "seed": self.seed, "services": self.services, "operations": self.operations,
                 "kinds": list(self.kinds), "slow_ms": self.slow_ms, "deny": list(self.deny),
                 "always_fail": [{"operation": a.operation, "resource": a.resource, "status": a.status}
-                                for a in self.always_fail]}
+                                for a in self.always_fail],
+                "quota": dict(self.quota), "latency_ms": self.latency_ms}
+
+    def quota_key(self, op: str) -> str | None:
+        """The quota bucket `op` belongs to (see `quota` in the module docstring), or None."""
+        for key, _ in self.quota:
+            if key == op:
+                return key
+        if op in NO_GLOB_QUOTA:
+            return None
+        globs = [key for key, _ in self.quota if fnmatch.fnmatchcase(op, key)]
+        return min(globs, key=lambda k: (-len(k), k)) if globs else None
 
 
 def _strings(doc: dict[str, Any], key: str) -> tuple[str, ...] | None:
@@ -206,10 +261,64 @@ def parse_settings(doc: Any) -> tuple[str, Settings]:
             raise SettingsError('always_fail items are {"operation": "svc:Op", "resource": "substring", '
                                 '"status": 500|503}')
         rules.append(AlwaysFail(rule["operation"], rule["resource"], rule.get("status", 500)))
+    quota = doc.get("quota") or {}
+    if not isinstance(quota, dict) or not all(
+            isinstance(k, str) and re.fullmatch(r"[a-z0-9-]+:\S+", k)
+            and not isinstance(v, bool) and isinstance(v, (int, float)) and 0 < v <= MAX_QUOTA_RATE
+            for k, v in quota.items()):
+        raise SettingsError(f'quota must be an object {{"service:Operation" (or a glob): requests per second '
+                            f'(a number > 0, at most {MAX_QUOTA_RATE})}}')
+    latency_ms = doc.get("latency_ms", 0)
+    if isinstance(latency_ms, bool) or not isinstance(latency_ms, int) or not 0 <= latency_ms <= MAX_LATENCY_MS:
+        raise SettingsError(f"latency_ms must be an integer in 0..{MAX_LATENCY_MS}")
     settings = Settings(rate=float(rate), seed=seed, services=_strings(doc, "services"),
                         operations=_strings(doc, "operations"), kinds=kinds, slow_ms=slow_ms,
-                        deny=_strings(doc, "deny") or (), always_fail=tuple(rules))
+                        deny=_strings(doc, "deny") or (), always_fail=tuple(rules),
+                        quota=tuple(sorted((k, float(v)) for k, v in quota.items())), latency_ms=latency_ms)
     return account, settings
+
+
+@dataclass
+class Bucket:
+    """One quota bucket of one account and region: a second of its rate (see the module docstring)."""
+    rate: float
+    first: float  # time.monotonic() of its first request
+    tokens: float = 0.0
+    refilled: float = 0.0
+    last: float = 0.0
+    requests: int = 0
+    admitted: int = 0
+    throttled_first_second: int = 0
+    throttled_after: int = 0
+
+    def __post_init__(self) -> None:
+        self.tokens, self.refilled, self.last = self.capacity(), self.first, self.first
+
+    def capacity(self) -> float:
+        return max(1.0, self.rate)
+
+    def take(self, now: float) -> bool:
+        """Whether a request at `now` is admitted (it takes a token) or throttled; counts it. Requests
+        stamped on arrival may take LOCK out of order: an earlier stamp refills nothing."""
+        self.tokens = min(self.capacity(), self.tokens + max(0.0, now - self.refilled) * self.rate)
+        self.refilled = max(self.refilled, now)
+        self.last = max(self.last, now)
+        self.requests += 1
+        if self.tokens >= 1.0:
+            self.tokens -= 1.0
+            self.admitted += 1
+            return True
+        if now - self.first < 1.0:
+            self.throttled_first_second += 1
+        else:
+            self.throttled_after += 1
+        return False
+
+    def stats(self) -> dict[str, Any]:
+        return {"rate": self.rate, "requests": self.requests, "admitted": self.admitted,
+                "throttled": self.throttled_first_second + self.throttled_after,
+                "throttled_first_second": self.throttled_first_second, "throttled_after": self.throttled_after,
+                "span_s": round(self.last - self.first, 3)}
 
 
 @dataclass
@@ -221,6 +330,17 @@ class AccountFaults:
     faults: dict[str, int] = field(default_factory=dict)
     operations: dict[str, dict[str, Any]] = field(default_factory=dict)
     rule_hits: list[int] = field(default_factory=list)
+    buckets: dict[tuple[str, str], Bucket] = field(default_factory=dict)  # (region, quota key)
+
+    def over_quota(self, region: str, op: str, now: float) -> bool:
+        """Whether this request is throttled by its quota bucket (and charges the bucket either way)."""
+        key = self.settings.quota_key(op)
+        if key is None:
+            return False
+        bucket = self.buckets.get((region, key))
+        if bucket is None:
+            bucket = self.buckets[(region, key)] = Bucket(dict(self.settings.quota)[key], now)
+        return not bucket.take(now)
 
     def record(self, op: str, kind: str | None) -> None:
         self.requests += 1
@@ -233,7 +353,13 @@ class AccountFaults:
     def stats(self) -> dict[str, Any]:
         return {"requests": self.requests, "faults": dict(self.faults),
                 "faulted": sum(self.faults.values()), "operations": json.loads(json.dumps(self.operations)),
-                "always_fail_hits": list(self.rule_hits)}
+                "always_fail_hits": list(self.rule_hits), "quota": self.quota_stats()}
+
+    def quota_stats(self) -> dict[str, dict[str, Any]]:
+        out: dict[str, dict[str, Any]] = {}
+        for (region, key), bucket in sorted(self.buckets.items()):
+            out.setdefault(region, {})[key] = bucket.stats()
+        return out
 
 
 LOCK = threading.Lock()
@@ -326,8 +452,9 @@ def _matches(patterns: Iterable[str], op: str) -> bool:
     return any(fnmatch.fnmatchcase(op, p) for p in patterns)
 
 
-def decide(call: Call) -> tuple[str | None, int]:
-    """(kind, status) of the fault for this request, or (None, 0); counts it."""
+def decide(call: Call, now: float | None = None) -> tuple[str | None, int]:
+    """(kind, status) of the fault for this request, or (None, 0); counts it. `now`: its arrival
+    (time.monotonic()), which the quota buckets are charged at."""
     with LOCK:
         state = ACCOUNTS.get(call.account)
         if state is None:
@@ -337,6 +464,9 @@ def decide(call: Call) -> tuple[str | None, int]:
         status = 0
         if s.deny and call.operation not in NEVER_DENIED and _matches(s.deny, call.operation):
             kind = "access_denied"
+        if kind is None and s.quota and state.over_quota(
+                call.region, call.operation, time.monotonic() if now is None else now):
+            kind = "throttle"
         if kind is None:
             for i, rule in enumerate(s.always_fail):
                 if fnmatch.fnmatchcase(call.operation, rule.operation) and rule.resource in call.text:
@@ -522,11 +652,17 @@ def wrap(app_call: Callable[..., Any]) -> Callable[..., Any]:
             active = bool(ACCOUNTS)
         if not active:
             return app_call(self, environ, start_response)
+        arrived = time.monotonic()
         body = _read_body(environ)
         c = describe(environ, body)
         if c is None:
             return app_call(self, environ, start_response)
-        kind, _ = decide(c)
+        kind, _ = decide(c, arrived)
+        with LOCK:
+            state = ACCOUNTS.get(c.account)
+            latency_ms = state.settings.latency_ms if state else 0
+        if latency_ms:
+            time.sleep(latency_ms / 1000.0)  # outside LOCK: this thread alone waits
         if kind is None:
             return app_call(self, environ, start_response)
         if kind == "slow":

@@ -1,10 +1,10 @@
 //! End-to-end under faults: the real binary against the shared emulator with its fault mode
-//! (`mocks/seedlib/faults.py`) switched on for one test account at a time. AWS throttles, answers
-//! 500 and 503, drops connections, answers slowly and denies single operations; vpcwarden must keep
-//! every verdict it can make, retry what can be retried, and say `not_evaluated` (never `pass`) for
-//! what it could not read.
+//! (`mocks/seedlib/faults.py`) switched on for one test account at a time. AWS throttles (at random
+//! or by Lambda's quotas), answers 500 and 503, drops connections, answers slowly and denies single
+//! operations; vpcwarden must keep every verdict it can make, retry what can be retried, and say
+//! `not_evaluated` (never `pass`) for what it could not read.
 //!
-//! Every test seeds an account of its own (ids 210000000150-154) and scopes its faults to that account,
+//! Every test seeds an account of its own (ids 210000000150-155) and scopes its faults to that account,
 //! so the other tests sharing the emulator are unaffected. `scripts/test` starts the emulator; without
 //! it these tests fail with a message saying so (VPCWARDEN_SKIP_MOTO=1 skips them, loudly).
 
@@ -12,36 +12,12 @@ use assert_cmd::Command;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Read, Write};
-use std::process::Stdio;
 
-/// The emulator and the seeding script, from the environment `scripts/test` sets.
-struct Emulator {
-    endpoint: String,
-    python: String,
-    seed: String,
-}
+use crate::support::emulator::Emulator;
 
+/// The shared emulator and the seeding script (see [`crate::support::emulator::emulator`]).
 fn emulator() -> Option<Emulator> {
-    let get = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
-    match (
-        get("VPCWARDEN_MOTO_ENDPOINT"),
-        get("VPCWARDEN_PYTHON"),
-        get("VPCWARDEN_SEED"),
-    ) {
-        (Some(endpoint), Some(python), Some(seed)) => Some(Emulator {
-            endpoint,
-            python,
-            seed,
-        }),
-        _ if std::env::var_os("VPCWARDEN_SKIP_MOTO").is_some() => {
-            eprintln!("SKIPPED: fault-mode end-to-end test (VPCWARDEN_SKIP_MOTO is set)");
-            None
-        }
-        _ => panic!(
-            "moto is not running: run the tests with `scripts/test` (it starts the emulator on \
-             loopback and exports VPCWARDEN_MOTO_ENDPOINT), or set VPCWARDEN_SKIP_MOTO=1"
-        ),
-    }
+    crate::support::emulator::emulator("fault-mode end-to-end test")
 }
 
 /// A seeded account: what `seed.py` printed.
@@ -72,20 +48,8 @@ impl Account {
 }
 
 fn seed(e: &Emulator, scenario: &str, account: &str) -> Account {
-    let out = std::process::Command::new(&e.python)
-        .arg(&e.seed)
-        .args(["--endpoint", &e.endpoint, "--scenario", scenario])
-        .args(["--account", account])
-        .stderr(Stdio::inherit())
-        .output()
-        .expect("run seed.py");
-    assert!(
-        out.status.success(),
-        "seeding {scenario} into {account} failed: {}",
-        String::from_utf8_lossy(&out.stdout)
-    );
     Account {
-        json: serde_json::from_slice(&out.stdout).expect("seed.py prints JSON"),
+        json: e.seed(scenario, account, &[]),
     }
 }
 
@@ -404,6 +368,146 @@ fn thirty_percent_random_faults_change_no_finding_and_every_failure_is_retried()
         faulty.stderr
     );
     assert!(failing > 0, "{injected}");
+}
+
+/// Lambda's quotas enforced by the emulator (faults.py `quota`: a bucket per account, region and
+/// quota holding one second of its rate). With vpcwarden's pacing set far above them (`[quotas]` at
+/// 1000/s) the emulator throttles, and every throttled request is retried until the scan ends
+/// complete with the findings of an unthrottled scan. With the pacing at the emulator's rates, no
+/// bucket throttles after its first second, although each is busy for longer than that.
+///
+/// Nothing here times anything. The unpaced scan's throttles are certain: with `--concurrency 32`
+/// each region sends its 20 GetPolicy and 20 GetFunctionUrlConfig calls at once, twice what a
+/// bucket of 10 holds. The paced scan's buckets tolerate any request reaching the emulator up to
+/// 0.9 s later than the others (one second of tokens, less the one request a pacer sends at once),
+/// far more than loopback adds.
+#[test]
+fn lambda_quotas_throttle_an_unpaced_scan_which_ends_complete_and_spare_a_paced_one() {
+    let Some(e) = emulator() else { return };
+    // 20 functions in each of three regions: per region 20 GetPolicy calls and 43 other Lambda calls
+    // (ListFunctions, ListAliases, GetFunctionUrlConfig, ListEventSourceMappings, ...).
+    let a = Account {
+        json: e.seed("bench", "210000000155", &["--functions", "60"]),
+    };
+    let rate = 10.0;
+    let quota =
+        json!({"quota": {"lambda:GetPolicy": rate, "lambda:GetFunction": 100, "lambda:*": rate}});
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = |name: &str, per_second: f64| {
+        let path = dir.path().join(name);
+        std::fs::write(
+            &path,
+            format!(
+                "[quotas]\nlambda_get_policy = {per_second:.1}\nlambda_control_plane = {per_second:.1}\n"
+            ),
+        )
+        .expect("write vpcwarden.toml");
+        path
+    };
+    let (unpaced, paced) = (config("unpaced.toml", 1000.0), config("paced.toml", rate));
+    let audit = |config: &std::path::Path, concurrency: &str| {
+        let mut cmd = a.vpcwarden(&e);
+        cmd.args(["audit", "--region", "us-east-1", "--region", "eu-west-1"])
+            .args(["--region", "ap-southeast-2", "--format", "json", "--stats"])
+            .args([
+                "--max-attempts",
+                "20",
+                "--concurrency",
+                concurrency,
+                "--config",
+            ])
+            .arg(config);
+        run(&mut cmd)
+    };
+    let clean = audit(&unpaced, "32");
+    assert_eq!(gaps(&clean.report), &[] as &[Value], "{}", clean.stderr);
+    assert_eq!(clean.report["scan"]["complete"], true);
+
+    let faults = Faults::on(&e, a.id(), quota.clone());
+    let throttled = audit(&unpaced, "32");
+    let injected = faults.stats();
+    let buckets = |stats: &Value| -> Vec<(String, Value)> {
+        stats["quota"]
+            .as_object()
+            .expect("quota stats")
+            .iter()
+            .flat_map(|(region, b)| {
+                b.as_object()
+                    .expect("buckets")
+                    .iter()
+                    .map(move |(key, v)| (format!("{region} {key}"), v.clone()))
+            })
+            .collect()
+    };
+    let count = |v: &Value, k: &str| v[k].as_u64().unwrap_or_default();
+    let throttles = count(&injected["faults"], "throttle");
+    assert!(
+        throttles > 0,
+        "unpaced, the scan went over the emulator's quotas: {injected}"
+    );
+    let per_bucket: u64 = buckets(&injected)
+        .iter()
+        .map(|(_, b)| count(b, "throttled"))
+        .sum();
+    assert_eq!(per_bucket, throttles, "{injected}");
+    assert_eq!(
+        buckets(&injected).len(),
+        6,
+        "GetPolicy and the rest of the control plane, in each of the three regions: {injected}"
+    );
+    assert_eq!(
+        gaps(&throttled.report),
+        &[] as &[Value],
+        "{}",
+        throttled.stderr
+    );
+    assert_eq!(throttled.code, clean.code, "{}", throttled.stderr);
+    assert_eq!(
+        untimed(&throttled.report),
+        untimed(&clean.report),
+        "the same findings, summary and scan"
+    );
+    // Each throttled request was tried again, once: --stats shows exactly the emulator's throttles.
+    let (calls, requests) = stats_total(&throttled.stderr);
+    assert_eq!(
+        requests,
+        count(&injected, "requests"),
+        "{}",
+        throttled.stderr
+    );
+    assert_eq!(
+        requests - calls,
+        throttles,
+        "{injected}\n{}",
+        throttled.stderr
+    );
+
+    faults.set(quota);
+    let spared = audit(&paced, "8");
+    let injected = faults.stats();
+    assert_eq!(
+        untimed(&spared.report),
+        untimed(&clean.report),
+        "{}",
+        spared.stderr
+    );
+    let late: Vec<String> = buckets(&injected)
+        .iter()
+        .filter(|(_, b)| count(b, "throttled_after") > 0)
+        .map(|(name, b)| format!("{name}: {b}"))
+        .collect();
+    assert!(
+        late.is_empty(),
+        "paced at the quota, throttled after the first second:\n{}",
+        late.join("\n")
+    );
+    // The buckets were busy past their first second (43 calls at 10/s): the pacer kept to the rate,
+    // it did not merely finish inside the first second's tokens.
+    let busy = buckets(&injected)
+        .into_iter()
+        .filter(|(name, b)| name.ends_with("lambda:*") && b["span_s"].as_f64() > Some(1.0))
+        .count();
+    assert_eq!(busy, 3, "{injected}");
 }
 
 /// AccessDenied on each operation a check `requires`, one operation at a time, in a loop over the

@@ -8,34 +8,11 @@ use std::collections::BTreeSet;
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
-/// Where moto and the seeding script are, from the environment `scripts/test` sets.
-struct Moto {
-    endpoint: String,
-    python: String,
-    seed: String,
-}
+use crate::support::emulator::{Emulator, emulator};
 
-fn moto() -> Option<Moto> {
-    let get = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
-    match (
-        get("VPCWARDEN_MOTO_ENDPOINT"),
-        get("VPCWARDEN_PYTHON"),
-        get("VPCWARDEN_SEED"),
-    ) {
-        (Some(endpoint), Some(python), Some(seed)) => Some(Moto {
-            endpoint,
-            python,
-            seed,
-        }),
-        _ if std::env::var_os("VPCWARDEN_SKIP_MOTO").is_some() => {
-            eprintln!("SKIPPED: moto end-to-end test (VPCWARDEN_SKIP_MOTO is set)");
-            None
-        }
-        _ => panic!(
-            "moto is not running: run the tests with `scripts/test` (it starts moto on loopback and \
-             exports VPCWARDEN_MOTO_ENDPOINT), or set VPCWARDEN_SKIP_MOTO=1 to skip the end-to-end tests"
-        ),
-    }
+/// The shared moto server and the seeding script (see [`emulator`]).
+fn moto() -> Option<Emulator> {
+    emulator("moto end-to-end test")
 }
 
 /// What `seed.py` printed.
@@ -82,35 +59,9 @@ impl Seeded {
     }
 }
 
-fn seed(
-    python: &str,
-    script: &str,
-    endpoint: &str,
-    scenario: &str,
-    account: &str,
-    extra: &[&str],
-) -> Seeded {
-    let out = std::process::Command::new(python)
-        .arg(script)
-        .args([
-            "--endpoint",
-            endpoint,
-            "--scenario",
-            scenario,
-            "--account",
-            account,
-        ])
-        .args(extra)
-        .stderr(Stdio::inherit())
-        .output()
-        .expect("run seed.py");
-    assert!(
-        out.status.success(),
-        "seeding {scenario} failed: {}",
-        String::from_utf8_lossy(&out.stdout)
-    );
+fn seed(m: &Emulator, scenario: &str, account: &str, extra: &[&str]) -> Seeded {
     Seeded {
-        json: serde_json::from_slice(&out.stdout).expect("seed.py prints JSON"),
+        json: m.seed(scenario, account, extra),
     }
 }
 
@@ -132,14 +83,7 @@ fn arns(report: &Value, slug: &str, status: &str) -> BTreeSet<String> {
 #[test]
 fn live_audit_flags_exactly_the_functions_outside_a_vpc() {
     let Some(m) = moto() else { return };
-    let s = seed(
-        &m.python,
-        &m.seed,
-        &m.endpoint,
-        "lambda-vpc-mix",
-        "210000000101",
-        &[],
-    );
+    let s = seed(&m, "lambda-vpc-mix", "210000000101", &[]);
     let out = s
         .vpcwarden(&m.endpoint)
         .args([
@@ -199,14 +143,7 @@ fn live_audit_flags_exactly_the_functions_outside_a_vpc() {
 #[test]
 fn collect_then_offline_audit_equals_the_live_audit_and_snapshots_are_byte_identical() {
     let Some(m) = moto() else { return };
-    let s = seed(
-        &m.python,
-        &m.seed,
-        &m.endpoint,
-        "lambda-vpc-mix",
-        "210000000102",
-        &[],
-    );
+    let s = seed(&m, "lambda-vpc-mix", "210000000102", &[]);
     let dir = tempfile::tempdir().expect("tempdir");
     let collect = |name: &str| {
         let path = dir.path().join(name);
@@ -267,14 +204,7 @@ fn collect_then_offline_audit_equals_the_live_audit_and_snapshots_are_byte_ident
 #[test]
 fn an_account_with_nothing_in_it_is_clean() {
     let Some(m) = moto() else { return };
-    let s = seed(
-        &m.python,
-        &m.seed,
-        &m.endpoint,
-        "empty",
-        "210000000103",
-        &[],
-    );
+    let s = seed(&m, "empty", "210000000103", &[]);
     let out = s
         .vpcwarden(&m.endpoint)
         .args([
@@ -342,14 +272,14 @@ fn auth_moto(python: &str) -> AuthMoto {
 fn denied_audit(account: &str, deny: &str, checks: &str, expected_exit: i32) -> (Seeded, Value) {
     let m = moto().expect("checked by the caller");
     let server = auth_moto(&m.python);
-    let s = seed(
-        &m.python,
-        &m.seed,
-        &server.endpoint,
-        "access-denied",
-        account,
-        &["--deny", deny],
-    );
+    let s = Seeded {
+        json: m.seed_at(
+            &server.endpoint,
+            "access-denied",
+            account,
+            &["--deny", deny],
+        ),
+    };
     let out = s
         .vpcwarden(&server.endpoint)
         .args([
@@ -478,14 +408,7 @@ fn denied_iam_download_leaves_non_vpc_functions_not_evaluated() {
 #[test]
 fn a_profile_supplies_credentials_and_region_and_all_regions_lists_enabled_ones() {
     let Some(m) = moto() else { return };
-    let s = seed(
-        &m.python,
-        &m.seed,
-        &m.endpoint,
-        "empty",
-        "210000000107",
-        &[],
-    );
+    let s = seed(&m, "empty", "210000000107", &[]);
     let dir = tempfile::tempdir().expect("tempdir");
     let creds = &s.json["credentials"];
     std::fs::write(
@@ -596,9 +519,7 @@ fn assert_expected(report: &Value, s: &Seeded, slug: &str) {
 fn iam_checks_flag_exactly_the_expected_roles_users_and_account() {
     let Some(m) = moto() else { return };
     let s = seed(
-        &m.python,
-        &m.seed,
-        &m.endpoint,
+        &m,
         "iam-guardrails",
         "210000000108",
         &["--scp", "unrelated"],
@@ -720,9 +641,7 @@ fn iam_checks_flag_exactly_the_expected_roles_users_and_account() {
 fn a_member_account_that_cannot_read_scps_reports_the_gap_not_a_verdict() {
     let Some(m) = moto() else { return };
     let s = seed(
-        &m.python,
-        &m.seed,
-        &m.endpoint,
+        &m,
         "iam-guardrails",
         "210000000109",
         &["--scp", "guardrail", "--member"],
@@ -770,14 +689,7 @@ fn a_member_account_that_cannot_read_scps_reports_the_gap_not_a_verdict() {
 #[test]
 fn network_placement_checks_and_the_eni_inventory_match_the_account() {
     let Some(m) = moto() else { return };
-    let s = seed(
-        &m.python,
-        &m.seed,
-        &m.endpoint,
-        "network-placement",
-        "210000000110",
-        &[],
-    );
+    let s = seed(&m, "network-placement", "210000000110", &[]);
     let slugs = [
         "function-single-az",
         "function-public-subnet",
@@ -924,14 +836,7 @@ fn network_placement_checks_and_the_eni_inventory_match_the_account() {
 #[test]
 fn exposure_and_hygiene_checks_flag_exactly_the_expected_functions_and_roles() {
     let Some(m) = moto() else { return };
-    let s = seed(
-        &m.python,
-        &m.seed,
-        &m.endpoint,
-        "function-exposure",
-        "210000000111",
-        &[],
-    );
+    let s = seed(&m, "function-exposure", "210000000111", &[]);
     let slugs = [
         "function-policy-public",
         "function-policy-unscoped-service",
@@ -996,7 +901,14 @@ fn exposure_and_hygiene_checks_flag_exactly_the_expected_functions_and_roles() {
 
 impl Seeded {
     /// One boto3 call against moto with this account's credentials (`mocks/aws_call.py`).
-    fn aws_call(&self, m: &Moto, region: &str, service: &str, op: &str, params: Value) -> Value {
+    fn aws_call(
+        &self,
+        m: &Emulator,
+        region: &str,
+        service: &str,
+        op: &str,
+        params: Value,
+    ) -> Value {
         let script = std::path::Path::new(&m.seed).with_file_name("aws_call.py");
         let creds = &self.json["credentials"];
         let out = std::process::Command::new(&m.python)
@@ -1023,7 +935,7 @@ impl Seeded {
     }
 
     /// What Security Hub holds for this account in these regions, by finding id.
-    fn hub(&self, m: &Moto, regions: &[&str]) -> std::collections::BTreeMap<String, Value> {
+    fn hub(&self, m: &Emulator, regions: &[&str]) -> std::collections::BTreeMap<String, Value> {
         regions
             .iter()
             .flat_map(|r| {
@@ -1041,14 +953,7 @@ impl Seeded {
 #[test]
 fn security_hub_export_keeps_created_at_archives_what_was_fixed_and_nothing_after_a_partial_scan() {
     let Some(m) = moto() else { return };
-    let s = seed(
-        &m.python,
-        &m.seed,
-        &m.endpoint,
-        "lambda-vpc-mix",
-        "210000000112",
-        &[],
-    );
+    let s = seed(&m, "lambda-vpc-mix", "210000000112", &[]);
     let dir = tempfile::tempdir().expect("tempdir");
     let regions = ["eu-west-1", "us-east-1"];
     let checks = "function-not-in-vpc,function-policy-public";
@@ -1272,14 +1177,7 @@ fn asff_and_ocsf_documents_pass_independent_validation() {
 #[test]
 fn an_organization_scan_reads_every_member_through_its_role_with_its_scps() {
     let Some(m) = moto() else { return };
-    let s = seed(
-        &m.python,
-        &m.seed,
-        &m.endpoint,
-        "organization",
-        "210000000120",
-        &[],
-    );
+    let s = seed(&m, "organization", "210000000120", &[]);
     let org = &s.json["resources"]["organization"];
     let external_id = org["external_id"].as_str().expect("external_id");
     let dir = tempfile::tempdir().expect("tempdir");
@@ -1463,14 +1361,7 @@ fn an_organization_scan_reads_every_member_through_its_role_with_its_scps() {
 #[test]
 fn an_organization_scan_refuses_bad_targets_before_scanning() {
     let Some(m) = moto() else { return };
-    let s = seed(
-        &m.python,
-        &m.seed,
-        &m.endpoint,
-        "organization",
-        "210000000121",
-        &[],
-    );
+    let s = seed(&m, "organization", "210000000121", &[]);
     let out = s
         .vpcwarden(&m.endpoint)
         .args([
@@ -1492,14 +1383,7 @@ fn an_organization_scan_refuses_bad_targets_before_scanning() {
 #[test]
 fn capacity_providers_aliases_and_versions_are_judged_end_to_end() {
     let Some(m) = moto() else { return };
-    let s = seed(
-        &m.python,
-        &m.seed,
-        &m.endpoint,
-        "lambda-surface",
-        "210000000130",
-        &[],
-    );
+    let s = seed(&m, "lambda-surface", "210000000130", &[]);
     let slugs = [
         "function-not-in-vpc",
         "function-single-az",
