@@ -123,13 +123,14 @@ def install() -> None:
 
 def main() -> None:
     install()
-    # The Lambda operations moto lacks (capacity providers, qualifiers, ...), as on the shared
-    # server (org_server.py), so a scan sees the same Lambda API here.
+    # The Lambda operations moto lacks (capacity providers, qualifiers, ...) and Security Hub's
+    # BatchUpdateFindings, as on the shared server (org_server.py), so a scan sees the same API here.
     try:
-        from . import ec2_patch, lambda_patch  # noqa: F401  (ec2_patch applies itself on import)
+        from . import ec2_patch, lambda_patch, securityhub_patch  # noqa: F401  (ec2_patch applies itself on import)
     except ImportError:  # run as a script: mocks/seedlib is sys.path[0]
-        import ec2_patch, lambda_patch  # type: ignore[no-redef]  # noqa: E401, F401
+        import ec2_patch, lambda_patch, securityhub_patch  # type: ignore[no-redef]  # noqa: E401, F401
     lambda_patch.install()
+    securityhub_patch.install()
     __import__("faults").install()  # mocks/seedlib/faults.py: the fault mode, off until a test turns it on
     import moto.server as server
 

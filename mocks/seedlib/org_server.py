@@ -4,7 +4,7 @@ and which answers the Lambda operations of issue 13 that moto lacks.
 
     $VPCWARDEN_PYTHON mocks/seedlib/org_server.py -H 127.0.0.1 -p PORT      (same args as moto_server)
 
-Meant as the SHARED server of the test suite. It differs from moto_server in two places, plus one
+Meant as the SHARED server of the test suite. It differs from moto_server in three places, plus one
 field: EC2 keeps the Operator of a network interface (ec2_patch.py, applied on import: the ENIs of
 Lambda Managed Instances carry Operator.Principal scaler.lambda.amazonaws.com).
 
@@ -32,10 +32,15 @@ query-protocol error that botocore's and the Rust SDK's STS clients parse:
    String(Not)Like, each with IfExists and ForAnyValue:/ForAllValues:, and Null. A statement with any
    other operator on sts:ExternalId, or a trust policy that does not parse, is never refused.
 
+C. Security Hub (securityhub_patch.py, applied by install()): BatchUpdateFindings, which moto lacks, in
+the model's wire shapes; a later BatchImportFindings keeps the fields BatchUpdateFindings owns
+(Workflow, Note, ...); GetFindings applies its WorkflowStatus and RecordState filters. Its docstring
+says what it follows and what it leaves out; mocks/check_securityhub_patch.py checks it end to end.
+
 Not changed (moto's own behaviour, documented in ORGANIZATION-NOTES.md): the trust policy's Principal and
 its other conditions are NOT evaluated (a role that trusts another account is still assumable), Deny
 statements in trust policies are ignored, AssumeRoleWithWebIdentity/WithSAML are untouched, and nothing
-outside STS and Lambda is patched.
+outside STS, Lambda, EC2's Operator and Security Hub is patched.
 """
 
 from __future__ import annotations
@@ -53,9 +58,9 @@ from moto.iam.models import iam_backends
 from moto.sts.responses import TokenResponse
 
 try:  # imported as seedlib.org_server
-    from . import ec2_patch, lambda_patch  # noqa: F401  (ec2_patch applies itself on import)
+    from . import ec2_patch, lambda_patch, securityhub_patch  # noqa: F401  (ec2_patch applies itself on import)
 except ImportError:  # run as a script: mocks/seedlib is sys.path[0]
-    import ec2_patch, lambda_patch  # type: ignore[no-redef]  # noqa: E401, F401
+    import ec2_patch, lambda_patch, securityhub_patch  # type: ignore[no-redef]  # noqa: E401, F401
 
 # Seeder bootstrap: assumed before it exists (see common.Account / Account.create_seeder_role).
 BOOTSTRAP_ROLES = frozenset({"vpcwarden-seeder"})
@@ -204,9 +209,10 @@ def _assume_role(self: TokenResponse) -> Any:
 
 
 def install() -> None:
-    """Both patches (A and B of the module docstring); before moto's server handles a request."""
+    """The patches (A, B and C of the module docstring); before moto's server handles a request."""
     TokenResponse.assume_role = _assume_role  # type: ignore[method-assign]
     lambda_patch.install()
+    securityhub_patch.install()
 
 
 def main() -> None:
