@@ -1512,3 +1512,32 @@ fn capacity_providers_aliases_and_versions_are_judged_end_to_end() {
         .collect();
     assert_eq!(listed, expected);
 }
+
+/// The patched emulator's Security Hub `BatchUpdateFindings`, `GetFindings` filters and the
+/// import rules that keep a customer's workflow (mocks/seedlib/securityhub_patch.py) answer as
+/// botocore's model says: the patch's own check script, on a server of its own, in every run.
+#[test]
+fn the_emulators_securityhub_patch_answers_as_the_api_model_says() {
+    let Some(e) = moto() else { return };
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/mocks/check_securityhub_patch.py"
+    );
+    let out = std::process::Command::new(&e.python)
+        .arg(script)
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .output()
+        .expect("run check_securityhub_patch.py");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{script} failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("all expectations held"), "{stdout}");
+    // It checks the new call, not just that the server starts.
+    assert!(
+        stdout.contains("BatchUpdateFindings back to NEW"),
+        "{stdout}"
+    );
+}
