@@ -31,6 +31,7 @@ fn healthy_account_passes_every_check() {
         "the healthy account:\n{}",
         wrong.join("\n")
     );
+    assert_unique_ids(&findings);
     // Every check judges something in it: a new check adds what a good account has for it.
     let mut judged: BTreeMap<&str, usize> = all.iter().map(|c| (c.code(), 0)).collect();
     for f in &findings {
@@ -62,9 +63,22 @@ fn demo_snapshot_loads_and_every_check_judges_it_completely() {
         "the demo shows problems"
     );
     assert!(findings.iter().all(|f| f.status != NotEvaluated));
+    assert_unique_ids(&findings);
     // The demo file is exactly what `collect` would write for that account: sorted, every field
     // known (an unknown field would be dropped here and show up as a difference).
     assert_eq!(snapshot.to_json(), vpcwarden::app::DEMO_SNAPSHOT);
+}
+
+/// No two findings of a scan share an id (the id follows the check, account, region and resource):
+/// Security Hub and diffs follow findings by it, and the output order relies on it.
+fn assert_unique_ids(findings: &[vpcwarden::finding::Finding]) {
+    let mut seen = std::collections::BTreeSet::new();
+    let repeated: Vec<String> = findings
+        .iter()
+        .filter(|f| !seen.insert(f.id.as_str()))
+        .map(|f| format!("{} {} {}", f.id, f.code, f.resource_arn))
+        .collect();
+    assert!(repeated.is_empty(), "repeated finding ids: {repeated:?}");
 }
 
 /// The code ranges `checks/README.md` documents: (prefix, first, last) of the three-digit number.
