@@ -258,28 +258,41 @@ pub fn finding(
 
 /// Every finding of the report in ASFF, with `CreatedAt` from `options` where known.
 pub fn findings(report: &Report, options: &AsffOptions) -> Vec<AsffFinding> {
+    each_finding(report, options).collect()
+}
+
+/// [`findings`], one at a time.
+fn each_finding<'a>(
+    report: &'a Report,
+    options: &'a AsffOptions,
+) -> impl Iterator<Item = AsffFinding> + 'a {
     let home = home_region(report, options);
-    report
-        .findings
-        .iter()
-        .map(|f| {
-            finding(
-                f,
-                report.check(&f.code),
-                &home,
-                options.created_at.get(&f.id).map(String::as_str),
-                &report.scan.finished_at,
-            )
-        })
-        .collect()
+    report.findings.iter().map(move |f| {
+        finding(
+            f,
+            report.check(&f.code),
+            &home,
+            options.created_at.get(&f.id).map(String::as_str),
+            &report.scan.finished_at,
+        )
+    })
 }
 
 /// `--format asff`: a JSON array for BatchImportFindings.
 pub fn render(report: &Report) -> String {
-    let mut out = serde_json::to_string_pretty(&findings(report, &AsffOptions::default()))
-        .unwrap_or_default();
-    out.push('\n');
-    out
+    let mut out = Vec::new();
+    // Writing to memory cannot fail.
+    let _ = write(report, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// [`render`], written to `out` finding by finding: the array is never one string.
+pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    use serde::Serializer as _;
+    let options = AsffOptions::default();
+    let mut ser = serde_json::Serializer::pretty(&mut *out);
+    ser.collect_seq(each_finding(report, &options))?;
+    out.write_all(b"\n")
 }
 
 /// `CODE: title`; a passing finding of a compact report of a check this build does not know has

@@ -21,11 +21,18 @@ pub const HEADER: &[&str] = &[
 
 /// The findings as CSV (RFC 4180 quoting by the `csv` crate).
 pub fn render(report: &Report) -> String {
-    let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
-    // Writing to memory cannot fail: the errors the writer can return are I/O errors.
-    let _ = w.write_record(HEADER);
+    let mut out = Vec::new();
+    // Writing to memory cannot fail.
+    let _ = write(report, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// [`render`], written to `out` row by row: a report of a million findings is never one string.
+pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let mut w = csv::WriterBuilder::new().from_writer(out);
+    w.write_record(HEADER)?;
     for f in &report.findings {
-        let _ = w.write_record([
+        w.write_record([
             f.id.as_str(),
             f.status.as_str(),
             f.severity.as_str(),
@@ -39,8 +46,7 @@ pub fn render(report: &Report) -> String {
             &f.compliance.join(" "),
             f.sentence(),
             &f.remediation,
-        ]);
+        ])?;
     }
-    let bytes = w.into_inner().unwrap_or_default();
-    String::from_utf8(bytes).unwrap_or_default()
+    w.flush()
 }

@@ -36,8 +36,9 @@ pub struct RenderOptions {
     pub color: bool,
 }
 
-/// Writes the report in `format` to `out`; JSON is streamed (see
-/// [`write_json`](crate::report::v1::write_json)), the other formats are rendered whole first.
+/// Writes the report in `format` to `out`. JSON (see [`write_json`](crate::report::v1::write_json)),
+/// ASFF, OCSF and CSV are streamed finding by finding, so a report of a million findings is never
+/// held as one string; the table is laid out whole (its columns fit the widest cell).
 pub fn write(
     report: &Report,
     format: Format,
@@ -46,7 +47,10 @@ pub fn write(
 ) -> std::io::Result<()> {
     match format {
         Format::Json => crate::report::v1::write_json(report, out),
-        other => out.write_all(render(report, other, options).as_bytes()),
+        Format::Asff => asff::write(report, out),
+        Format::Ocsf => ocsf::write(report, out),
+        Format::Csv => csv::write(report, out),
+        Format::Table => out.write_all(table::render(report, options).as_bytes()),
     }
 }
 

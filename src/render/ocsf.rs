@@ -126,16 +126,25 @@ pub fn event(f: &Finding, check: Option<&CheckInfo>, home: &str, time: i64) -> V
 
 /// Every finding as a Detection Finding, as a JSON array.
 pub fn render(report: &Report) -> String {
+    let mut out = Vec::new();
+    // Writing to memory cannot fail.
+    let _ = write(report, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// [`render`], written to `out` event by event: the array is never one string.
+pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    use serde::Serializer as _;
     let home = home_region(report, &AsffOptions::default());
     let time = millis(&report.scan.finished_at);
-    let events: Vec<Value> = report
-        .findings
-        .iter()
-        .map(|f| event(f, report.check(&f.code), &home, time))
-        .collect();
-    let mut out = serde_json::to_string_pretty(&events).unwrap_or_default();
-    out.push('\n');
-    out
+    let mut ser = serde_json::Serializer::pretty(&mut *out);
+    ser.collect_seq(
+        report
+            .findings
+            .iter()
+            .map(|f| event(f, report.check(&f.code), &home, time)),
+    )?;
+    out.write_all(b"\n")
 }
 
 #[cfg(test)]
