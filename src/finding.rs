@@ -155,6 +155,11 @@ pub enum PassDetail {
     Compact,
 }
 
+/// A scan's findings, each boxed: joining the checks' lists and sorting them move 8-byte handles,
+/// not 296-byte findings (at 100,000 functions the join alone held another 0.26 GB).
+#[allow(clippy::vec_box)]
+pub type FindingList = Vec<Box<Finding>>;
+
 /// The stable finding id: the first 32 hex digits of SHA-256 over the code, account, region and
 /// resource ARN, each written as `LENGTH:TEXT` so that no two field tuples hash the same input.
 ///

@@ -8,7 +8,7 @@
 pub mod v1;
 
 use crate::checks::catalog::CheckMeta;
-use crate::finding::{Finding, Severity, Status};
+use crate::finding::{Finding, FindingList, Severity, Status};
 use crate::snapshot::{Gap, NotScanned, Snapshot};
 use std::collections::BTreeMap;
 
@@ -25,7 +25,7 @@ pub struct Report {
     /// whose catalog entry was known when the report was built; see [`Report::check`].
     pub checks: Vec<CheckInfo>,
     /// Every finding, sorted (see `checks::sort_findings`).
-    pub findings: Vec<Finding>,
+    pub findings: FindingList,
     /// Every collection gap, sorted.
     pub gaps: Vec<Gap>,
     /// Counts.
@@ -128,7 +128,7 @@ pub struct Summary {
 
 impl Summary {
     /// Counts the findings and gaps.
-    pub fn of(findings: &[Finding], gaps: usize) -> Summary {
+    pub fn of(findings: &[Box<Finding>], gaps: usize) -> Summary {
         let mut by_status: BTreeMap<String, usize> =
             [Status::Fail, Status::Pass, Status::NotEvaluated]
                 .iter()
@@ -206,7 +206,7 @@ impl Report {
     /// Builds the report of a snapshot's findings by the checks that ran (in run order).
     pub fn new(
         snapshot: &Snapshot,
-        findings: Vec<Finding>,
+        findings: FindingList,
         checks: Vec<CheckInfo>,
         source: &str,
         finished_at: String,
@@ -223,7 +223,7 @@ impl Report {
     /// Builds the report from facts gathered account by account; `findings` in any order.
     pub fn from_facts(
         facts: ScanFacts,
-        mut findings: Vec<Finding>,
+        mut findings: FindingList,
         checks: Vec<CheckInfo>,
         source: &str,
         finished_at: String,

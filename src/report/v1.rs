@@ -225,7 +225,11 @@ impl Report {
             }
             f
         };
-        let findings = self.findings.into_iter().map(whole).collect();
+        let findings = self
+            .findings
+            .into_iter()
+            .map(|f| Box::new(whole(f)))
+            .collect();
         internal::Report {
             scan: internal::ScanInfo {
                 tool_version: self.scan.tool_version,
@@ -277,7 +281,7 @@ impl From<&internal::Report> for Report {
         Report {
             schema: SCHEMA.to_string(),
             scan: scan_of(r),
-            findings: r.findings.iter().map(Finding::from).collect(),
+            findings: r.findings.iter().map(|f| Finding::from(&**f)).collect(),
             gaps: r.gaps.iter().map(Gap::from).collect(),
             summary: summary_of(r),
         }
@@ -362,7 +366,7 @@ impl Serialize for ReportView<'_> {
 
 /// The findings as v1 findings, written as they are borrowed (no copy of their evidence).
 struct FindingsView<'a> {
-    findings: &'a [finding::Finding],
+    findings: &'a [Box<finding::Finding>],
     compact_pass: bool,
 }
 
@@ -372,9 +376,9 @@ impl Serialize for FindingsView<'_> {
         let mut seq = s.serialize_seq(Some(self.findings.len()))?;
         for f in self.findings {
             if self.compact_pass && f.status == finding::Status::Pass {
-                seq.serialize_element(&CompactPassView::from(f))?;
+                seq.serialize_element(&CompactPassView::from(&**f))?;
             } else {
-                seq.serialize_element(&FindingView::from(f))?;
+                seq.serialize_element(&FindingView::from(&**f))?;
             }
         }
         seq.end()

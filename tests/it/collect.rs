@@ -1068,7 +1068,7 @@ mod securityhub_import {
         let check = vpcwarden::checks::find(all, "LAMBDA003").expect("LAMBDA003");
         let report = vpcwarden::report::Report::new(
             &snapshot,
-            found,
+            found.into_iter().map(Box::new).collect(),
             vec![vpcwarden::report::CheckInfo::from_meta(&check.entry.meta)],
             "snapshot",
             "2026-11-21T09:00:00Z".into(),

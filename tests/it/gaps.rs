@@ -153,7 +153,11 @@ fn with_gap(snapshot: &Snapshot, input: &Input, place: &Place) -> Snapshot {
 }
 
 fn run(snapshot: &Snapshot, check: &Check) -> Vec<Finding> {
-    checks::run(snapshot, &Config::default(), &[check]).expect("check runs")
+    checks::run(snapshot, &Config::default(), &[check])
+        .expect("check runs")
+        .into_iter()
+        .map(|f| *f)
+        .collect()
 }
 
 /// Whether a verdict says in its evidence that it was made without `input`. The IAM checks judge a

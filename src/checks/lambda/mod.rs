@@ -84,7 +84,7 @@ pub fn each_surface<'t>(
     ) -> Result<(), FindingError>,
 ) -> Result<(), FindingError> {
     each_function(ctx, out, keep, |account, region, function, b, out| {
-        let mut judged: Vec<(Option<String>, Finding)> = Vec::new();
+        let mut judged: Vec<(Option<String>, Box<Finding>)> = Vec::new();
         for view in function.surfaces() {
             let qualifier = view
                 .arn

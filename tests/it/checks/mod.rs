@@ -71,7 +71,7 @@ fn demo_snapshot_loads_and_every_check_judges_it_completely() {
 
 /// No two findings of a scan share an id (the id follows the check, account, region and resource):
 /// Security Hub and diffs follow findings by it, and the output order relies on it.
-fn assert_unique_ids(findings: &[vpcwarden::finding::Finding]) {
+fn assert_unique_ids(findings: &[Box<vpcwarden::finding::Finding>]) {
     let mut seen = std::collections::BTreeSet::new();
     let repeated: Vec<String> = findings
         .iter()

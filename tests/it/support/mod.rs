@@ -45,7 +45,11 @@ pub fn run_check_with(
 ) -> Vec<Finding> {
     let all = vpcwarden::checks::all().expect("catalog parses");
     let selected = vpcwarden::checks::select(all, &[slug.to_string()], &[]).expect("known check");
-    vpcwarden::checks::run(snapshot, config, &selected).expect("check runs")
+    vpcwarden::checks::run(snapshot, config, &selected)
+        .expect("check runs")
+        .into_iter()
+        .map(|f| *f)
+        .collect()
 }
 
 /// The finding whose resource ARN ends in `last` (a function or role name, `eni-...`, `vpce-...`).
