@@ -91,11 +91,12 @@ fn registry() -> Result<&'static [Check], AppError> {
 
 fn audit(args: AuditArgs) -> Result<Exit, AppError> {
     let all = registry()?;
-    let selected = checks::select(all, &args.checks, &args.exclude_checks)
-        .map_err(|e| AppError::Usage(e.to_string()))?;
     // Read before collecting: a bad config file must not cost a whole live scan first.
     let config = crate::config::Config::resolve(args.source.target.config.as_deref())
         .map_err(|e| AppError::Usage(e.to_string()))?;
+    let selected =
+        checks::select_configured(all, &args.checks, &args.exclude_checks, &config.checks)
+            .map_err(|e| AppError::Usage(e.to_string()))?;
     // Only what the selected checks read; a saved snapshot says what was skipped.
     let plan = checks::plan(&selected);
     let ran = selected
@@ -132,9 +133,13 @@ fn audit(args: AuditArgs) -> Result<Exit, AppError> {
         std::mem::forget(snapshot);
         report
     };
+    let mut report = report;
+    report.suppress(&config.suppressions);
+    warn_about_suppressions(&report);
     let color = args.output.is_none() && std::io::stdout().is_terminal();
     let options = RenderOptions {
         show_passed: args.show_passed,
+        show_suppressed: args.show_suppressed,
         color,
     };
     write_with(args.output.as_deref(), |out| {
@@ -149,6 +154,30 @@ fn audit(args: AuditArgs) -> Result<Exit, AppError> {
     // As for the snapshot above: a million findings are left to the process exit to free.
     std::mem::forget(report);
     Ok(exit)
+}
+
+/// Says on stderr which `[[suppress]]` entries have expired or gone stale: a scheduled run's log
+/// shows it even when the report goes to a file.
+fn warn_about_suppressions(report: &Report) {
+    use crate::suppress::EntryState;
+    for o in &report.suppressions {
+        match o.state {
+            EntryState::Expired => tracing::warn!(
+                "suppression at line {} (check {}, resource {}) expired on {}: its findings are reported again",
+                o.line,
+                o.check,
+                o.resource,
+                o.record.expires.as_deref().unwrap_or("?"),
+            ),
+            EntryState::Stale => tracing::warn!(
+                "suppression at line {} (check {}, resource {}) matched no failing finding in a complete scan: remove it",
+                o.line,
+                o.check,
+                o.resource,
+            ),
+            EntryState::Active | EntryState::Unmatched => {}
+        }
+    }
 }
 
 /// A live audit of many accounts: each account is checked as soon as it is read, its findings

@@ -265,6 +265,10 @@ pub struct AuditArgs {
     /// Show passing findings in the table too (JSON always has them).
     #[arg(long)]
     pub show_passed: bool,
+    /// Show the findings `[[suppress]]` entries accept in the table too (they are counted in its
+    /// summary either way; JSON always has them, marked `suppressed`).
+    #[arg(long)]
+    pub show_suppressed: bool,
     /// Passing findings carry only what identifies them (id, check, severity, status, account,
     /// region, resource): no message or evidence, and in JSON no title, slug, compliance or
     /// remediation (the catalog has them by code). For large scans, where passing findings are most

@@ -1,13 +1,21 @@
-//! `vpcwarden.toml`: what the organisation approves (VPCs, subnets, security groups), read by checks.
+//! `vpcwarden.toml`: what the organisation approves (VPCs, subnets, security groups), each check's
+//! own settings (`[checks.X]`), the risks it accepts for a while (`[[suppress]]`) and the request
+//! rates of a live scan (`[quotas]`).
+//!
+//! Read in two stages: the file is parsed whole (syntax, keys, types: toml's errors name the line),
+//! then `[checks.X]` and `[[suppress]]` are checked against the catalog ([`crate::checks::settings`],
+//! [`crate::suppress`]). Every error names the file, the line and the key.
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use std::path::Path;
 
 /// The file read when `--config` is not given, if it exists in the working directory.
 pub const DEFAULT_CONFIG_FILE: &str = "vpcwarden.toml";
 
 /// Check settings. Every field is optional; unknown fields are refused so a typo is not ignored.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// The top-level check settings (`min_azs`, `approved_*`, `trusted_layer_accounts`, ...) are
+/// shorthands that hold for every check reading them; a check's own table overrides them for it.
+#[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     /// VPC ids Lambda functions may be attached to (`principal-vpc-guardrail-missing`,
@@ -30,6 +38,18 @@ pub struct Config {
     /// The request rates a live scan keeps to per account and region (`[quotas]`), for accounts
     /// whose Lambda quotas were raised (or lowered).
     pub quotas: Quotas,
+    /// `[checks.X]` tables as parsed in stage one; [`Config::checks`] holds them resolved.
+    #[serde(rename = "checks")]
+    checks_written: toml::Table,
+    /// Each check's settings (`[checks.LAMBDA005]`, by code or slug), resolved against the catalog.
+    #[serde(skip)]
+    pub checks: crate::checks::settings::CheckSettings,
+    /// `[[suppress]]` as parsed in stage one; [`Config::suppressions`] holds them resolved.
+    #[serde(rename = "suppress")]
+    suppress_written: Vec<crate::suppress::Entry>,
+    /// The accepted risks, in file order, resolved against the catalog.
+    #[serde(skip)]
+    pub suppressions: Vec<crate::suppress::Suppression>,
 }
 
 impl Default for Config {
@@ -42,13 +62,17 @@ impl Default for Config {
             trusted_layer_accounts: Vec::new(),
             trust_organization_accounts: false,
             quotas: Quotas::default(),
+            checks_written: toml::Table::new(),
+            checks: Default::default(),
+            suppress_written: Vec::new(),
+            suppressions: Vec::new(),
         }
     }
 }
 
 /// The request rates vpcwarden keeps to, per account and region: the documented defaults, raised
 /// in `vpcwarden.toml` (`[quotas]`) for accounts whose quotas were raised.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Quotas {
     /// `lambda:GetPolicy`, requests per second (AWS default 15).
@@ -97,6 +121,20 @@ pub enum ConfigError {
         /// What and where (toml names the key, line and column).
         error: toml::de::Error,
     },
+    /// A key the catalog does not accept (stage two): an unknown check or option, a bad date...
+    #[error("config file {path}, line {line}, key `{key}`: {problem}\n  {line} | {source_line}")]
+    Located {
+        /// The file.
+        path: String,
+        /// The line (1-based).
+        line: usize,
+        /// The dotted key.
+        key: String,
+        /// What is wrong.
+        problem: String,
+        /// The text of that line, to show it.
+        source_line: String,
+    },
     /// A value is out of its range.
     #[error("config file {path}: {problem}")]
     Invalid {
@@ -124,10 +162,11 @@ impl Config {
             path: name.clone(),
             error,
         })?;
-        let config: Config = toml::from_str(&text).map_err(|error| ConfigError::Parse {
+        let mut config: Config = toml::from_str(&text).map_err(|error| ConfigError::Parse {
             path: name.clone(),
             error,
         })?;
+        config.resolve_checks(&name, &text)?;
         if config.min_azs == 0 {
             return Err(ConfigError::Invalid {
                 path: name,
@@ -143,6 +182,40 @@ impl Config {
             });
         }
         Ok(config)
+    }
+
+    /// Stage two: `[checks.X]` and `[[suppress]]` against the catalog.
+    fn resolve_checks(&mut self, name: &str, text: &str) -> Result<(), ConfigError> {
+        if self.checks_written.is_empty() && self.suppress_written.is_empty() {
+            return Ok(());
+        }
+        let catalog = crate::checks::all().map_err(|e| ConfigError::Invalid {
+            path: name.to_string(),
+            problem: format!("the check catalog does not load: {e}"),
+        })?;
+        let located = |l: crate::checks::settings::Located| {
+            let line = crate::suppress::line_of(text, l.span.start);
+            ConfigError::Located {
+                path: name.to_string(),
+                line,
+                key: l.key,
+                problem: l.problem,
+                source_line: text.lines().nth(line - 1).unwrap_or_default().to_string(),
+            }
+        };
+        // Stage one parsed this text already: a failure here is the same error.
+        let root = toml::de::DeTable::parse(text).map_err(|e| {
+            located(crate::checks::settings::Located::from_toml(
+                &e,
+                String::new(),
+                0..0,
+            ))
+        })?;
+        let root = root.get_ref();
+        self.checks = crate::checks::settings::resolve(root, catalog).map_err(located)?;
+        self.suppressions = crate::suppress::resolve(root, &self.suppress_written, catalog, text)
+            .map_err(located)?;
+        Ok(())
     }
 
     /// `--config FILE` when given; else `vpcwarden.toml` in the working directory if it exists; else

@@ -124,6 +124,8 @@ pub struct Finding {
     pub compliance: Arc<[String]>,
     /// What to do, in one paragraph; the catalog (`vpcwarden explain CODE`) has the full steps.
     pub remediation: Arc<str>,
+    /// The `[[suppress]]` entry that accepts this risk, when one does (see [`crate::suppress`]).
+    pub suppressed: Option<Arc<crate::suppress::Suppressed>>,
 }
 
 impl Finding {
@@ -317,6 +319,7 @@ impl<'t> FindingBuilder<'t> {
             evidence: evidence.into_iter().collect(),
             compliance: t.compliance.clone(),
             remediation: t.remediation.clone(),
+            suppressed: None,
         })
     }
 }

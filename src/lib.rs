@@ -19,6 +19,7 @@ mod progress;
 pub mod render;
 pub mod report;
 pub mod snapshot;
+pub mod suppress;
 pub mod targets;
 
 /// `vpcwarden X.Y.Z`, as written into snapshots and reports.

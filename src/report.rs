@@ -28,6 +28,9 @@ pub struct Report {
     pub findings: FindingList,
     /// Every collection gap, sorted.
     pub gaps: Vec<Gap>,
+    /// Each `[[suppress]]` entry of the configuration and what became of it (see
+    /// [`Report::suppress`]).
+    pub suppressions: Vec<crate::suppress::Outcome>,
     /// Counts.
     pub summary: Summary,
 }
@@ -124,6 +127,8 @@ pub struct Summary {
     pub failing_by_severity: BTreeMap<String, usize>,
     /// Number of gaps.
     pub gaps: usize,
+    /// Findings a `[[suppress]]` entry accepts (counted under their status too).
+    pub suppressed: usize,
 }
 
 impl Summary {
@@ -138,7 +143,9 @@ impl Summary {
             .iter()
             .map(|s| (s.as_str().to_string(), 0))
             .collect();
+        let mut suppressed = 0;
         for f in findings {
+            suppressed += usize::from(f.suppressed.is_some());
             *by_status.entry(f.status.as_str().to_string()).or_default() += 1;
             if f.status == Status::Fail {
                 *failing_by_severity
@@ -151,6 +158,7 @@ impl Summary {
             by_status,
             failing_by_severity,
             gaps,
+            suppressed,
         }
     }
 }
@@ -253,8 +261,22 @@ impl Report {
             checks,
             findings,
             gaps,
+            suppressions: Vec::new(),
             summary,
         }
+    }
+
+    /// Applies the configuration's `[[suppress]]` entries, judged on the scan's day (when collection
+    /// started, or the snapshot was collected), and recounts.
+    pub fn suppress(&mut self, entries: &[crate::suppress::Suppression]) {
+        if entries.is_empty() {
+            return;
+        }
+        let day = crate::suppress::scan_day(&self.scan.started_at)
+            .unwrap_or_else(|| time::OffsetDateTime::now_utc().date());
+        self.suppressions =
+            crate::suppress::apply(&mut self.findings, entries, day, self.scan.complete);
+        self.summary = Summary::of(&self.findings, self.gaps.len());
     }
 
     /// What the report knows of the check `code`; `None` for a check this report has no catalog
@@ -264,11 +286,26 @@ impl Report {
         self.checks.iter().find(|c| c.code == code)
     }
 
-    /// Whether a failing finding is at or above `threshold`.
+    /// Whether a failing finding no `[[suppress]]` entry accepts is at or above `threshold`.
     pub fn fails_at(&self, threshold: Severity) -> bool {
         self.findings
             .iter()
-            .any(|f| f.status == Status::Fail && f.severity >= threshold)
+            .any(|f| f.status == Status::Fail && f.severity >= threshold && f.suppressed.is_none())
+    }
+
+    /// Whether the scan counts as incomplete for the exit code: it had gaps, unless every finding
+    /// they left not evaluated is suppressed by an entry naming its exact check and resource (a
+    /// scan with gaps and no such finding stays incomplete).
+    pub fn incomplete(&self) -> bool {
+        if self.scan.complete {
+            return false;
+        }
+        let mut unseen = self
+            .findings
+            .iter()
+            .filter(|f| f.status == Status::NotEvaluated)
+            .peekable();
+        unseen.peek().is_none() || unseen.any(|f| f.suppressed.is_none())
     }
 }
 
@@ -279,7 +316,7 @@ impl Report {
     pub fn exit(&self, fail_on: Severity) -> crate::exit::Exit {
         if self.fails_at(fail_on) {
             crate::exit::Exit::Failing
-        } else if !self.scan.complete {
+        } else if self.incomplete() {
             crate::exit::Exit::Incomplete
         } else {
             crate::exit::Exit::Clean

@@ -13,6 +13,7 @@ pub mod inputs;
 pub mod lambda;
 pub mod network;
 pub mod organizations;
+pub mod settings;
 
 use crate::config::Config;
 use crate::finding::{
@@ -97,6 +98,9 @@ pub struct CheckDef {
     pub catalog: &'static str,
     /// The check.
     pub run: RunFn,
+    /// How to read the check's own options from its `[checks.X]` table (`None`: it has none
+    /// beyond `enabled` and `severity`); see [`settings`].
+    pub options: Option<settings::OptionsFn>,
 }
 
 /// Every check vpcwarden has, in code order. One line per check.
@@ -140,6 +144,8 @@ pub struct Check {
     pub reads: Vec<Input>,
     /// The check.
     pub run: RunFn,
+    /// Reads the check's options (see [`CheckDef::options`]).
+    pub options: Option<settings::OptionsFn>,
 }
 
 impl Check {
@@ -184,6 +190,7 @@ pub fn all() -> Result<&'static [Check], &'static CatalogError> {
                         requires,
                         reads,
                         run: def.run,
+                        options: def.options,
                     })
                 })
                 .collect()
@@ -223,6 +230,24 @@ pub fn select<'a>(
         .filter(|c| included.is_empty() || included.iter().any(|i| std::ptr::eq(*i, *c)))
         .filter(|c| !excluded.iter().any(|e| std::ptr::eq(*e, *c)))
         .collect())
+}
+
+/// [`select`], then without the checks the configuration disables (`[checks.X] enabled = false`),
+/// unless `include` names them: a check asked for on the command line runs.
+pub fn select_configured<'a>(
+    checks: &'a [Check],
+    include: &[String],
+    exclude: &[String],
+    settings: &settings::CheckSettings,
+) -> Result<Vec<&'a Check>, UnknownCheck> {
+    let mut selected = select(checks, include, exclude)?;
+    selected.retain(|c| {
+        settings.enabled(c.code())
+            || include
+                .iter()
+                .any(|n| find(checks, n.trim()).is_some_and(|i| std::ptr::eq(i, *c)))
+    });
+    Ok(selected)
 }
 
 /// Runs the checks over a snapshot; the findings come back sorted (see [`sort_findings`]).
@@ -270,6 +295,7 @@ pub fn run_with(
             check,
             out: Vec::new(),
             detail,
+            setting: config.checks.get(check.code()),
         };
         for account in &unreachable {
             if let Some(gap) = account.access_gap() {
@@ -413,6 +439,7 @@ pub struct Findings<'a> {
     check: &'a Check,
     out: FindingList,
     detail: PassDetail,
+    setting: Option<&'a settings::CheckSetting>,
 }
 
 impl<'a> Findings<'a> {
@@ -452,8 +479,33 @@ impl<'a> Findings<'a> {
         Ok(())
     }
 
-    /// Adds a built finding, reduced as the run's [`PassDetail`] wants it.
+    /// The check's options from its `[checks.X]` table, or their defaults: `T` is the type its
+    /// registry line names.
+    pub fn options<T: std::any::Any + Clone + Default>(&self) -> T {
+        self.setting
+            .and_then(|s| s.options.as_ref())
+            .and_then(|o| o.downcast_ref::<T>())
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// Adds a built finding, at the severity the configuration sets for the check (the one the
+    /// check gave kept in the evidence), reduced as the run's [`PassDetail`] wants it.
     fn keep(&mut self, mut finding: Box<Finding>) {
+        if let Some(severity) = self.setting.and_then(|s| s.severity)
+            && severity != finding.severity
+        {
+            // Evidence keys stay sorted.
+            let mut evidence: Vec<(String, serde_json::Value)> =
+                std::mem::take(&mut finding.evidence).into_iter().collect();
+            evidence.push((
+                settings::ORIGINAL_SEVERITY.to_string(),
+                json!(finding.severity.as_str()),
+            ));
+            evidence.sort_by(|a, b| a.0.cmp(&b.0));
+            finding.evidence = evidence.into_iter().collect();
+            finding.severity = severity;
+        }
         if self.detail == PassDetail::Compact && finding.status == Status::Pass {
             finding.message = String::new();
             finding.evidence = serde_json::Map::new();

@@ -17,6 +17,7 @@ pub const HEADER: &[&str] = &[
     "compliance",
     "message",
     "remediation",
+    "suppressed",
 ];
 
 /// The findings as CSV (RFC 4180 quoting by the `csv` crate).
@@ -46,6 +47,7 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
             &f.compliance.join(" "),
             f.sentence(),
             &f.remediation,
+            f.suppressed.as_ref().map_or("", |s| s.reason.as_str()),
         ])?;
     }
     w.flush()

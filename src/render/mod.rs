@@ -32,6 +32,8 @@ pub enum Format {
 pub struct RenderOptions {
     /// Show passing findings in the table.
     pub show_passed: bool,
+    /// Show suppressed findings in the table.
+    pub show_suppressed: bool,
     /// Use colour (only when writing to a terminal).
     pub color: bool,
 }

@@ -1,7 +1,8 @@
 //! OCSF 1.5.0 Detection Findings (class 2004), for data lakes and Amazon Security Lake.
 //!
 //! One event per finding. A failing check is a new detection, a passing one is resolved, and one
-//! that could not be evaluated has status Other ("Not evaluated"). OCSF's Detection Finding has no
+//! that could not be evaluated has status Other ("Not evaluated"); one a `[[suppress]]` entry accepts
+//! has status Suppressed, with the entry's record under `unmapped.suppressed`. OCSF's Detection Finding has no
 //! compliance object, so the control ids and vpcwarden's evidence travel under `unmapped`.
 
 use crate::finding::{Finding, Severity, Status};
@@ -39,6 +40,8 @@ pub fn event(f: &Finding, check: Option<&CheckInfo>, home: &str, time: i64) -> V
         _ => severity(Severity::Informational),
     };
     let (status_id, status) = match f.status {
+        // An accepted risk (`[[suppress]]`): OCSF's own Suppressed status.
+        _ if f.suppressed.is_some() => (3, "Suppressed"),
         Status::Fail => (1, "New"),
         Status::Pass => (4, "Resolved"),
         Status::NotEvaluated => (99, "Not evaluated"),
@@ -61,7 +64,7 @@ pub fn event(f: &Finding, check: Option<&CheckInfo>, home: &str, time: i64) -> V
         ),
         None => (Vec::new(), f.remediation.to_string(), None),
     };
-    json!({
+    let mut event = json!({
         "activity_id": 1,
         "activity_name": "Create",
         "category_uid": 2,
@@ -121,7 +124,11 @@ pub fn event(f: &Finding, check: Option<&CheckInfo>, home: &str, time: i64) -> V
             },
             "evidence": f.evidence,
         },
-    })
+    });
+    if let Some(s) = &f.suppressed {
+        event["unmapped"]["suppressed"] = json!(s);
+    }
+    event
 }
 
 /// Every finding as a Detection Finding, as a JSON array.

@@ -6,7 +6,8 @@ use crate::report::Report;
 use comfy_table::{Cell, Color, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 use std::fmt::Write;
 
-/// Failing and not-evaluated findings (passing too with `show_passed`), a summary line, then the gaps.
+/// Failing and not-evaluated findings (passing too with `show_passed`, suppressed too with
+/// `show_suppressed`), a summary line, the suppression entries that need attention, then the gaps.
 pub fn render(report: &Report, options: RenderOptions) -> String {
     let mut out = String::new();
     if report.scan.accounts.len() > 1 || !report.scan.not_scanned.is_empty() {
@@ -16,6 +17,7 @@ pub fn render(report: &Report, options: RenderOptions) -> String {
         .findings
         .iter()
         .filter(|f| options.show_passed || f.status != Status::Pass)
+        .filter(|f| options.show_suppressed || f.suppressed.is_none())
         .collect();
     if rows.is_empty() {
         out.push_str("No failing findings.\n");
@@ -40,7 +42,22 @@ pub fn render(report: &Report, options: RenderOptions) -> String {
                 Cell::new(format!("{} {}", f.code, f.slug)),
                 Cell::new(format!("{}\n{}", f.account_id, f.region)),
                 Cell::new(short_arn(&f.resource_arn)),
-                Cell::new(f.sentence()),
+                Cell::new(match &f.suppressed {
+                    None => f.sentence().to_string(),
+                    Some(s) => format!(
+                        "{}\nSuppressed: {}{}{}",
+                        f.sentence(),
+                        s.reason,
+                        s.owner
+                            .as_deref()
+                            .map(|o| format!(" ({o})"))
+                            .unwrap_or_default(),
+                        s.expires
+                            .as_deref()
+                            .map(|e| format!(", until {e}"))
+                            .unwrap_or_default(),
+                    ),
+                }),
             ]);
         }
         let _ = writeln!(out, "{table}");
@@ -72,6 +89,42 @@ pub fn render(report: &Report, options: RenderOptions) -> String {
             "INCOMPLETE"
         }
     );
+    if s.suppressed > 0 {
+        let _ = writeln!(
+            out,
+            "{} suppressed finding(s) counted above{}.",
+            s.suppressed,
+            if options.show_suppressed {
+                ", marked in the table"
+            } else {
+                ", not shown (--show-suppressed)"
+            }
+        );
+    }
+    for o in &report.suppressions {
+        use crate::suppress::EntryState;
+        let what = format!(
+            "suppression at line {} (check {}, resource {})",
+            o.line, o.check, o.resource
+        );
+        match o.state {
+            EntryState::Expired => {
+                let _ = writeln!(
+                    out,
+                    "Warning: {what} expired on {}: its {} finding(s) are reported again.",
+                    o.record.expires.as_deref().unwrap_or("?"),
+                    o.matched
+                );
+            }
+            EntryState::Stale => {
+                let _ = writeln!(
+                    out,
+                    "Warning: {what} is stale: it matched no failing finding in a complete scan."
+                );
+            }
+            EntryState::Active | EntryState::Unmatched => {}
+        }
+    }
     if !report.gaps.is_empty() {
         let mut table = new_table();
         table.set_header(vec!["Gap: account", "Region", "Call", "Resource", "Error"]);

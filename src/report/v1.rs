@@ -26,8 +26,82 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// Every collection gap, sorted.
     pub gaps: Vec<Gap>,
+    /// Added in 0.2 (absent when the configuration has none): each `[[suppress]]` entry and what
+    /// became of it in this scan.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub suppressions: Vec<Suppression>,
     /// Counts.
     pub summary: Summary,
+}
+
+/// One entry of `suppressions`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Suppression {
+    /// The line of its `[[suppress]]` header in the configuration file.
+    pub line: usize,
+    /// The check as written (code, slug or `*`).
+    pub check: String,
+    /// The resource ARN or glob as written.
+    pub resource: String,
+    /// What the findings it suppresses carry.
+    #[serde(flatten)]
+    pub record: Suppressed,
+    /// `active`, `expired` (past its `expires` day: it suppressed nothing), `stale` (matched nothing
+    /// in a complete scan) or `unmatched` (matched nothing in a scan with gaps).
+    pub state: String,
+    /// The failing or not-evaluated findings it covers (for an expired entry, would cover).
+    pub matched: usize,
+}
+
+/// A finding's `suppressed`: the accepted risk's record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Suppressed {
+    /// Why the risk is accepted.
+    pub reason: String,
+    /// Who accepted it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// The last day the entry suppresses (`YYYY-MM-DD`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
+    /// A ticket or change reference.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket: Option<String>,
+}
+
+impl From<&crate::suppress::Suppressed> for Suppressed {
+    fn from(s: &crate::suppress::Suppressed) -> Suppressed {
+        Suppressed {
+            reason: s.reason.clone(),
+            owner: s.owner.clone(),
+            expires: s.expires.clone(),
+            ticket: s.ticket.clone(),
+        }
+    }
+}
+
+impl From<Suppressed> for crate::suppress::Suppressed {
+    fn from(s: Suppressed) -> crate::suppress::Suppressed {
+        crate::suppress::Suppressed {
+            reason: s.reason,
+            owner: s.owner,
+            expires: s.expires,
+            ticket: s.ticket,
+        }
+    }
+}
+
+impl From<&crate::suppress::Outcome> for Suppression {
+    fn from(o: &crate::suppress::Outcome) -> Suppression {
+        Suppression {
+            line: o.line,
+            check: o.check.clone(),
+            resource: o.resource.clone(),
+            record: Suppressed::from(&o.record),
+            state: o.state.as_str().to_string(),
+            matched: o.matched,
+        }
+    }
 }
 
 /// `scan`: what was scanned, when, and whether it was complete.
@@ -151,6 +225,10 @@ pub struct Finding {
     /// What to do, in one paragraph.
     #[serde(default)]
     pub remediation: String,
+    /// Added in 0.2 (absent unless a `[[suppress]]` entry accepts this risk): who accepted it, why
+    /// and until when. The finding keeps its status; it does not count towards the exit code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suppressed: Option<Suppressed>,
 }
 
 /// One entry of `gaps`: an API call that failed.
@@ -184,6 +262,14 @@ pub struct Summary {
     pub failing_by_severity: BTreeMap<String, usize>,
     /// Number of gaps.
     pub gaps: usize,
+    /// Added in 0.2 (absent when 0): findings a `[[suppress]]` entry accepts (counted in
+    /// `by_status` and `failing_by_severity` too, under their own status).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub suppressed: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl Report {
@@ -266,11 +352,24 @@ impl Report {
             checks,
             findings,
             gaps: self.gaps.into_iter().map(Into::into).collect(),
+            suppressions: self
+                .suppressions
+                .into_iter()
+                .map(|s| crate::suppress::Outcome {
+                    line: s.line,
+                    check: s.check,
+                    resource: s.resource,
+                    record: s.record.into(),
+                    state: crate::suppress::EntryState::parse(&s.state),
+                    matched: s.matched,
+                })
+                .collect(),
             summary: internal::Summary {
                 total: self.summary.total,
                 by_status: self.summary.by_status,
                 failing_by_severity: self.summary.failing_by_severity,
                 gaps: self.summary.gaps,
+                suppressed: self.summary.suppressed,
             },
         }
     }
@@ -283,6 +382,7 @@ impl From<&internal::Report> for Report {
             scan: scan_of(r),
             findings: r.findings.iter().map(|f| Finding::from(&**f)).collect(),
             gaps: r.gaps.iter().map(Gap::from).collect(),
+            suppressions: r.suppressions.iter().map(Suppression::from).collect(),
             summary: summary_of(r),
         }
     }
@@ -329,6 +429,7 @@ fn summary_of(r: &internal::Report) -> Summary {
         by_status: r.summary.by_status.clone(),
         failing_by_severity: r.summary.failing_by_severity.clone(),
         gaps: r.summary.gaps,
+        suppressed: r.summary.suppressed,
     }
 }
 
@@ -359,6 +460,10 @@ impl Serialize for ReportView<'_> {
             },
         )?;
         st.serialize_field("gaps", &r.gaps.iter().map(Gap::from).collect::<Vec<_>>())?;
+        if !r.suppressions.is_empty() {
+            let entries: Vec<Suppression> = r.suppressions.iter().map(Suppression::from).collect();
+            st.serialize_field("suppressions", &entries)?;
+        }
         st.serialize_field("summary", &summary_of(r))?;
         st.end()
     }
@@ -431,6 +536,8 @@ struct FindingView<'a> {
     evidence: &'a Map<String, Value>,
     compliance: &'a [String],
     remediation: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppressed: Option<Suppressed>,
 }
 
 impl<'a> From<&'a finding::Finding> for FindingView<'a> {
@@ -450,6 +557,7 @@ impl<'a> From<&'a finding::Finding> for FindingView<'a> {
             evidence: &f.evidence,
             compliance: &f.compliance,
             remediation: &f.remediation,
+            suppressed: f.suppressed.as_deref().map(Suppressed::from),
         }
     }
 }
@@ -515,6 +623,7 @@ impl From<&finding::Finding> for Finding {
             evidence: f.evidence.clone(),
             compliance: f.compliance.to_vec(),
             remediation: f.remediation.to_string(),
+            suppressed: f.suppressed.as_deref().map(Suppressed::from),
         }
     }
 }
@@ -536,6 +645,7 @@ impl From<Finding> for finding::Finding {
             evidence: f.evidence,
             compliance: f.compliance.into(),
             remediation: f.remediation.into(),
+            suppressed: f.suppressed.map(|s| std::sync::Arc::new(s.into())),
         }
     }
 }
@@ -592,6 +702,12 @@ mod tests {
             evidence,
             compliance: vec!["Lambda.1".into(), "X.2".into()].into(),
             remediation: "r".into(),
+            suppressed: Some(std::sync::Arc::new(crate::suppress::Suppressed {
+                reason: "accepted".into(),
+                owner: Some("team".into()),
+                expires: Some("2027-01-31".into()),
+                ticket: None,
+            })),
         };
         let owned = serde_json::to_string_pretty(&Finding::from(&f)).expect("owned");
         let borrowed = serde_json::to_string_pretty(&FindingView::from(&f)).expect("borrowed");

@@ -16,6 +16,7 @@ pub const CODE: &str = "EC2101";
 pub const CHECK: CheckDef = CheckDef {
     catalog: include_str!("../../../checks/ec2/EC2101-eni-orphaned.md"),
     run,
+    options: None,
 };
 
 fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingError> {

@@ -14,6 +14,7 @@ use std::collections::BTreeSet;
 pub const CHECK: CheckDef = CheckDef {
     catalog: include_str!("../../../checks/ec2/EC2102-vpc-endpoint-sg-open.md"),
     run,
+    options: None,
 };
 
 /// Endpoint states in which the endpoint no longer exists or carries nothing.

@@ -14,6 +14,7 @@ use serde_json::json;
 pub const CHECK: CheckDef = CheckDef {
     catalog: include_str!("../../../checks/iam/IAM008-principal-pass-any-capacity-provider.md"),
     run,
+    options: None,
 };
 
 /// The permission-only action Lambda checks when a function is put on a capacity provider.

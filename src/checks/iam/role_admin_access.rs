@@ -10,6 +10,7 @@ use serde_json::json;
 pub const CHECK: CheckDef = CheckDef {
     catalog: include_str!("../../../checks/iam/IAM003-role-admin-access.md"),
     run,
+    options: None,
 };
 
 /// Actions no policy names on purpose, one per sensitive namespace plus one in no namespace AWS

@@ -17,6 +17,7 @@ use std::collections::BTreeMap;
 pub const CHECK: CheckDef = CheckDef {
     catalog: include_str!("../../../checks/iam/IAM001-role-eni-write-unconditioned.md"),
     run,
+    options: None,
 };
 
 /// Every EC2 action that creates, deletes or changes a network interface or its addresses.

@@ -13,6 +13,7 @@ use serde_json::json;
 pub const CHECK: CheckDef = CheckDef {
     catalog: include_str!("../../../checks/iam/IAM005-role-event-source-permission-missing.md"),
     run,
+    options: None,
 };
 
 /// A poll-based source and the actions the poller needs: on the source ARN, and on `*`.

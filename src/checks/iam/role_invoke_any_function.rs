@@ -12,6 +12,7 @@ use crate::policy::{Decision, Request, evaluate_identity};
 pub const CHECK: CheckDef = CheckDef {
     catalog: include_str!("../../../checks/iam/IAM006-role-invoke-any-function.md"),
     run,
+    options: None,
 };
 
 fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingError> {

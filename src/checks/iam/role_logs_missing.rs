@@ -11,6 +11,7 @@ use serde_json::json;
 pub const CHECK: CheckDef = CheckDef {
     catalog: include_str!("../../../checks/iam/IAM004-role-logs-missing.md"),
     run,
+    options: None,
 };
 
 fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingError> {

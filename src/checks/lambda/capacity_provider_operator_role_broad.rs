@@ -28,6 +28,7 @@ pub const CHECK: CheckDef = CheckDef {
         "../../../checks/lambda/LAMBDA108-capacity-provider-operator-role-broad.md"
     ),
     run,
+    options: None,
 };
 
 /// The AWS managed policy Lambda documents as what an operator role needs.

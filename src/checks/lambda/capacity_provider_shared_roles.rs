@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 pub const CHECK: CheckDef = CheckDef {
     catalog: include_str!("../../../checks/lambda/LAMBDA107-capacity-provider-shared-roles.md"),
     run,
+    options: None,
 };
 
 fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingError> {

@@ -16,6 +16,7 @@ use serde_json::{Value, json};
 pub const CHECK: CheckDef = CheckDef {
     catalog: include_str!("../../../checks/lambda/LAMBDA102-function-no-egress.md"),
     run,
+    options: None,
 };
 
 /// The endpoint state in which an endpoint carries traffic (`pending`, `pendingAcceptance`,

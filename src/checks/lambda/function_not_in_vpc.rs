@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 pub const CHECK: CheckDef = CheckDef {
     catalog: include_str!("../../../checks/lambda/LAMBDA003-function-not-in-vpc.md"),
     run,
+    options: None,
 };
 
 /// The service principal Lambda@Edge replicates functions with.

@@ -15,6 +15,7 @@ use std::collections::BTreeSet;
 pub const CHECK: CheckDef = CheckDef {
     catalog: include_str!("../../../checks/lambda/LAMBDA103-function-policy-unscoped-service.md"),
     run,
+    options: None,
 };
 
 fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingError> {

@@ -13,7 +13,17 @@ use time::Date;
 pub const CHECK: CheckDef = CheckDef {
     catalog: include_str!("../../../checks/lambda/LAMBDA002-function-runtime-deprecated.md"),
     run,
+    options: Some(crate::checks::settings::options::<Options>),
 };
+
+/// `[checks.function-runtime-deprecated]` options.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Options {
+    /// How many days before its deprecation a runtime is reported, at low severity (default
+    /// [`WARN_DAYS`]; 0 reports deprecated runtimes only).
+    pub warn_days: Option<u32>,
+}
 
 /// The runtime table, embedded.
 pub const RUNTIMES_TOML: &str = include_str!("../../../checks/lambda-runtimes.toml");
@@ -84,11 +94,17 @@ fn day_of(timestamp: &str) -> Option<Date> {
 fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingError> {
     let today = day_of(&ctx.snapshot.collected_at);
     let table = table();
+    let warn_days = out
+        .options::<Options>()
+        .warn_days
+        .map_or(WARN_DAYS, i64::from);
     each_function(
         ctx,
         out,
         |_| true,
-        |account, region, function, b, out| judge(account, region, function, b, today, table, out),
+        |account, region, function, b, out| {
+            judge(account, region, function, b, (today, warn_days), table, out)
+        },
     )
 }
 
@@ -97,7 +113,7 @@ fn judge<'t>(
     _region: &RegionData,
     function: &Function,
     b: FindingBuilder<'t>,
-    today: Option<Date>,
+    (today, warn_days): (Option<Date>, i64),
     table: Result<&RuntimeTable, &str>,
     out: &mut Findings<'t>,
 ) -> Result<(), FindingError> {
@@ -174,9 +190,10 @@ fn judge<'t>(
                 None => String::new(),
             }
         )))
-    } else if days_left <= WARN_DAYS {
+    } else if days_left <= warn_days {
         out.push(
-            b.status(Status::Fail)
+            b.evidence("warn_days", warn_days)
+                .status(Status::Fail)
                 .severity(Severity::Low)
                 .message(format!(
                     "Lambda function {} runs on {} ({runtime}), deprecated on {deprecation}: {days_left} days left to move to a supported runtime.",

@@ -12,10 +12,32 @@ use std::collections::BTreeSet;
 pub const CHECK: CheckDef = CheckDef {
     catalog: include_str!("../../../checks/lambda/LAMBDA005-function-single-az.md"),
     run,
+    options: Some(crate::checks::settings::options::<Options>),
 };
 
+/// `[checks.function-single-az]` options.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Options {
+    /// The fewest Availability Zones a function's subnets may span, for this check; overrides the
+    /// top-level `min_azs` (its shorthand, default 2). At least 1.
+    #[serde(default, deserialize_with = "at_least_one")]
+    pub min_azs: Option<usize>,
+}
+
+fn at_least_one<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<usize>, D::Error> {
+    let n = <usize as serde::Deserialize>::deserialize(d)?;
+    if n == 0 {
+        return Err(serde::de::Error::custom("min_azs must be at least 1"));
+    }
+    Ok(Some(n))
+}
+
 fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingError> {
-    let min_azs = ctx.config.min_azs;
+    let min_azs = out
+        .options::<Options>()
+        .min_azs
+        .unwrap_or(ctx.config.min_azs);
     each_placed(ctx, out, |_, region, placed, b, out| {
         judge(region, placed, b, min_azs, out)
     })

@@ -14,6 +14,7 @@ use crate::snapshot::{Account, Function, RegionData};
 pub const CHECK: CheckDef = CheckDef {
     catalog: include_str!("../../../checks/lambda/LAMBDA104-function-url-auth-none.md"),
     run,
+    options: None,
 };
 
 fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingError> {

@@ -96,6 +96,8 @@ pub fn each_surface<'t>(
                 check: out.check,
                 out: Vec::new(),
                 detail: crate::finding::PassDetail::Full,
+                // The configured severity is applied once, when `out` keeps the one picked.
+                setting: None,
             };
             let vb = match &qualifier {
                 None => b.clone(),

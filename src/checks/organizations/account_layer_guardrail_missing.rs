@@ -13,6 +13,7 @@ pub const CHECK: CheckDef = CheckDef {
         "../../../checks/organizations/ORG002-account-layer-guardrail-missing.md"
     ),
     run,
+    options: None,
 };
 
 fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingError> {

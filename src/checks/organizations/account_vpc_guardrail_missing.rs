@@ -10,6 +10,7 @@ use crate::finding::FindingError;
 pub const CHECK: CheckDef = CheckDef {
     catalog: include_str!("../../../checks/organizations/ORG001-account-vpc-guardrail-missing.md"),
     run,
+    options: None,
 };
 
 fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingError> {
