@@ -40,13 +40,13 @@ pub struct Config {
     pub quotas: Quotas,
     /// `[checks.X]` tables as parsed in stage one; [`Config::checks`] holds them resolved.
     #[serde(rename = "checks")]
-    checks_written: toml::Table,
+    pub checks_written: toml::Table,
     /// Each check's settings (`[checks.LAMBDA005]`, by code or slug), resolved against the catalog.
     #[serde(skip)]
     pub checks: crate::checks::settings::CheckSettings,
     /// `[[suppress]]` as parsed in stage one; [`Config::suppressions`] holds them resolved.
     #[serde(rename = "suppress")]
-    suppress_written: Vec<crate::suppress::Entry>,
+    pub suppress_written: Vec<crate::suppress::Entry>,
     /// The accepted risks, in file order, resolved against the catalog.
     #[serde(skip)]
     pub suppressions: Vec<crate::suppress::Suppression>,

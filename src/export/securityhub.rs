@@ -765,6 +765,7 @@ mod tests {
             checks: vec![],
             findings: vec![],
             gaps,
+            suppressions: vec![],
             summary: Default::default(),
         }
     }
