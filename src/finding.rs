@@ -125,6 +125,7 @@ pub struct Finding {
     /// What to do, in one paragraph; the catalog (`vpcwarden explain CODE`) has the full steps.
     pub remediation: Arc<str>,
     /// The `[[suppress]]` entry that accepts this risk, when one does (see [`crate::suppress`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suppressed: Option<Arc<crate::suppress::Suppressed>>,
 }
 

@@ -186,9 +186,23 @@ fn read_table(
             ),
         ));
     };
-    let de = ValueDeserializer::from(Spanned::new(span.clone(), DeValue::Table(rest)));
-    setting.options =
-        Some(read(de).map_err(|e| Located::from_toml(&e, key.to_string(), span.clone()))?);
+    // The error's span falls in one option's key or value: name that option in the key.
+    let named = |e: &toml::de::Error| {
+        e.span()
+            .and_then(|at| {
+                rest.iter().find(|(k, v)| {
+                    k.span().contains(&at.start)
+                        || v.span().contains(&at.start)
+                        || (at.start == v.span().start && at.is_empty())
+                })
+            })
+            .map_or_else(
+                || key.to_string(),
+                |(k, _)| format!("{key}.{}", k.get_ref()),
+            )
+    };
+    let de = ValueDeserializer::from(Spanned::new(span.clone(), DeValue::Table(rest.clone())));
+    setting.options = Some(read(de).map_err(|e| Located::from_toml(&e, named(&e), span.clone()))?);
     Ok(setting)
 }
 
