@@ -370,3 +370,285 @@ pub fn scan_day(started_at: &str) -> Option<time::Date> {
         .ok()
         .map(|t| t.to_offset(time::UtcOffset::UTC).date())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::Severity;
+
+    const CONFIG: &str = r#"approved_vpcs = []
+
+[[suppress]]
+check = "LAMBDA003"
+resource = "arn:aws:lambda:us-east-1:111111111111:function:exact"
+reason = "exact entry"
+owner = "platform"
+expires = 2026-11-30
+ticket = "SEC-1"
+
+[[suppress]]
+check = "function-not-in-vpc"
+resource = "arn:aws:lambda:*:111111111111:function:batch-*"
+region = "eu-west-1"
+reason = "glob entry"
+
+[[suppress]]
+check = "*"
+resource = "arn:aws:iam::111111111111:role/nothing-*"
+reason = "matches nothing"
+"#;
+
+    fn entries(text: &str) -> Result<Vec<Suppression>, Located> {
+        #[derive(Deserialize)]
+        struct File {
+            #[serde(default)]
+            suppress: Vec<Entry>,
+        }
+        let file: File = toml::from_str(text).map_err(|e| Located {
+            span: e.span().unwrap_or(0..0),
+            key: String::new(),
+            problem: e.message().to_string(),
+        })?;
+        let root = DeTable::parse(text).expect("parses");
+        let catalog = crate::checks::all().expect("catalog");
+        resolve(root.get_ref(), &file.suppress, catalog, text)
+    }
+
+    fn finding(code: &str, region: &str, arn: &str, status: Status) -> Box<Finding> {
+        let slug = if code == "LAMBDA003" {
+            "function-not-in-vpc"
+        } else {
+            "other"
+        };
+        Box::new(Finding {
+            id: crate::finding::finding_id(code, "111111111111", region, arn),
+            code: code.into(),
+            slug: slug.into(),
+            title: "t".into(),
+            severity: Severity::Low,
+            status,
+            account_id: "111111111111".into(),
+            region: region.into(),
+            resource_type: "AwsLambdaFunction".into(),
+            resource_arn: arn.into(),
+            message: "m".into(),
+            evidence: Default::default(),
+            compliance: Arc::from(Vec::new()),
+            remediation: "r".into(),
+            suppressed: None,
+        })
+    }
+
+    fn day(s: &str) -> time::Date {
+        time::Date::parse(s, time::macros::format_description!("[year]-[month]-[day]"))
+            .expect("date")
+    }
+
+    const EXACT: &str = "arn:aws:lambda:us-east-1:111111111111:function:exact";
+    const BATCH: &str = "arn:aws:lambda:eu-west-1:111111111111:function:batch-7";
+
+    #[test]
+    fn entries_resolve_with_their_header_line_code_and_date() {
+        let s = entries(CONFIG).expect("valid");
+        assert_eq!(s.len(), 3);
+        assert_eq!(s[0].line, 3);
+        assert_eq!(s[0].code.as_deref(), Some("LAMBDA003"));
+        assert_eq!(s[0].expires, Some(day("2026-11-30")));
+        assert_eq!(s[0].record.ticket.as_deref(), Some("SEC-1"));
+        assert_eq!(
+            s[1].code.as_deref(),
+            Some("LAMBDA003"),
+            "a slug names the check"
+        );
+        assert_eq!(s[1].line, 11);
+        assert_eq!(s[2].code, None, "\"*\" is every check");
+    }
+
+    #[test]
+    fn exact_arn_and_glob_match_failing_findings_only() {
+        let s = entries(CONFIG).expect("valid");
+        let exact = finding("LAMBDA003", "us-east-1", EXACT, Status::Fail);
+        assert!(s[0].covers(&exact));
+        assert!(!s[0].covers(&finding(
+            "LAMBDA003",
+            "us-east-1",
+            &format!("{EXACT}2"),
+            Status::Fail
+        )));
+        assert!(
+            !s[0].covers(&finding("LAMBDA001", "us-east-1", EXACT, Status::Fail)),
+            "another check"
+        );
+        assert!(
+            !s[0].covers(&finding("LAMBDA003", "us-east-1", EXACT, Status::Pass)),
+            "a pass is never suppressed"
+        );
+        let batch = finding("LAMBDA003", "eu-west-1", BATCH, Status::Fail);
+        assert!(s[1].covers(&batch));
+        let elsewhere = "arn:aws:lambda:us-east-1:111111111111:function:batch-7";
+        assert!(
+            !s[1].covers(&finding("LAMBDA003", "us-east-1", elsewhere, Status::Fail)),
+            "region scope"
+        );
+        assert!(!s[1].covers(&finding(
+            "LAMBDA003",
+            "eu-west-1",
+            "arn:aws:lambda:eu-west-1:111111111111:function:web",
+            Status::Fail
+        )));
+    }
+
+    #[test]
+    fn not_evaluated_only_by_exact_check_and_resource() {
+        let s = entries(CONFIG).expect("valid");
+        assert!(s[0].covers(&finding(
+            "LAMBDA003",
+            "us-east-1",
+            EXACT,
+            Status::NotEvaluated
+        )));
+        assert!(
+            !s[1].covers(&finding(
+                "LAMBDA003",
+                "eu-west-1",
+                BATCH,
+                Status::NotEvaluated
+            )),
+            "never by a glob"
+        );
+        let star = entries(&format!(
+            "[[suppress]]\ncheck = \"*\"\nresource = \"{EXACT}\"\nreason = \"r\"\n"
+        ))
+        .expect("valid");
+        assert!(star[0].covers(&finding("LAMBDA003", "us-east-1", EXACT, Status::Fail)));
+        assert!(
+            !star[0].covers(&finding(
+                "LAMBDA003",
+                "us-east-1",
+                EXACT,
+                Status::NotEvaluated
+            )),
+            "never by \"*\""
+        );
+    }
+
+    #[test]
+    fn an_entry_suppresses_through_its_last_day_then_expires() {
+        let s = entries(CONFIG).expect("valid");
+        let mut fs = vec![
+            finding("LAMBDA003", "us-east-1", EXACT, Status::Fail),
+            finding("LAMBDA003", "eu-west-1", BATCH, Status::Fail),
+        ];
+        let out = apply(&mut fs, &s, day("2026-11-30"), true);
+        assert_eq!(
+            fs[0].suppressed.as_deref().map(|r| r.reason.as_str()),
+            Some("exact entry")
+        );
+        assert_eq!(
+            fs[1].suppressed.as_deref().map(|r| r.reason.as_str()),
+            Some("glob entry")
+        );
+        let states: Vec<_> = out.iter().map(|o| (o.state, o.matched)).collect();
+        assert_eq!(
+            states,
+            [
+                (EntryState::Active, 1),
+                (EntryState::Active, 1),
+                (EntryState::Stale, 0)
+            ]
+        );
+
+        let out = apply(&mut fs, &s, day("2026-12-01"), true);
+        assert!(
+            fs[0].suppressed.is_none(),
+            "the day after expires, the finding is reported as usual"
+        );
+        assert!(fs[1].suppressed.is_some());
+        assert_eq!((out[0].state, out[0].matched), (EntryState::Expired, 1));
+    }
+
+    #[test]
+    fn nothing_matched_is_stale_when_complete_and_unmatched_with_gaps() {
+        let s = entries(CONFIG).expect("valid");
+        let mut fs = vec![finding("LAMBDA003", "us-east-1", EXACT, Status::Pass)];
+        let out = apply(&mut fs, &s, day("2026-01-01"), true);
+        assert!(out.iter().all(|o| o.state == EntryState::Stale), "{out:?}");
+        let out = apply(&mut fs, &s, day("2026-01-01"), false);
+        assert!(
+            out.iter().all(|o| o.state == EntryState::Unmatched),
+            "{out:?}"
+        );
+    }
+
+    #[test]
+    fn the_first_unexpired_entry_in_file_order_wins() {
+        let text = format!(
+            "[[suppress]]\ncheck = \"*\"\nresource = \"{EXACT}\"\nreason = \"old\"\nexpires = \"2020-01-01\"\n\n[[suppress]]\ncheck = \"*\"\nresource = \"arn:aws:lambda:*\"\nreason = \"broad\"\n\n[[suppress]]\ncheck = \"*\"\nresource = \"{EXACT}\"\nreason = \"later\"\n"
+        );
+        let s = entries(&text).expect("valid");
+        let mut fs = vec![finding("LAMBDA003", "us-east-1", EXACT, Status::Fail)];
+        let out = apply(&mut fs, &s, day("2026-06-01"), true);
+        assert_eq!(
+            fs[0].suppressed.as_deref().map(|r| r.reason.as_str()),
+            Some("broad")
+        );
+        assert_eq!(out[0].state, EntryState::Expired);
+        assert_eq!(
+            out[2].state,
+            EntryState::Active,
+            "it covers the finding, shadowed or not"
+        );
+    }
+
+    #[test]
+    fn bad_entries_name_their_key() {
+        let cases = [
+            (
+                "check = \"LAMBDA999\"\nresource = \"x\"\nreason = \"r\"\n",
+                "suppress[0].check",
+                2,
+            ),
+            (
+                "check = \"*\"\nresource = \"x\"\nreason = \"  \"\n",
+                "suppress[0].reason",
+                4,
+            ),
+            (
+                "check = \"*\"\nresource = \"\"\nreason = \"r\"\n",
+                "suppress[0].resource",
+                3,
+            ),
+            (
+                "check = \"*\"\nresource = \"arn:[\"\nreason = \"r\"\n",
+                "suppress[0].resource",
+                3,
+            ),
+            (
+                "check = \"*\"\nresource = \"x\"\nreason = \"r\"\nexpires = \"31/12/2026\"\n",
+                "suppress[0].expires",
+                5,
+            ),
+            (
+                "check = \"*\"\nresource = \"x\"\nreason = \"r\"\nexpires = 2026-12-31T10:00:00Z\n",
+                "suppress[0].expires",
+                5,
+            ),
+        ];
+        for (body, key, line) in cases {
+            let text = format!("[[suppress]]\n{body}");
+            let e = entries(&text).expect_err(body);
+            assert_eq!(e.key, key, "{body}");
+            assert_eq!(line_of(&text, e.span.start), line, "{body}: {e:?}");
+        }
+    }
+
+    #[test]
+    fn the_scan_day_is_the_utc_date_of_its_start() {
+        assert_eq!(
+            scan_day("2026-11-30T23:30:00-02:00"),
+            Some(day("2026-12-01"))
+        );
+        assert_eq!(scan_day("2026-11-30T09:00:00Z"), Some(day("2026-11-30")));
+        assert_eq!(scan_day("yesterday"), None);
+    }
+}

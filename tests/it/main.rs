@@ -9,4 +9,5 @@ mod faults;
 mod gaps;
 mod moto;
 mod report_v1;
+mod settings;
 mod support;
