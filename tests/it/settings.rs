@@ -384,3 +384,37 @@ fn a_suppressed_report_read_back_keeps_its_suppressions() {
         vpcwarden::exit::Exit::Failing
     );
 }
+
+#[test]
+fn a_checks_own_option_changes_its_verdicts() {
+    // LAMBDA002 warn_days: the demo's runtimes deprecate in 241 days at the soonest, so the
+    // default window (180) flags only the four past deprecation; a ten-year window flags them all.
+    let fails = |text: &str| {
+        let (_dir, path) = config(text);
+        let (_, out, err) = demo_with(&path, &["--format", "json"]);
+        let r = json(&out);
+        let warned: Vec<Value> = findings(&r, "LAMBDA002")
+            .filter(|f| f["status"] == "fail")
+            .filter(|f| f["evidence"].get("warn_days").is_some())
+            .cloned()
+            .collect();
+        (
+            findings(&r, "LAMBDA002")
+                .filter(|f| f["status"] == "fail")
+                .count(),
+            warned,
+            err,
+        )
+    };
+    let (n, warned, err) = fails("");
+    assert_eq!((n, warned.len()), (4, 0), "{err}");
+    let (n, warned, _) = fails("[checks.LAMBDA002]\nwarn_days = 3650\n");
+    assert_eq!(n, 11);
+    assert_eq!(warned.len(), 7);
+    assert!(warned.iter().all(|f| f["evidence"]["warn_days"] == 3650));
+    // By slug, and with the severity override in the same table.
+    let (n, warned, _) =
+        fails("[checks.function-runtime-deprecated]\nwarn_days = 3650\nseverity = \"low\"\n");
+    assert_eq!((n, warned.len()), (11, 7));
+    assert!(warned.iter().all(|f| f["severity"] == "low"));
+}
