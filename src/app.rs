@@ -3,8 +3,8 @@
 use crate::aws::{ClientFactory, Target};
 use crate::checks::{self, Check};
 use crate::cli::{
-    AuditArgs, Cli, CollectArgs, Command, ExportArgs, ExportCommand, ExportTarget, InventoryArgs,
-    InventoryCommand, InventoryFormat, SecurityHubArgs, SourceArgs, TargetArgs,
+    AuditArgs, Cli, CollectArgs, Command, DiffArgs, ExportArgs, ExportCommand, ExportTarget,
+    InventoryArgs, InventoryCommand, InventoryFormat, SecurityHubArgs, SourceArgs, TargetArgs,
 };
 use crate::collect::{self, Stats};
 use crate::finding::PassDetail;
@@ -75,6 +75,7 @@ pub fn run(cli: Cli) -> Result<Exit, AppError> {
         }
         Command::Inventory(InventoryCommand::Enis(args)) => inventory_enis(args),
         Command::Export(ExportCommand::Securityhub(args)) => export_cmd(args),
+        Command::Diff(args) => diff_cmd(args),
         Command::Explain { check } => {
             let checks = registry()?;
             let c = checks::find(checks, &check)
@@ -282,6 +283,20 @@ fn read_report(path: &Path) -> Result<crate::report::v1::Report, AppError> {
         return Err(wrong_schema(&wire.schema));
     }
     Ok(wire)
+}
+
+/// `diff OLD NEW`: 3 when a new failure (or a failure whose severity rose) is at or above
+/// `--fail-on`, else 0; 2 when either report cannot be read.
+fn diff_cmd(args: DiffArgs) -> Result<Exit, AppError> {
+    let old = read_report(&args.old)?;
+    let new = read_report(&args.new)?;
+    let mut diff = crate::diff::compare(&old, &new);
+    diff.old.report = Some(args.old.display().to_string());
+    diff.new.report = Some(args.new.display().to_string());
+    write_with(args.output.as_deref(), |out| {
+        render::diff::write(&diff, args.format, out)
+    })?;
+    Ok(diff.exit(args.fail_on))
 }
 
 /// Imports the report into Security Hub with the target's credentials; prints what it did on
