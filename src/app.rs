@@ -3,8 +3,8 @@
 use crate::aws::{ClientFactory, Target};
 use crate::checks::{self, Check};
 use crate::cli::{
-    AuditArgs, Cli, CollectArgs, Command, ExportArgs, ExportCommand, ExportTarget, InventoryArgs,
-    InventoryCommand, InventoryFormat, SecurityHubArgs, SourceArgs, TargetArgs,
+    AuditArgs, Cli, CollectArgs, Command, DiffArgs, ExportArgs, ExportCommand, ExportTarget,
+    InventoryArgs, InventoryCommand, InventoryFormat, SecurityHubArgs, SourceArgs, TargetArgs,
 };
 use crate::collect::{self, Stats};
 use crate::finding::PassDetail;
@@ -75,6 +75,7 @@ pub fn run(cli: Cli) -> Result<Exit, AppError> {
         }
         Command::Inventory(InventoryCommand::Enis(args)) => inventory_enis(args),
         Command::Export(ExportCommand::Securityhub(args)) => export_cmd(args),
+        Command::Diff(args) => diff_cmd(args),
         Command::Explain { check } => {
             let checks = registry()?;
             let c = checks::find(checks, &check)
@@ -259,22 +260,7 @@ fn partial_path(path: &Path) -> std::path::PathBuf {
 
 /// `export securityhub --from-report FILE`: 0 when every finding was imported, else 5.
 fn export_cmd(args: ExportArgs) -> Result<Exit, AppError> {
-    let name = args.from_report.display().to_string();
-    let text = std::fs::read_to_string(&args.from_report)
-        .map_err(|e| AppError::Usage(format!("cannot read report {name}: {e}")))?;
-    let wire: crate::report::v1::Report =
-        crate::snapshot::decode_document(&text).map_err(|(field, e)| {
-            AppError::Usage(format!(
-                "{name} is not a vpcwarden JSON report (audit --format json): at field `{field}`: {e}"
-            ))
-        })?;
-    if wire.schema != crate::report::REPORT_SCHEMA {
-        return Err(AppError::Usage(format!(
-            "{name} has schema {:?}; this vpcwarden exports {} reports",
-            wire.schema,
-            crate::report::REPORT_SCHEMA
-        )));
-    }
+    let wire = read_report(&args.from_report)?;
     // v1 names its checks only: their ASFF types and remediation URLs come from this build's
     // catalog, and a check it does not know exports from its findings' own text.
     let catalog = checks::all().ok();
@@ -290,6 +276,56 @@ fn export_cmd(args: ExportArgs) -> Result<Exit, AppError> {
             Exit::ExportFailed
         },
     )
+}
+
+/// Reads a JSON report (`audit --format json`) whole: a file that cannot be read, is cut short,
+/// holds two documents or a document of another schema is a usage error (exit 2) naming the file
+/// and, for a bad document, the field, line and column.
+fn read_report(path: &Path) -> Result<crate::report::v1::Report, AppError> {
+    let name = path.display().to_string();
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| AppError::Usage(format!("cannot read report {name}: {e}")))?;
+    let wrong_schema = |schema: &str| {
+        AppError::Usage(format!(
+            "{name} has schema {schema:?}; this vpcwarden reads {} reports (audit --format json)",
+            crate::report::REPORT_SCHEMA
+        ))
+    };
+    let wire: crate::report::v1::Report = match crate::snapshot::decode_document(&text) {
+        Ok(wire) => wire,
+        Err((field, e)) => {
+            // Another vpcwarden document (a diff, an inventory, a later report version) says so
+            // by its schema, which is a better message than the first field that does not fit.
+            #[derive(serde::Deserialize)]
+            struct Schema {
+                schema: String,
+            }
+            return Err(match serde_json::from_str::<Schema>(&text) {
+                Ok(s) if s.schema != crate::report::REPORT_SCHEMA => wrong_schema(&s.schema),
+                _ => AppError::Usage(format!(
+                    "{name} is not a vpcwarden JSON report (audit --format json): at field `{field}`: {e}"
+                )),
+            });
+        }
+    };
+    if wire.schema != crate::report::REPORT_SCHEMA {
+        return Err(wrong_schema(&wire.schema));
+    }
+    Ok(wire)
+}
+
+/// `diff OLD NEW`: 3 when a new failure (or a failure whose severity rose) is at or above
+/// `--fail-on`, else 0; 2 when either report cannot be read.
+fn diff_cmd(args: DiffArgs) -> Result<Exit, AppError> {
+    let old = read_report(&args.old)?;
+    let new = read_report(&args.new)?;
+    let mut diff = crate::diff::compare(&old, &new);
+    diff.old.report = Some(args.old.display().to_string());
+    diff.new.report = Some(args.new.display().to_string());
+    write_with(args.output.as_deref(), |out| {
+        render::diff::write(&diff, args.format, out)
+    })?;
+    Ok(diff.exit(args.fail_on))
 }
 
 /// Imports the report into Security Hub with the target's credentials; prints what it did on

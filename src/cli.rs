@@ -4,6 +4,7 @@ use crate::aws::Target;
 use crate::collect::{Plan, Regions, RunOptions};
 use crate::finding::Severity;
 use crate::render::Format;
+use crate::render::diff::DiffFormat;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -39,6 +40,29 @@ pub enum Command {
     /// Send a saved report's findings somewhere (`export securityhub --from-report FILE`).
     #[command(subcommand)]
     Export(ExportCommand),
+    /// Compare two JSON reports (`audit --format json`): new failures, resolved, changed, still
+    /// failing, and what one of the scans could not see.
+    Diff(DiffArgs),
+}
+
+/// `vpcwarden diff OLD.json NEW.json`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The earlier JSON report (`vpcwarden.findings/v1`).
+    #[arg(value_name = "OLD.json")]
+    pub old: PathBuf,
+    /// The later JSON report.
+    #[arg(value_name = "NEW.json")]
+    pub new: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Table)]
+    pub format: DiffFormat,
+    /// Write the output to FILE instead of stdout.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit 3 when a new failure, or a failure whose severity rose, is at or above this severity.
+    #[arg(long, value_enum, default_value_t = Severity::Low)]
+    pub fail_on: Severity,
 }
 
 /// Where findings can be exported.

@@ -10,6 +10,7 @@ pub mod checks;
 pub mod cli;
 pub mod collect;
 pub mod config;
+pub mod diff;
 pub mod exit;
 pub mod export;
 pub mod finding;

@@ -35,6 +35,9 @@ Settings (every field optional; unknown fields are refused):
     slow_ms      how long `slow` waits, 0..2000 ms (default 200): tests must stay fast
     deny         ["lambda:GetPolicy", "ec2:*", "*"]: operations answered AccessDenied on every attempt.
                  sts:GetCallerIdentity is never denied (AWS needs no permission for it).
+    regions      ["eu-west-1"]: the regions (of the request's SigV4 scope) that deny, always_fail and rate
+                 apply in; default every region. So one region's Lambda listing can be denied while the
+                 others answer. The quota and latency_ms are not narrowed by it.
     always_fail  [{"operation": "lambda:GetPolicy", "resource": "my-function", "status": 500}]: requests of
                  that operation (glob) whose decoded path, query or body contains `resource` are answered
                  the service's 500 (or 503) on every attempt.
@@ -142,7 +145,7 @@ NO_GLOB_QUOTA = frozenset({"lambda:Invoke", "lambda:InvokeAsync", "lambda:Invoke
 NEVER_DENIED = frozenset({"sts:GetCallerIdentity"})
 CREDENTIAL = re.compile(r"Credential=([A-Za-z0-9]+)/\d{8}/([a-z0-9-]+)/([a-z0-9-]+)/aws4_request")
 SETTING_KEYS = frozenset({"account", "rate", "seed", "services", "operations", "kinds", "slow_ms", "deny",
-                          "always_fail", "quota", "latency_ms"})
+                          "always_fail", "quota", "latency_ms", "regions"})
 
 # (status, code, message) per service and kind; `None` service = any other service, by protocol.
 THROTTLE = {
@@ -199,13 +202,14 @@ class Settings:
     always_fail: tuple[AlwaysFail, ...] = ()
     quota: tuple[tuple[str, float], ...] = ()  # (key, requests per second), sorted by key
     latency_ms: int = 0
+    regions: tuple[str, ...] | None = None  # the scope of deny, always_fail and rate; None: every region
 
     def to_json(self) -> dict[str, Any]:
         return {"rate": self.rate, "seed": self.seed, "services": self.services, "operations": self.operations,
                 "kinds": list(self.kinds), "slow_ms": self.slow_ms, "deny": list(self.deny),
                 "always_fail": [{"operation": a.operation, "resource": a.resource, "status": a.status}
                                 for a in self.always_fail],
-                "quota": dict(self.quota), "latency_ms": self.latency_ms}
+                "quota": dict(self.quota), "latency_ms": self.latency_ms, "regions": self.regions}
 
     def quota_key(self, op: str) -> str | None:
         """The quota bucket `op` belongs to (see `quota` in the module docstring), or None."""
@@ -274,7 +278,8 @@ def parse_settings(doc: Any) -> tuple[str, Settings]:
     settings = Settings(rate=float(rate), seed=seed, services=_strings(doc, "services"),
                         operations=_strings(doc, "operations"), kinds=kinds, slow_ms=slow_ms,
                         deny=_strings(doc, "deny") or (), always_fail=tuple(rules),
-                        quota=tuple(sorted((k, float(v)) for k, v in quota.items())), latency_ms=latency_ms)
+                        quota=tuple(sorted((k, float(v)) for k, v in quota.items())), latency_ms=latency_ms,
+                        regions=_strings(doc, "regions"))
     return account, settings
 
 
@@ -462,18 +467,19 @@ def decide(call: Call, now: float | None = None) -> tuple[str | None, int]:
         s = state.settings
         kind: str | None = None
         status = 0
-        if s.deny and call.operation not in NEVER_DENIED and _matches(s.deny, call.operation):
+        in_regions = s.regions is None or call.region in s.regions
+        if in_regions and s.deny and call.operation not in NEVER_DENIED and _matches(s.deny, call.operation):
             kind = "access_denied"
         if kind is None and s.quota and state.over_quota(
                 call.region, call.operation, time.monotonic() if now is None else now):
             kind = "throttle"
-        if kind is None:
+        if kind is None and in_regions:
             for i, rule in enumerate(s.always_fail):
                 if fnmatch.fnmatchcase(call.operation, rule.operation) and rule.resource in call.text:
                     kind, status = ("error500" if rule.status == 500 else "error503"), rule.status
                     state.rule_hits[i] += 1
                     break
-        if kind is None and s.rate > 0 and (s.services is None or call.service in s.services) \
+        if kind is None and in_regions and s.rate > 0 and (s.services is None or call.service in s.services) \
                 and (s.operations is None or _matches(s.operations, call.operation)):
             key = hashlib.sha256(call.fingerprint).hexdigest()
             n = state.seen.get(key, 0)

@@ -5,6 +5,7 @@
 
 pub mod asff;
 pub mod csv;
+pub mod diff;
 pub mod inventory;
 pub mod json;
 pub mod ocsf;

@@ -172,7 +172,7 @@ fn severity_color(severity: Severity, status: Status) -> Option<Color> {
 }
 
 /// The part of an ARN a person reads (`function:name`, `role/name`), the whole ARN otherwise.
-fn short_arn(arn: &str) -> &str {
+pub(crate) fn short_arn(arn: &str) -> &str {
     let mut parts = arn.splitn(6, ':');
     match (parts.next(), parts.nth(4)) {
         (Some("arn"), Some(rest)) if !rest.is_empty() => rest,

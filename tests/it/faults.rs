@@ -11,9 +11,8 @@
 use assert_cmd::Command;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{Read, Write};
 
-use crate::support::emulator::Emulator;
+use crate::support::emulator::{Emulator, Faults};
 
 /// The shared emulator and the seeding script (see [`crate::support::emulator::emulator`]).
 fn emulator() -> Option<Emulator> {
@@ -50,87 +49,6 @@ impl Account {
 fn seed(e: &Emulator, scenario: &str, account: &str) -> Account {
     Account {
         json: e.seed(scenario, account, &[]),
-    }
-}
-
-/// One request to the fault mode's control API (`/_vpcwarden/faults`, see faults.py), plain HTTP/1.1
-/// over loopback: the emulator closes the connection after its answer.
-fn try_control(
-    endpoint: &str,
-    method: &str,
-    query: &str,
-    body: Option<&Value>,
-) -> Result<Value, String> {
-    let host = endpoint
-        .strip_prefix("http://")
-        .ok_or_else(|| format!("not an http:// endpoint: {endpoint}"))?
-        .trim_end_matches('/');
-    let body = body.map(Value::to_string).unwrap_or_default();
-    let mut stream = std::net::TcpStream::connect(host).map_err(|e| format!("{host}: {e}"))?;
-    write!(
-        stream,
-        "{method} /_vpcwarden/faults{query} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n\
-         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    )
-    .map_err(|e| format!("send: {e}"))?;
-    let mut answer = String::new();
-    stream
-        .read_to_string(&mut answer)
-        .map_err(|e| format!("read: {e}"))?;
-    let (head, doc) = answer.split_once("\r\n\r\n").unwrap_or((&answer, ""));
-    if !head.starts_with("HTTP/1.1 200") && !head.starts_with("HTTP/1.0 200") {
-        return Err(answer);
-    }
-    serde_json::from_str(doc).map_err(|e| format!("{doc:?}: {e}"))
-}
-
-fn control(endpoint: &str, method: &str, query: &str, body: Option<&Value>) -> Value {
-    try_control(endpoint, method, query, body)
-        .unwrap_or_else(|e| panic!("{method} /_vpcwarden/faults{query}: {e}"))
-}
-
-/// The fault settings of one account; cleared when dropped, so a failing test leaves the emulator clean.
-struct Faults<'a> {
-    endpoint: &'a str,
-    account: String,
-}
-
-impl<'a> Faults<'a> {
-    fn on(e: &'a Emulator, account: &str, settings: Value) -> Faults<'a> {
-        let f = Faults {
-            endpoint: &e.endpoint,
-            account: account.to_string(),
-        };
-        f.set(settings);
-        f
-    }
-
-    /// Replaces the settings (and zeroes the counters).
-    fn set(&self, mut settings: Value) {
-        settings["account"] = json!(self.account);
-        control(self.endpoint, "POST", "", Some(&settings));
-    }
-
-    /// What the emulator saw and injected for this account since the last `set`.
-    fn stats(&self) -> Value {
-        control(
-            self.endpoint,
-            "GET",
-            &format!("?account={}", self.account),
-            None,
-        )["stats"]
-            .clone()
-    }
-}
-
-impl Drop for Faults<'_> {
-    fn drop(&mut self) {
-        // Never a panic here: it may run while a failed assertion unwinds.
-        let query = format!("?account={}", self.account);
-        if let Err(e) = try_control(self.endpoint, "DELETE", &query, None) {
-            eprintln!("could not clear the faults of {}: {e}", self.account);
-        }
     }
 }
 

@@ -5,6 +5,7 @@ mod catalog;
 mod checks;
 mod cli;
 mod collect;
+mod diff;
 mod faults;
 mod gaps;
 mod moto;

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::support::emulator::{Emulator, emulator};
+use crate::support::emulator::{Emulator, Faults, emulator};
 
 /// The shared moto server and the seeding script (see [`emulator`]).
 fn moto() -> Option<Emulator> {
@@ -1127,6 +1127,188 @@ fn security_hub_export_keeps_created_at_archives_what_was_fixed_and_nothing_afte
         err3.contains("region eu-west-1 (scanned with gaps)"),
         "{err3}"
     );
+}
+
+/// `vpcwarden diff` of two live scans of one account: between them one problem is fixed
+/// (public-api moves into the VPC), one is added (orders-vpc becomes invokable by anyone), and
+/// eu-west-1's function list is denied. The fix is resolved, the addition new, and what eu-west-1
+/// held is not comparable, never resolved.
+#[test]
+fn diff_of_two_scans_tells_fixed_added_and_unseen_apart() {
+    let Some(m) = moto() else { return };
+    let s = seed(&m, "lambda-vpc-mix", "210000000140", &[]);
+    let account = s.account().to_string();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let scan = |name: &str| -> std::path::PathBuf {
+        let path = dir.path().join(name);
+        s.vpcwarden(&m.endpoint)
+            .args(["audit", "--region", "us-east-1", "--region", "eu-west-1"])
+            .args(["--checks", "function-not-in-vpc,function-policy-public"])
+            .args(["--format", "json", "-o"])
+            .arg(&path)
+            .assert()
+            .code(3);
+        path
+    };
+    let before = scan("before.json");
+    let eu_fn = format!("arn:aws:lambda:eu-west-1:{account}:function:reports-novpc");
+    let r1: Value =
+        serde_json::from_str(&std::fs::read_to_string(&before).expect("report")).expect("JSON");
+    assert!(arns(&r1, "function-not-in-vpc", "fail").contains(&eu_fn));
+    assert!(arns(&r1, "function-policy-public", "pass").contains(&fn_arn(&account, "orders-vpc")));
+
+    let net = &s.json["resources"]["vpc"]["us-east-1"];
+    s.aws_call(
+        &m,
+        "us-east-1",
+        "lambda",
+        "update_function_configuration",
+        serde_json::json!({
+            "FunctionName": "public-api",
+            "VpcConfig": {
+                "SubnetIds": [net["private_a"], net["private_b"]],
+                "SecurityGroupIds": [net["function_sg"]],
+            },
+        }),
+    );
+    s.aws_call(
+        &m,
+        "us-east-1",
+        "lambda",
+        "add_permission",
+        serde_json::json!({
+            "FunctionName": "orders-vpc",
+            "StatementId": "anyone",
+            "Action": "lambda:InvokeFunction",
+            "Principal": "*",
+        }),
+    );
+    let after = {
+        let _denied = Faults::on(
+            &m,
+            &account,
+            serde_json::json!({"deny": ["lambda:ListFunctions"], "regions": ["eu-west-1"]}),
+        );
+        scan("after.json")
+    };
+    let r2: Value =
+        serde_json::from_str(&std::fs::read_to_string(&after).expect("report")).expect("JSON");
+    assert!(
+        r2["gaps"]
+            .as_array()
+            .expect("gaps")
+            .iter()
+            .any(|g| { g["region"] == "eu-west-1" && g["operation"] == "ListFunctions" }),
+        "{}",
+        r2["gaps"]
+    );
+
+    let out = s
+        .vpcwarden(&m.endpoint)
+        .arg("diff")
+        .arg(&before)
+        .arg(&after)
+        .args(["--format", "json", "--fail-on", "critical"])
+        .assert()
+        .code(3)
+        .get_output()
+        .stdout
+        .clone();
+    let doc = report_of(&out);
+    let listed = |category: &str| -> BTreeSet<(String, String, String, String)> {
+        doc["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter(|e| e["category"] == category)
+            .map(|e| {
+                let text = |k: &str| e[k].as_str().unwrap_or("null").to_string();
+                (
+                    text("code"),
+                    text("resource_arn"),
+                    text("old_status"),
+                    text("new_status"),
+                )
+            })
+            .collect()
+    };
+    // Every listed entry, in one line each, for the failure messages.
+    let all: Vec<String> = [
+        "new",
+        "resolved",
+        "changed",
+        "not_comparable",
+        "still_failing",
+    ]
+    .iter()
+    .flat_map(|c| listed(c).into_iter().map(move |e| format!("{c}: {e:?}")))
+    .collect();
+    let entry = |code: &str, arn: &str, old: &str, new: &str| {
+        (
+            code.to_string(),
+            arn.to_string(),
+            old.to_string(),
+            new.to_string(),
+        )
+    };
+    assert_eq!(
+        listed("new"),
+        BTreeSet::from([entry(
+            "LAMBDA001",
+            &fn_arn(&account, "orders-vpc"),
+            "pass",
+            "fail"
+        )]),
+        "{all:#?}"
+    );
+    assert_eq!(
+        listed("resolved"),
+        BTreeSet::from([entry(
+            "LAMBDA003",
+            &fn_arn(&account, "public-api"),
+            "fail",
+            "pass"
+        )]),
+        "{all:#?}"
+    );
+    // public-api's policy (a service principal bounded by SourceArn only) cannot be decided in
+    // either scan: not evaluated on both sides, so it stays in doubt rather than "still failing".
+    assert!(listed("still_failing").is_empty(), "{all:#?}");
+    assert!(listed("changed").is_empty(), "{all:#?}");
+    // eu-west-1: the failure that was there is not comparable (gap); each check's finding that
+    // the region could not be listed is not comparable too (not evaluated); nothing there is
+    // resolved.
+    let root = format!("arn:aws:iam::{account}:root");
+    let public_api = fn_arn(&account, "public-api");
+    assert_eq!(
+        listed("not_comparable"),
+        BTreeSet::from([
+            entry("LAMBDA003", &eu_fn, "fail", "absent"),
+            entry("LAMBDA001", &root, "absent", "not_evaluated"),
+            entry("LAMBDA003", &root, "absent", "not_evaluated"),
+            entry("LAMBDA001", &public_api, "not_evaluated", "not_evaluated"),
+        ]),
+        "{all:#?}"
+    );
+    for e in doc["findings"].as_array().expect("findings") {
+        if e["category"] != "not_comparable" {
+            assert_eq!(e["region"], "us-east-1", "{e}");
+        } else if e["resource_arn"] == public_api.as_str() {
+            assert_eq!(e["reason"]["kind"], "not_evaluated", "{e}");
+            assert_eq!(e["reason"]["gap"], Value::Null, "no gap in us-east-1: {e}");
+        } else {
+            assert_eq!(e["region"], "eu-west-1", "{e}");
+            assert_eq!(e["reason"]["gap"]["operation"], "ListFunctions", "{e}");
+            let kind = if e["old_status"] == "fail" {
+                "gap"
+            } else {
+                "not_evaluated"
+            };
+            assert_eq!(e["reason"]["kind"], kind, "{e}");
+        }
+    }
+    assert_eq!(doc["new"]["complete"], false);
+    assert_eq!(doc["old"]["complete"], true);
 }
 
 #[test]
