@@ -95,6 +95,8 @@ fn audit(args: AuditArgs) -> Result<Exit, AppError> {
     // Read before collecting: a bad config file must not cost a whole live scan first.
     let config = crate::config::Config::resolve(args.source.target.config.as_deref())
         .map_err(|e| AppError::Usage(e.to_string()))?;
+    // The baseline too: a report that cannot be read fails the run before any AWS call.
+    let baseline = args.baseline.as_deref().map(read_report).transpose()?;
     let selected =
         checks::select_configured(all, &args.checks, &args.exclude_checks, &config.checks)
             .map_err(|e| AppError::Usage(e.to_string()))?;
@@ -137,6 +139,15 @@ fn audit(args: AuditArgs) -> Result<Exit, AppError> {
     let mut report = report;
     report.suppress(&config.suppressions);
     warn_about_suppressions(&report);
+    if let (Some(old), Some(path)) = (&baseline, &args.baseline) {
+        let mut diff = crate::diff::compare(old, &crate::report::v1::Report::from(&report));
+        diff.old.report = Some(path.display().to_string());
+        if args.format != render::Format::Table {
+            // The table says it in its summary; other formats keep their documents as they are.
+            eprintln!("{}", render::diff::baseline_line(&diff));
+        }
+        report.baseline = Some(Box::new(diff));
+    }
     let color = args.output.is_none() && std::io::stdout().is_terminal();
     let options = RenderOptions {
         show_passed: args.show_passed,

@@ -293,6 +293,11 @@ pub struct AuditArgs {
     /// summary either way; JSON always has them, marked `suppressed`).
     #[arg(long)]
     pub show_suppressed: bool,
+    /// Compare with an earlier JSON report (`audit --format json`), as `vpcwarden diff` does: the
+    /// exit code and `--fail-on` then consider only new failures (and failures whose severity
+    /// rose), and the table marks them.
+    #[arg(long, value_name = "OLD.json")]
+    pub baseline: Option<PathBuf>,
     /// Passing findings carry only what identifies them (id, check, severity, status, account,
     /// region, resource): no message or evidence, and in JSON no title, slug, compliance or
     /// remediation (the catalog has them by code). For large scans, where passing findings are most

@@ -33,6 +33,10 @@ pub struct Report {
     pub suppressions: Vec<crate::suppress::Outcome>,
     /// Counts.
     pub summary: Summary,
+    /// `audit --baseline OLD.json`: this scan compared with OLD. With it, the exit code and
+    /// `--fail-on` consider only what the comparison gates on (new failures, and failures whose
+    /// severity rose), and the table marks them. See [`Report::exit`].
+    pub baseline: Option<Box<crate::diff::Diff>>,
 }
 
 /// One check's catalog facts as the report carries them: what ASFF, OCSF and the Security Hub
@@ -263,6 +267,7 @@ impl Report {
             gaps,
             suppressions: Vec::new(),
             summary,
+            baseline: None,
         }
     }
 
@@ -311,10 +316,15 @@ impl Report {
 
 impl Report {
     /// The exit code of an audit that produced this report: 3 when a failing finding is at or above
-    /// `fail_on`, else 4 when the scan was incomplete, else 0. Kept beside the data it reads, so a
+    /// `fail_on` (against a baseline: a new failure, or one whose severity rose), else 4 when the scan was incomplete, else 0. Kept beside the data it reads, so a
     /// new way to fail a report changes one place.
     pub fn exit(&self, fail_on: Severity) -> crate::exit::Exit {
-        if self.fails_at(fail_on) {
+        let failing = match &self.baseline {
+            // Against a baseline, only what is new (or worse) fails; a suppressed finding is not.
+            Some(diff) => diff.fails_at(fail_on),
+            None => self.fails_at(fail_on),
+        };
+        if failing {
             crate::exit::Exit::Failing
         } else if self.incomplete() {
             crate::exit::Exit::Incomplete

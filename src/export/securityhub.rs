@@ -767,6 +767,7 @@ mod tests {
             gaps,
             suppressions: vec![],
             summary: Default::default(),
+            baseline: None,
         }
     }
 

@@ -47,6 +47,15 @@ fn counts_line(diff: &Diff) -> String {
     parts.join(", ")
 }
 
+/// `audit --baseline`'s one line: the baseline, the counts, and what the exit code considers.
+pub fn baseline_line(diff: &Diff) -> String {
+    format!(
+        "Against baseline {}: {}. The exit code considers new failures (and failures whose severity rose) only.",
+        side_words(&diff.old),
+        counts_line(diff)
+    )
+}
+
 /// `old.json (scan of 2026-11-01T09:00:00Z, vpcwarden 0.1.0, with gaps)`.
 fn side_words(side: &ScanSide) -> String {
     format!(

@@ -1,6 +1,7 @@
 //! Table output for people at a terminal (comfy-table).
 
 use super::RenderOptions;
+use crate::diff::Category;
 use crate::finding::{Severity, Status};
 use crate::report::Report;
 use comfy_table::{Cell, Color, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
@@ -18,6 +19,14 @@ pub fn render(report: &Report, options: RenderOptions) -> String {
         .iter()
         .filter(|f| options.show_passed || f.status != Status::Pass)
         .filter(|f| options.show_suppressed || f.suppressed.is_none())
+        .collect();
+    // Against a baseline: what is new or worse since, by finding id.
+    let marks: std::collections::HashMap<&str, &crate::diff::Entry> = report
+        .baseline
+        .iter()
+        .flat_map(|d| d.entries.iter())
+        .filter(|e| matches!(e.category, Category::New | Category::Changed))
+        .map(|e| (e.id.as_str(), e))
         .collect();
     if rows.is_empty() {
         out.push_str("No failing findings.\n");
@@ -38,7 +47,14 @@ pub fn render(report: &Report, options: RenderOptions) -> String {
                     severity_color(f.severity, f.status),
                     options,
                 ),
-                Cell::new(f.status.as_str()),
+                Cell::new(match marks.get(f.id.as_str()) {
+                    Some(e) if e.category == Category::New => format!("{}\nNEW", f.status),
+                    Some(e) => match e.old {
+                        Some(old) => format!("{}\nwas {}", f.status, old.severity),
+                        None => f.status.to_string(),
+                    },
+                    None => f.status.to_string(),
+                }),
                 Cell::new(format!("{} {}", f.code, f.slug)),
                 Cell::new(format!("{}\n{}", f.account_id, f.region)),
                 Cell::new(short_arn(&f.resource_arn)),
@@ -89,6 +105,9 @@ pub fn render(report: &Report, options: RenderOptions) -> String {
             "INCOMPLETE"
         }
     );
+    if let Some(diff) = &report.baseline {
+        let _ = writeln!(out, "{}", super::diff::baseline_line(diff));
+    }
     if s.suppressed > 0 {
         let _ = writeln!(
             out,

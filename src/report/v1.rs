@@ -371,6 +371,7 @@ impl Report {
                 gaps: self.summary.gaps,
                 suppressed: self.summary.suppressed,
             },
+            baseline: None,
         }
     }
 }

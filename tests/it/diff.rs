@@ -448,3 +448,95 @@ fn unreadable_reports_are_refused_with_exit_2_naming_the_file() {
         }
     }
 }
+
+/// `audit --demo --baseline OLD` (with `extra`): exit code, stdout, stderr.
+fn audit_against(old: &Path, extra: &[&str]) -> (i32, String, String) {
+    let out = vpcwarden()
+        .args(["audit", "--demo", "--baseline"])
+        .arg(old)
+        .args(extra)
+        .output()
+        .expect("runs");
+    (
+        out.status.code().expect("exit code"),
+        String::from_utf8(out.stdout).expect("utf8"),
+        String::from_utf8(out.stderr).expect("utf8"),
+    )
+}
+
+#[test]
+fn audit_against_a_baseline_gates_on_new_failures_only_and_marks_them() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // The same scan as baseline: 43 failures, none new, exit 0.
+    let same = write(dir.path(), "same.json", &demo(&[]));
+    let (code, table, _) = audit_against(&same, &[]);
+    assert_eq!(code, 0, "nothing new:\n{table}");
+    assert!(table.contains("Against baseline"), "{table}");
+    assert!(
+        table.contains("0 new, 0 resolved, 0 changed, 0 not comparable, 43 still failing"),
+        "{table}"
+    );
+    assert!(!table.contains("NEW"), "{table}");
+    // A baseline without the critical LAMBDA001 failure and with IAM003 at medium: one new, one
+    // risen to high.
+    let mut old = demo(&[]);
+    let public = pick(&mut old, "LAMBDA001", "fail", None)["id"].clone();
+    findings(&mut old).retain(|f| f["id"] != public);
+    pick(&mut old, "IAM003", "fail", None)["severity"] = json!("medium");
+    let old = write(dir.path(), "old.json", &old);
+    let (code, table, _) = audit_against(&old, &[]);
+    assert_eq!(code, 3);
+    assert!(table.contains("1 new, 0 resolved, 1 changed"), "{table}");
+    assert!(table.contains("NEW"), "the new failure is marked:\n{table}");
+    assert!(
+        table.contains("was medium"),
+        "the risen one is marked:\n{table}"
+    );
+    // --fail-on weighs only those: critical (LAMBDA001) fails; with that one suppressed, the rise
+    // to high does not reach critical, and nothing else counts.
+    assert_eq!(audit_against(&old, &["--fail-on", "critical"]).0, 3);
+    let config = dir.path().join("vpcwarden.toml");
+    std::fs::write(
+        &config,
+        "[[suppress]]\ncheck = \"LAMBDA001\"\nresource = \"arn:aws:lambda:us-east-1:123456789012:function:public-webhook\"\nreason = \"r\"\n",
+    )
+    .expect("write");
+    let cfg = config.to_str().expect("utf8 path");
+    assert_eq!(
+        audit_against(&old, &["--fail-on", "critical", "--config", cfg]).0,
+        0
+    );
+    assert_eq!(
+        audit_against(&old, &["--fail-on", "high", "--config", cfg]).0,
+        3,
+        "IAM003 rose to high"
+    );
+    // Another format keeps its document and says the comparison on stderr.
+    let (code, out, err) = audit_against(&old, &["--format", "json"]);
+    assert_eq!(code, 3);
+    let report: Value = serde_json::from_str(&out).expect("the JSON report, unchanged");
+    assert_eq!(report["summary"]["by_status"]["fail"], 43);
+    assert!(err.contains("1 new, 0 resolved, 1 changed"), "{err}");
+}
+
+#[test]
+fn an_unreadable_baseline_is_refused_before_any_aws_call() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bad = dir.path().join("old.json");
+    std::fs::write(&bad, "{\"schema\": \"vpcwarden.diff/v1\"}").expect("write");
+    // Nothing listens on port 9: had it scanned first, the error would name sts.
+    vpcwarden()
+        .args([
+            "audit",
+            "--region",
+            "us-east-1",
+            "--endpoint-url",
+            "http://127.0.0.1:9",
+            "--baseline",
+        ])
+        .arg(&bad)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("old.json"))
+        .stderr(predicates::str::contains("vpcwarden.diff/v1"));
+}
