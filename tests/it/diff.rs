@@ -140,9 +140,9 @@ fn json_lists_each_category_with_both_sides_and_the_reason() {
     assert_eq!(doc["old"]["report"], p.old.display().to_string());
     assert_eq!(doc["new"]["complete"], false);
     assert_eq!(doc["new"]["tool_version"], doc["old"]["tool_version"]);
-    assert_eq!(ids(&doc, "new"), [p.new_id.clone()]);
-    assert_eq!(ids(&doc, "resolved"), [p.resolved_id.clone()]);
-    assert_eq!(ids(&doc, "changed"), [p.changed_id.clone()]);
+    assert_eq!(ids(&doc, "new"), std::slice::from_ref(&p.new_id));
+    assert_eq!(ids(&doc, "resolved"), std::slice::from_ref(&p.resolved_id));
+    assert_eq!(ids(&doc, "changed"), std::slice::from_ref(&p.changed_id));
     let mut blinded = ids(&doc, "not_comparable");
     blinded.sort();
     let mut expected = p.blinded.clone();
