@@ -128,6 +128,7 @@ fn synthetic(roles: usize, policies: usize) -> Snapshot {
         }],
         not_scanned: vec![],
         organization_accounts: vec![],
+        shard: None,
     };
     snapshot.normalize();
     snapshot

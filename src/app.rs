@@ -4,7 +4,8 @@ use crate::aws::{ClientFactory, Target};
 use crate::checks::{self, Check};
 use crate::cli::{
     AuditArgs, Cli, CollectArgs, Command, DiffArgs, ExportArgs, ExportCommand, ExportTarget,
-    InventoryArgs, InventoryCommand, InventoryFormat, SecurityHubArgs, SourceArgs, TargetArgs,
+    InventoryArgs, InventoryCommand, InventoryFormat, MergeArgs, SecurityHubArgs, SourceArgs,
+    TargetArgs,
 };
 use crate::collect::{self, Stats};
 use crate::finding::PassDetail;
@@ -76,6 +77,7 @@ pub fn run(cli: Cli) -> Result<Exit, AppError> {
         Command::Inventory(InventoryCommand::Enis(args)) => inventory_enis(args),
         Command::Export(ExportCommand::Securityhub(args)) => export_cmd(args),
         Command::Diff(args) => diff_cmd(args),
+        Command::Merge(args) => merge_cmd(args),
         Command::Explain { check } => {
             let checks = registry()?;
             let c = checks::find(checks, &check)
@@ -90,7 +92,10 @@ fn registry() -> Result<&'static [Check], AppError> {
     checks::all().map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))
 }
 
-fn audit(args: AuditArgs) -> Result<Exit, AppError> {
+fn audit(mut args: AuditArgs) -> Result<Exit, AppError> {
+    let shard = shard_of(&args.source.target)?;
+    with_shard(&mut args.output, shard)?;
+    with_shard(&mut args.save_snapshot, shard)?;
     let all = registry()?;
     // Read before collecting: a bad config file must not cost a whole live scan first.
     let config = crate::config::Config::resolve(args.source.target.config.as_deref())
@@ -339,6 +344,116 @@ fn diff_cmd(args: DiffArgs) -> Result<Exit, AppError> {
     Ok(diff.exit(args.fail_on))
 }
 
+/// `merge`: the shards' reports into one (exit as `audit` on it, but 4 whenever a shard is
+/// missing: the result is not a scan of the whole run), or their snapshots into one (exit 0).
+fn merge_cmd(args: MergeArgs) -> Result<Exit, AppError> {
+    let mut files = args.files.clone();
+    if let Some(dir) = &args.dir {
+        let entries = std::fs::read_dir(dir).map_err(|e| {
+            AppError::Usage(format!("cannot read directory {}: {e}", dir.display()))
+        })?;
+        let mut found: Vec<std::path::PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "json") && p.is_file())
+            .filter(|p| {
+                args.output
+                    .as_ref()
+                    .is_none_or(|o| std::fs::canonicalize(o).ok() != std::fs::canonicalize(p).ok())
+            })
+            .collect();
+        found.sort();
+        files.extend(found);
+    }
+    if files.is_empty() {
+        return Err(AppError::Usage(
+            "merge: name the shards' files, or --dir with them".into(),
+        ));
+    }
+    #[derive(serde::Deserialize)]
+    struct Kind {
+        schema: Option<String>,
+        schema_version: Option<String>,
+    }
+    let kind_of = |path: &std::path::Path| -> Result<bool, AppError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| AppError::Usage(format!("cannot read {}: {e}", path.display())))?;
+        match serde_json::from_str::<Kind>(&text) {
+            Ok(Kind {
+                schema: Some(_), ..
+            }) => Ok(true),
+            Ok(Kind {
+                schema_version: Some(_),
+                ..
+            }) => Ok(false),
+            _ => Err(AppError::Usage(format!(
+                "{} is neither a vpcwarden JSON report nor a snapshot",
+                path.display()
+            ))),
+        }
+    };
+    let reports = kind_of(&files[0])?;
+    for f in &files[1..] {
+        if kind_of(f)? != reports {
+            return Err(AppError::Usage(format!(
+                "{} and {} are not of one kind: merge reports, or snapshots, not both",
+                files[0].display(),
+                f.display()
+            )));
+        }
+    }
+    if !reports {
+        let mut pieces = Vec::new();
+        for f in &files {
+            let snapshot =
+                crate::snapshot::Snapshot::load(f).map_err(|e| AppError::Usage(e.to_string()))?;
+            pieces.push((f.display().to_string(), snapshot));
+        }
+        let merged = crate::merge::snapshots(pieces).map_err(|e| AppError::Usage(e.to_string()))?;
+        write_output(args.output.as_deref(), &merged.to_json())?;
+        return Ok(Exit::Clean);
+    }
+    let catalog = checks::all().ok();
+    let mut pieces = Vec::new();
+    for f in &files {
+        let wire = read_report(f)?;
+        let report = wire.into_report(|code| {
+            catalog
+                .and_then(|c| checks::find(c, code))
+                .map(|c| crate::report::CheckInfo::from_meta(&c.entry.meta))
+        });
+        pieces.push(crate::merge::Piece {
+            name: f.display().to_string(),
+            report,
+        });
+    }
+    let merged = crate::merge::reports(pieces).map_err(|e| AppError::Usage(e.to_string()))?;
+    if !merged.missing.is_empty() {
+        eprintln!(
+            "vpcwarden: merge: {} of {} shard(s) missing (index {}): their accounts were not scanned; the merged report is incomplete",
+            merged.missing.len(),
+            merged.count,
+            merged
+                .missing
+                .iter()
+                .map(u32::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    let options = RenderOptions {
+        color: args.output.is_none() && std::io::stdout().is_terminal(),
+        ..RenderOptions::default()
+    };
+    write_with(args.output.as_deref(), |out| {
+        render::write(&merged.report, args.format, options, out)
+    })?;
+    Ok(if merged.missing.is_empty() {
+        merged.report.exit(args.fail_on)
+    } else {
+        Exit::Incomplete
+    })
+}
+
 /// Imports the report into Security Hub with the target's credentials; prints what it did on
 /// stderr. `false` when the export failed or Security Hub refused findings.
 fn export_securityhub(
@@ -453,6 +568,33 @@ fn load_snapshot(
     }
 }
 
+/// The shard the flags (or the engine's environment) name.
+fn shard_of(target: &TargetArgs) -> Result<Option<crate::targets::Shard>, AppError> {
+    target.shard().map_err(|e| AppError::Usage(e.to_string()))
+}
+
+/// `{shard}` in an output path becomes the shard's index, so one command line serves every task
+/// of an array job (AWS Batch and Kubernetes expand no variables in a container's arguments).
+fn with_shard(
+    path: &mut Option<std::path::PathBuf>,
+    shard: Option<crate::targets::Shard>,
+) -> Result<(), AppError> {
+    let Some(p) = path else {
+        return Ok(());
+    };
+    let text = p.to_string_lossy().into_owned();
+    if !text.contains("{shard}") {
+        return Ok(());
+    }
+    let Some(shard) = shard else {
+        return Err(AppError::Usage(format!(
+            "{text}: {{shard}} stands for the shard's index, but neither --shard nor --shard-count was given"
+        )));
+    };
+    *p = std::path::PathBuf::from(text.replace("{shard}", &shard.index.to_string()));
+    Ok(())
+}
+
 /// `inventory enis`: exit 0, or 4 when a region's function list, ENIs or subnets are missing.
 fn inventory_enis(args: InventoryArgs) -> Result<Exit, AppError> {
     // The inventory needs no function policy or URL.
@@ -471,7 +613,9 @@ fn inventory_enis(args: InventoryArgs) -> Result<Exit, AppError> {
     Ok(inventory.exit())
 }
 
-fn collect_cmd(args: CollectArgs) -> Result<Exit, AppError> {
+fn collect_cmd(mut args: CollectArgs) -> Result<Exit, AppError> {
+    let shard = shard_of(&args.target)?;
+    with_shard(&mut args.output, shard)?;
     let selection = args
         .target
         .selection()

@@ -43,6 +43,32 @@ pub enum Command {
     /// Compare two JSON reports (`audit --format json`): new failures, resolved, changed, still
     /// failing, and what one of the scans could not see.
     Diff(DiffArgs),
+    /// Put the reports (or snapshots) of a sharded scan's shards back together (`--shard`): the
+    /// findings a single process would have reported; a missing shard is named, and the merged
+    /// report marked incomplete.
+    Merge(MergeArgs),
+}
+
+/// `vpcwarden merge SHARD.json... | --dir DIR`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The shards' JSON reports (`audit --shard ... --format json`), or their snapshots
+    /// (`collect --shard ...`); not both kinds.
+    #[arg(value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Also every `*.json` file in this directory (but the output), for engines that run the
+    /// merge without a shell to expand a glob.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// Output format of a merged report (a merged snapshot is always JSON).
+    #[arg(long, value_enum, default_value_t = Format::Json)]
+    pub format: Format,
+    /// Write the output to FILE instead of stdout.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit 3 when a failing finding of the merged report is at or above this severity.
+    #[arg(long, value_enum, default_value_t = Severity::Low)]
+    pub fail_on: Severity,
 }
 
 /// `vpcwarden diff OLD.json NEW.json`.
@@ -200,6 +226,19 @@ pub struct TargetArgs {
     /// How many accounts are collected at once (each paced on its own).
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=256))]
     pub account_concurrency: u16,
+    /// Scan only this shard's accounts: INDEX of COUNT (0-based), for an organization scan split
+    /// over machines. An account's shard depends on its id alone; merge the shards' reports with
+    /// `vpcwarden merge`.
+    #[arg(long, value_name = "INDEX/COUNT", value_parser = parse_shard, conflicts_with = "shard_count")]
+    pub shard: Option<crate::targets::Shard>,
+    /// Split into COUNT shards, this one's INDEX read from AWS_BATCH_JOB_ARRAY_INDEX (AWS Batch
+    /// array jobs) or JOB_COMPLETION_INDEX (Kubernetes Indexed Jobs).
+    #[arg(long, env = "VPCWARDEN_SHARD_COUNT", value_name = "COUNT", value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub shard_count: Option<u32>,
+}
+
+fn parse_shard(text: &str) -> Result<crate::targets::Shard, String> {
+    crate::targets::Shard::parse(text)
 }
 
 impl TargetArgs {
@@ -222,7 +261,28 @@ impl TargetArgs {
             external_id: self.external_id.clone().filter(|e| !e.is_empty()),
             session_name: self.role_session_name.clone(),
             account_concurrency: usize::from(self.account_concurrency),
+            shard: self.shard()?,
         })
+    }
+
+    /// `--shard`, or `--shard-count` with the index from the engine's environment; only for a run
+    /// of many accounts.
+    pub fn shard(&self) -> Result<Option<crate::targets::Shard>, crate::targets::TargetsError> {
+        use crate::targets::{Shard, TargetsError};
+        let shard = match (self.shard, self.shard_count) {
+            (Some(s), _) => Some(s),
+            (None, Some(count)) => Some(
+                Shard::from_environment(count, |name| std::env::var(name).ok())
+                    .map_err(TargetsError::Shard)?,
+            ),
+            (None, None) => None,
+        };
+        if shard.is_some() && !self.organization && self.accounts_file.is_none() {
+            return Err(TargetsError::Shard(
+                "--shard and --shard-count split a run of many accounts: give --organization or --accounts-file".into(),
+            ));
+        }
+        Ok(shard)
     }
 
     /// The collection run these flags ask for, with the plan the command needs.

@@ -107,6 +107,8 @@ pub struct ScanInfo {
     pub not_scanned: Vec<NotScanned>,
     /// Passing findings carry only what identifies them (`audit --compact-pass`).
     pub compact_pass: bool,
+    /// The shard this scan covered (`--shard INDEX/COUNT`); `None` for a whole run.
+    pub shard: Option<crate::targets::Shard>,
 }
 
 /// A scanned account's name and place in the organization.
@@ -178,6 +180,7 @@ pub struct ScanFacts {
     named: bool,
     not_scanned: Vec<NotScanned>,
     started_at: String,
+    shard: Option<crate::targets::Shard>,
 }
 
 impl ScanFacts {
@@ -186,6 +189,7 @@ impl ScanFacts {
         ScanFacts {
             not_scanned: header.not_scanned.clone(),
             started_at: header.collected_at.clone(),
+            shard: header.shard,
             ..ScanFacts::default()
         }
     }
@@ -261,6 +265,7 @@ impl Report {
                 },
                 not_scanned: facts.not_scanned,
                 compact_pass: false,
+                shard: facts.shard,
             },
             checks,
             findings,

@@ -38,6 +38,97 @@ pub struct Selection {
     pub session_name: String,
     /// How many accounts are collected at once.
     pub account_concurrency: usize,
+    /// `--shard INDEX/COUNT`: only the accounts of this shard.
+    pub shard: Option<Shard>,
+}
+
+/// One shard of an organization scan split over machines: INDEX of COUNT (0-based). Each account
+/// lands in one shard by a function of its id alone ([`Shard::of`]), so every shard of the same
+/// COUNT agrees without talking to the others, whatever order the organization lists its members.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, Deserialize,
+)]
+pub struct Shard {
+    /// This shard, `0..count`.
+    pub index: u32,
+    /// How many shards the run is split into.
+    pub count: u32,
+}
+
+/// The environment variables array-job engines set to a task's index: AWS Batch array jobs, then
+/// Kubernetes Indexed Jobs.
+pub const SHARD_INDEX_VARIABLES: [&str; 2] = ["AWS_BATCH_JOB_ARRAY_INDEX", "JOB_COMPLETION_INDEX"];
+
+impl Shard {
+    /// The shard of `account_id` among `count`: the first 8 bytes of SHA-256 of the id, as a
+    /// big-endian number, modulo `count`. Hashing spreads accounts evenly whatever their ids look
+    /// like (sequential, or sharing a prefix).
+    pub fn of(account_id: &str, count: u32) -> u32 {
+        use sha2::{Digest, Sha256};
+        let digest = Sha256::digest(account_id.as_bytes());
+        let mut first = [0u8; 8];
+        first.copy_from_slice(&digest[..8]);
+        u32::try_from(u64::from_be_bytes(first) % u64::from(count.max(1))).unwrap_or(0)
+    }
+
+    /// Whether `account_id` belongs to this shard.
+    pub fn contains(&self, account_id: &str) -> bool {
+        Shard::of(account_id, self.count) == self.index
+    }
+
+    /// Reads `INDEX/COUNT`.
+    pub fn parse(text: &str) -> Result<Shard, String> {
+        let (index, count) = text
+            .split_once('/')
+            .ok_or_else(|| format!("{text:?} is not INDEX/COUNT (e.g. 0/4)"))?;
+        let number = |s: &str, what: &str| {
+            s.trim()
+                .parse::<u32>()
+                .map_err(|_| format!("{text:?}: {what} {s:?} is not a whole number"))
+        };
+        Shard::new(number(index, "INDEX")?, number(count, "COUNT")?)
+    }
+
+    /// INDEX of COUNT, checked: COUNT at least 1, INDEX below it.
+    pub fn new(index: u32, count: u32) -> Result<Shard, String> {
+        if count == 0 {
+            return Err("the shard COUNT must be at least 1".into());
+        }
+        if index >= count {
+            return Err(format!(
+                "shard INDEX {index} is out of range for COUNT {count} (indexes are 0 to {})",
+                count - 1
+            ));
+        }
+        Ok(Shard { index, count })
+    }
+
+    /// `--shard-count COUNT` with INDEX from the engine's environment (`lookup` reads a variable).
+    pub fn from_environment(
+        count: u32,
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Result<Shard, String> {
+        let (name, value) = SHARD_INDEX_VARIABLES
+            .iter()
+            .find_map(|n| lookup(n).filter(|v| !v.trim().is_empty()).map(|v| (*n, v)))
+            .ok_or_else(|| {
+                format!(
+                    "--shard-count {count} needs the shard's INDEX: give --shard INDEX/{count}, or run where {} is set",
+                    SHARD_INDEX_VARIABLES.join(" or ")
+                )
+            })?;
+        let index = value
+            .trim()
+            .parse::<u32>()
+            .map_err(|_| format!("{name}={value:?} is not a shard index"))?;
+        Shard::new(index, count)
+    }
+}
+
+impl std::fmt::Display for Shard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.index, self.count)
+    }
 }
 
 impl Selection {
@@ -133,6 +224,9 @@ pub enum TargetsError {
         /// What is wrong.
         problem: String,
     },
+    /// `--shard` or `--shard-count` cannot be used as given.
+    #[error("{0}")]
+    Shard(String),
     /// A command-line account id is not 12 digits.
     #[error("{flag}: {value:?} is not a 12-digit account id")]
     BadAccountId {
@@ -239,6 +333,76 @@ mod tests {
 
     fn parse(text: &str) -> Result<Vec<FileAccount>, TargetsError> {
         parse_accounts_file(Path::new("accounts.toml"), text)
+    }
+
+    #[test]
+    fn an_accounts_shard_depends_on_its_id_alone_and_spreads_evenly() {
+        // Pinned: a change would move accounts between shards of running deployments.
+        assert_eq!(Shard::of("123456789012", 4), Shard::of("123456789012", 4));
+        let ids: Vec<String> = (0..1200u64)
+            .map(|i| format!("{:012}", 210_000_000_000 + i))
+            .collect();
+        let mut per = [0usize; 4];
+        for id in &ids {
+            per[Shard::of(id, 4) as usize] += 1;
+        }
+        assert!(
+            per.iter().all(|n| (240..=360).contains(n)),
+            "sequential ids spread: {per:?}"
+        );
+        // Every account lands in exactly one shard.
+        for id in ids.iter().take(50) {
+            let owners = (0..4)
+                .filter(|i| {
+                    Shard {
+                        index: *i,
+                        count: 4,
+                    }
+                    .contains(id)
+                })
+                .count();
+            assert_eq!(owners, 1);
+        }
+        assert!(Shard { index: 0, count: 1 }.contains("123456789012"));
+    }
+
+    #[test]
+    fn shard_flags_parse_and_the_index_comes_from_the_engine() {
+        assert_eq!(Shard::parse("1/4"), Ok(Shard { index: 1, count: 4 }));
+        assert!(
+            Shard::parse("4/4")
+                .expect_err("out of range")
+                .contains("out of range")
+        );
+        assert!(Shard::parse("0/0").is_err());
+        assert!(Shard::parse("1").is_err());
+        assert!(Shard::parse("a/4").is_err());
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        assert_eq!(
+            Shard::from_environment(4, env(&[("JOB_COMPLETION_INDEX", "3")])),
+            Ok(Shard { index: 3, count: 4 })
+        );
+        assert_eq!(
+            Shard::from_environment(
+                4,
+                env(&[
+                    ("AWS_BATCH_JOB_ARRAY_INDEX", "2"),
+                    ("JOB_COMPLETION_INDEX", "1")
+                ])
+            ),
+            Ok(Shard { index: 2, count: 4 }),
+            "AWS Batch's variable first"
+        );
+        assert!(Shard::from_environment(4, env(&[])).is_err());
+        assert!(Shard::from_environment(4, env(&[("JOB_COMPLETION_INDEX", "x")])).is_err());
+        assert_eq!(Shard { index: 2, count: 5 }.to_string(), "2/5");
     }
 
     #[test]

@@ -123,6 +123,13 @@ impl Fleet {
             plan(factory, selection, &caller_account, &partition, &home).await?;
         planned.sort_by(|a, b| a.account_id.cmp(&b.account_id));
         info!(accounts = planned.len(), "collecting accounts");
+        if let (Some(shard), true) = (selection.shard, planned.is_empty()) {
+            // Not an error: with more shards than accounts some get none. Its (empty) report
+            // still tells `vpcwarden merge` that the shard ran.
+            tracing::warn!(
+                "shard {shard}: no account of this run falls in this shard; nothing to scan"
+            );
+        }
         let mut header = Snapshot {
             schema_version: SCHEMA_VERSION.to_string(),
             collected_at,
@@ -133,6 +140,7 @@ impl Fleet {
             accounts: Vec::new(),
             not_scanned,
             organization_accounts,
+            shard: selection.shard,
         };
         header.normalize();
         Ok(Fleet {
@@ -268,6 +276,13 @@ async fn plan(
                 );
             }
         }
+    }
+    if let Some(shard) = selection.shard {
+        // Every shard discovered the same accounts; each keeps its own. What the organization
+        // lists stays whole: membership is a fact about the organization, not about a shard.
+        planned.retain(|id, _| shard.contains(id));
+        not_scanned.retain(|n| shard.contains(&n.account_id));
+        info!(%shard, accounts = planned.len(), "shard of the accounts");
     }
     Ok((
         planned.into_values().collect(),

@@ -174,6 +174,7 @@ pub async fn account(
         accounts: vec![account],
         not_scanned: Vec::new(),
         organization_accounts: Vec::new(),
+        shard: None,
     };
     snapshot.normalize();
     Ok(snapshot)

@@ -761,6 +761,7 @@ mod tests {
                 compact_pass: false,
                 account_details: vec![],
                 not_scanned: vec![],
+                shard: None,
             },
             checks: vec![],
             findings: vec![],

@@ -137,6 +137,11 @@ pub struct ScanInfo {
     /// no message or evidence worth a line per resource in a scan of 100,000 functions).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub compact_pass: bool,
+    /// Added in 0.2 (absent for a whole run): the shard of an organization scan split over
+    /// machines that this report covers, `{"index": 0, "count": 4}` (`audit --shard 0/4`);
+    /// `vpcwarden merge` puts the shards back together.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<crate::targets::Shard>,
 }
 
 /// One entry of `scan.account_details`.
@@ -348,6 +353,7 @@ impl Report {
                     })
                     .collect(),
                 compact_pass: self.scan.compact_pass,
+                shard: self.scan.shard,
             },
             checks,
             findings,
@@ -421,6 +427,7 @@ fn scan_of(r: &internal::Report) -> ScanInfo {
             })
             .collect(),
         compact_pass: r.scan.compact_pass,
+        shard: r.scan.shard,
     }
 }
 

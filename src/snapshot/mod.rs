@@ -59,6 +59,10 @@ pub struct Snapshot {
     /// sorted. Empty when the run did not list the organization: membership is then unknown.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub organization_accounts: Vec<String>,
+    /// The shard of an organization scan split over machines (`--shard INDEX/COUNT`): the
+    /// accounts are that shard's only. Absent for a whole run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<crate::targets::Shard>,
 }
 
 /// An account an organization run found and did not scan.
@@ -297,6 +301,7 @@ impl Snapshot {
             accounts: Vec::new(),
             not_scanned: self.not_scanned.clone(),
             organization_accounts: self.organization_accounts.clone(),
+            shard: self.shard,
         }
     }
 

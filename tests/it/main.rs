@@ -8,6 +8,7 @@ mod collect;
 mod diff;
 mod faults;
 mod gaps;
+mod merge;
 mod moto;
 mod report_v1;
 mod settings;

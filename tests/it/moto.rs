@@ -1723,3 +1723,122 @@ fn the_emulators_securityhub_patch_answers_as_the_api_model_says() {
         "{stdout}"
     );
 }
+
+/// Issue 12's simulation of an array-job engine: four shard processes side by side, each told its
+/// index the way Kubernetes tells it (JOB_COMPLETION_INDEX), then `merge`: the findings of a
+/// single-process scan of the same organization, same ids, order and summary. One shard lost: the
+/// merge names it and exits 4.
+#[test]
+fn a_sharded_organization_scan_merges_to_the_single_process_report() {
+    let Some(m) = moto() else { return };
+    let s = seed(
+        &m,
+        "bench-org",
+        "210000000161",
+        &["--members", "11", "--functions", "2"],
+    );
+    let scan = [
+        "audit",
+        "--organization",
+        "--region",
+        "us-east-1",
+        "--format",
+        "json",
+    ];
+    let whole = s.vpcwarden(&m.endpoint).args(scan).output().expect("runs");
+    let whole_code = whole.status.code().expect("code");
+    assert!(
+        [0, 3].contains(&whole_code),
+        "{}",
+        String::from_utf8_lossy(&whole.stderr)
+    );
+    let whole = report_of(&whole.stdout);
+    assert_eq!(whole["scan"]["accounts"].as_array().map(Vec::len), Some(12));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let output = dir.path().join("shard-{shard}.json");
+    let codes: Vec<(i32, String)> = std::thread::scope(|scope| {
+        let runs: Vec<_> = (0..4)
+            .map(|i| {
+                let mut cmd = s.vpcwarden(&m.endpoint);
+                cmd.args(scan)
+                    .args(["--shard-count", "4", "--output"])
+                    .arg(&output)
+                    .env_remove("AWS_BATCH_JOB_ARRAY_INDEX")
+                    .env("JOB_COMPLETION_INDEX", i.to_string());
+                scope.spawn(move || {
+                    let out = cmd.output().expect("runs");
+                    (
+                        out.status.code().expect("code"),
+                        String::from_utf8_lossy(&out.stderr).into_owned(),
+                    )
+                })
+            })
+            .collect();
+        runs.into_iter().map(|h| h.join().expect("shard")).collect()
+    });
+    let mut per_shard = Vec::new();
+    for (i, (code, err)) in codes.iter().enumerate() {
+        assert!([0, 3].contains(code), "shard {i}: {err}");
+        let text = std::fs::read_to_string(dir.path().join(format!("shard-{i}.json")))
+            .expect("each shard wrote its own file");
+        let r: Value = serde_json::from_str(&text).expect("json");
+        assert_eq!(
+            r["scan"]["shard"],
+            serde_json::json!({"index": i, "count": 4})
+        );
+        per_shard.push(r["scan"]["accounts"].as_array().map_or(0, Vec::len));
+    }
+    assert_eq!(
+        per_shard.iter().sum::<usize>(),
+        12,
+        "each account in one shard: {per_shard:?}"
+    );
+    let merged = s
+        .vpcwarden(&m.endpoint)
+        .args(["merge", "--dir"])
+        .arg(dir.path())
+        .output()
+        .expect("runs");
+    assert_eq!(
+        merged.status.code(),
+        Some(whole_code),
+        "{}",
+        String::from_utf8_lossy(&merged.stderr)
+    );
+    let merged = report_of(&merged.stdout);
+    assert_eq!(
+        merged["findings"], whole["findings"],
+        "same ids, same order"
+    );
+    assert_eq!(merged["summary"], whole["summary"]);
+    assert_eq!(merged["gaps"], whole["gaps"]);
+    for key in [
+        "accounts",
+        "regions",
+        "checks",
+        "account_details",
+        "complete",
+    ] {
+        assert_eq!(merged["scan"][key], whole["scan"][key], "scan.{key}");
+    }
+    // A shard lost (its task killed): named, and the merged report is incomplete.
+    let lost = per_shard
+        .iter()
+        .position(|n| *n > 0)
+        .expect("a shard with accounts");
+    std::fs::remove_file(dir.path().join(format!("shard-{lost}.json"))).expect("remove");
+    let out = s
+        .vpcwarden(&m.endpoint)
+        .args(["merge", "--dir"])
+        .arg(dir.path())
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(4));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(&format!("(index {lost})")), "{err}");
+    let partial = report_of(&out.stdout);
+    assert_eq!(
+        partial["scan"]["accounts"].as_array().map(Vec::len),
+        Some(12 - per_shard[lost])
+    );
+}

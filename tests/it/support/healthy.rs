@@ -608,6 +608,7 @@ pub fn healthy() -> Scenario {
             }],
             not_scanned: vec![],
             organization_accounts: vec![],
+            shard: None,
         },
     }
 }
