@@ -382,18 +382,16 @@ pub fn workflow_changes(
             .as_ref()
             .filter(|w| w.status == SUPPRESSED)
             .and(f.note.as_ref());
-        match wanted {
-            Some(want) if status == SUPPRESSED => {
-                if ours && note.is_some_and(|n| n.text != want.text) {
-                    out.push(change(SUPPRESSED, &want.text));
-                }
-            }
-            Some(want) => out.push(change(SUPPRESSED, &want.text)),
-            None if status == SUPPRESSED && ours => {
-                out.push(change(NEW, asff::UNSUPPRESSED_NOTE));
-            }
-            None => {}
-        }
+        let made = match wanted {
+            // Not yet SUPPRESSED, or SUPPRESSED by vpcwarden with another note; a user's
+            // suppression, or ours with the same note, is left alone.
+            Some(want) => (status != SUPPRESSED
+                || (ours && note.is_some_and(|n| n.text != want.text)))
+            .then(|| change(SUPPRESSED, &want.text)),
+            // Back to NEW only what vpcwarden itself suppressed.
+            None => (status == SUPPRESSED && ours).then(|| change(NEW, asff::UNSUPPRESSED_NOTE)),
+        };
+        out.extend(made);
     }
     out
 }
