@@ -396,7 +396,11 @@ pub const REQUIRED_ACTIONS: &[&str] = &[
 ];
 
 /// The IAM actions of the Security Hub export (`--export securityhub`), sorted.
-pub const EXPORT_ACTIONS: &[&str] = &["securityhub:BatchImportFindings", "securityhub:GetFindings"];
+pub const EXPORT_ACTIONS: &[&str] = &[
+    "securityhub:BatchImportFindings",
+    "securityhub:BatchUpdateFindings",
+    "securityhub:GetFindings",
+];
 
 /// The IAM actions of an organization run (`--organization`), besides the read-only ones, for the
 /// identity vpcwarden starts with (management account or delegated administrator), sorted.

@@ -11,17 +11,25 @@
 //!   scope, and the summary says so.
 //! - Security Hub only takes an account's findings from that account: findings of other accounts are
 //!   refused here, not sent.
+//! - Suppression (`[[suppress]]`) is kept in `Workflow` with `BatchUpdateFindings`, since an import
+//!   cannot change `Workflow` once a finding exists: a suppressed finding becomes SUPPRESSED with a
+//!   note of vpcwarden's saying why, and one vpcwarden suppressed goes back to NEW when its entry
+//!   expired or was removed. A workflow set by anyone else is never changed.
 
 use crate::aws::{ApiFailure, ClientFactory};
 use crate::finding::Status;
-use crate::render::asff::{self, AsffFinding, AsffOptions, AsffSeverity, CODE_FIELD, REGION_FIELD};
+use crate::render::asff::{
+    self, AsffFinding, AsffNote, AsffOptions, AsffSeverity, AsffWorkflow, CODE_FIELD, NOTE_AUTHOR,
+    REGION_FIELD,
+};
 use crate::report::Report;
 use crate::snapshot::GLOBAL_REGION;
 use aws_sdk_securityhub::Client;
 use aws_sdk_securityhub::types::{
-    AwsSecurityFinding, AwsSecurityFindingFilters, Compliance, ComplianceStatus,
-    FindingProviderFields, FindingProviderSeverity, Partition, Recommendation, RecordState,
-    Remediation, Resource, Severity, SeverityLabel, StringFilter, StringFilterComparison,
+    AwsSecurityFinding, AwsSecurityFindingFilters, AwsSecurityFindingIdentifier, Compliance,
+    ComplianceStatus, FindingProviderFields, FindingProviderSeverity, Note, NoteUpdate, Partition,
+    Recommendation, RecordState, Remediation, Resource, Severity, SeverityLabel, StringFilter,
+    StringFilterComparison, Workflow, WorkflowStatus, WorkflowUpdate,
 };
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -78,12 +86,19 @@ pub struct ExportSummary {
     pub other_accounts: BTreeMap<String, usize>,
     /// Regions the export could not complete, with why (nothing, or not everything, was sent there).
     pub region_errors: Vec<String>,
+    /// Findings set to Workflow SUPPRESSED (a `[[suppress]]` entry covers them).
+    pub suppressed: usize,
+    /// Findings vpcwarden had suppressed, set back to Workflow NEW (their entry expired or was
+    /// removed).
+    pub unsuppressed: usize,
+    /// Workflow updates Security Hub refused (`UnprocessedFindings` of BatchUpdateFindings).
+    pub update_failed: Vec<FailedImport>,
 }
 
 impl ExportSummary {
-    /// Whether everything was imported.
+    /// Whether everything was imported and every workflow update made.
     pub fn ok(&self) -> bool {
-        self.failed.is_empty() && self.region_errors.is_empty()
+        self.failed.is_empty() && self.region_errors.is_empty() && self.update_failed.is_empty()
     }
 }
 
@@ -107,6 +122,14 @@ impl ExportSummary {
             self.archived,
             self.failed.len()
         );
+        if self.suppressed + self.unsuppressed + self.update_failed.len() > 0 {
+            out.push_str(&format!(
+                "securityhub: workflow: {} finding(s) set to SUPPRESSED, {} set back to NEW (suppression ended), {} not updated.\n",
+                self.suppressed,
+                self.unsuppressed,
+                self.update_failed.len()
+            ));
+        }
         for (scope, n) in &self.not_archived {
             out.push_str(&format!(
                 "securityhub: {n} finding(s) left as they are, not archived: {scope}.\n"
@@ -123,6 +146,12 @@ impl ExportSummary {
         for f in &self.failed {
             out.push_str(&format!(
                 "securityhub: finding {} in {} refused: {}: {}\n",
+                f.id, f.region, f.error_code, f.message
+            ));
+        }
+        for f in &self.update_failed {
+            out.push_str(&format!(
+                "securityhub: finding {} in {}: workflow not updated: {}: {}\n",
                 f.id, f.region, f.error_code, f.message
             ));
         }
@@ -152,6 +181,19 @@ pub enum ExportError {
         region: String,
         /// Why.
         failure: ApiFailure,
+    },
+    /// A BatchUpdateFindings call failed as a whole: the workflow of its findings, and of those
+    /// not yet sent, stays as it was.
+    #[error(
+        "securityhub export: securityhub:BatchUpdateFindings failed in {region}: {failure}; the workflow of {left} finding(s) was not updated"
+    )]
+    Update {
+        /// The region.
+        region: String,
+        /// Why.
+        failure: ApiFailure,
+        /// How many workflow updates were not made.
+        left: usize,
     },
 }
 
@@ -274,8 +316,202 @@ pub async fn export(
         if let Some(e) = outcome.error {
             summary.region_errors.push(e.to_string());
         }
+        // Workflow after the import: only findings Security Hub took (and so holds).
+        let taken: Vec<&AsffFinding> = current
+            .iter()
+            .filter(|a| outcome.taken.contains(&a.id))
+            .collect();
+        let held_by_id: HashMap<&str, &AsffFinding> =
+            held.iter().map(|h| (h.id.as_str(), h)).collect();
+        let changes = workflow_changes(&taken, &held_by_id);
+        let updated = update_workflow(&client, region, &changes).await;
+        summary.suppressed += updated.suppressed;
+        summary.unsuppressed += updated.unsuppressed;
+        summary.update_failed.extend(updated.refused);
+        if let Some(e) = updated.error {
+            summary.region_errors.push(e.to_string());
+        }
     }
     Ok(summary)
+}
+
+/// Workflow status SUPPRESSED.
+const SUPPRESSED: &str = "SUPPRESSED";
+/// Workflow status NEW.
+const NEW: &str = "NEW";
+
+/// One Workflow change the export makes with BatchUpdateFindings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkflowChange {
+    /// The finding id.
+    pub id: String,
+    /// Its product ARN (BatchUpdateFindings names a finding by both).
+    pub product_arn: String,
+    /// SUPPRESSED or NEW.
+    pub status: &'static str,
+    /// The `Note.Text` written with it (`Note.UpdatedBy` is [`NOTE_AUTHOR`]).
+    pub note: String,
+}
+
+/// Which of the findings just imported (`sent`) need their Workflow changed, given what Security
+/// Hub held before the import (`held`, by id):
+/// - a suppressed one (it carries Workflow SUPPRESSED and its note) becomes SUPPRESSED with that
+///   note, unless it already is, or a user suppressed it (a note not by vpcwarden, or none);
+/// - an unsuppressed one goes back to NEW only when it is SUPPRESSED with a note by vpcwarden (its
+///   entry expired or was removed); any other workflow is its users' and is left alone.
+pub fn workflow_changes(
+    sent: &[&AsffFinding],
+    held: &HashMap<&str, &AsffFinding>,
+) -> Vec<WorkflowChange> {
+    let mut out = Vec::new();
+    for f in sent {
+        let before = held.get(f.id.as_str());
+        let status = before
+            .and_then(|h| h.workflow.as_ref())
+            .map_or(NEW, |w| w.status.as_str());
+        let note = before.and_then(|h| h.note.as_ref());
+        let ours = note.is_some_and(|n| n.updated_by == NOTE_AUTHOR);
+        let change = |status: &'static str, note: &str| WorkflowChange {
+            id: f.id.clone(),
+            product_arn: f.product_arn.clone(),
+            status,
+            note: note.to_string(),
+        };
+        let wanted = f
+            .workflow
+            .as_ref()
+            .filter(|w| w.status == SUPPRESSED)
+            .and(f.note.as_ref());
+        let made = match wanted {
+            // Not yet SUPPRESSED, or SUPPRESSED by vpcwarden with another note; a user's
+            // suppression, or ours with the same note, is left alone.
+            Some(want) => (status != SUPPRESSED
+                || (ours && note.is_some_and(|n| n.text != want.text)))
+            .then(|| change(SUPPRESSED, &want.text)),
+            // Back to NEW only what vpcwarden itself suppressed.
+            None => (status == SUPPRESSED && ours).then(|| change(NEW, asff::UNSUPPRESSED_NOTE)),
+        };
+        out.extend(made);
+    }
+    out
+}
+
+/// One BatchUpdateFindings call: one status and note for all its findings.
+#[derive(Debug)]
+struct UpdateCall<'a> {
+    status: &'static str,
+    note: &'a str,
+    findings: Vec<&'a WorkflowChange>,
+}
+
+/// `changes` as BatchUpdateFindings calls: one per status and note, at most [`MAX_BATCH`]
+/// findings each.
+fn update_calls(changes: &[WorkflowChange]) -> Vec<UpdateCall<'_>> {
+    let mut groups: BTreeMap<(&'static str, &str), Vec<&WorkflowChange>> = BTreeMap::new();
+    for c in changes {
+        groups
+            .entry((c.status, c.note.as_str()))
+            .or_default()
+            .push(c);
+    }
+    groups
+        .into_iter()
+        .flat_map(|((status, note), cs)| {
+            cs.chunks(MAX_BATCH)
+                .map(|chunk| UpdateCall {
+                    status,
+                    note,
+                    findings: chunk.to_vec(),
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// What the workflow updates of one region did.
+#[derive(Debug, Default)]
+struct UpdateOutcome {
+    suppressed: usize,
+    unsuppressed: usize,
+    refused: Vec<FailedImport>,
+    error: Option<ExportError>,
+}
+
+/// Makes `changes` with BatchUpdateFindings: one call per status and note, at most [`MAX_BATCH`]
+/// findings each; stops at the first call that fails as a whole.
+async fn update_workflow(
+    client: &Client,
+    region: &str,
+    changes: &[WorkflowChange],
+) -> UpdateOutcome {
+    let mut outcome = UpdateOutcome::default();
+    let mut left = changes.len();
+    for UpdateCall {
+        status,
+        note,
+        findings: chunk,
+    } in update_calls(changes)
+    {
+        let ids = chunk
+            .iter()
+            .map(|c| {
+                AwsSecurityFindingIdentifier::builder()
+                    .id(&c.id)
+                    .product_arn(&c.product_arn)
+                    .build()
+            })
+            .collect();
+        let out = match client
+            .batch_update_findings()
+            .set_finding_identifiers(Some(ids))
+            .workflow(
+                WorkflowUpdate::builder()
+                    .status(WorkflowStatus::from(status))
+                    .build(),
+            )
+            .note(
+                NoteUpdate::builder()
+                    .text(note)
+                    .updated_by(NOTE_AUTHOR)
+                    .build(),
+            )
+            .send()
+            .await
+        {
+            Ok(out) => out,
+            Err(e) => {
+                outcome.error = Some(ExportError::Update {
+                    region: region.to_string(),
+                    failure: ApiFailure::from_sdk(&e),
+                    left,
+                });
+                return outcome;
+            }
+        };
+        left -= chunk.len();
+        let mut refused = HashSet::new();
+        for u in out.unprocessed_findings() {
+            let id = u
+                .finding_identifier()
+                .and_then(|i| i.id())
+                .unwrap_or_default();
+            refused.insert(id.to_string());
+            outcome.refused.push(FailedImport {
+                id: id.to_string(),
+                region: region.to_string(),
+                error_code: u.error_code().unwrap_or_default().to_string(),
+                message: u.error_message().unwrap_or_default().to_string(),
+            });
+        }
+        let done = chunk.iter().filter(|c| !refused.contains(&c.id)).count();
+        if status == SUPPRESSED {
+            outcome.suppressed += done;
+        } else {
+            outcome.unsuppressed += done;
+        }
+        tokio::time::sleep(IMPORT_PACE).await;
+    }
+    outcome
 }
 
 /// Which earlier findings this scan may archive: those of checks that ran, in regions (or the
@@ -368,6 +604,9 @@ fn archived(held: &AsffFinding, now: &str) -> AsffFinding {
     a.finding_provider_fields.severity = severity;
     a.product_fields
         .insert("vpcwarden/Status".into(), "resolved".into());
+    // Security Hub's users' (or kept by BatchUpdateFindings): not the import's to send.
+    a.workflow = None;
+    a.note = None;
     a
 }
 
@@ -597,6 +836,18 @@ pub fn to_sdk(f: &AsffFinding) -> AwsSecurityFinding {
                 })
                 .collect(),
         ))
+        .set_workflow(f.workflow.as_ref().map(|w| {
+            Workflow::builder()
+                .status(WorkflowStatus::from(w.status.as_str()))
+                .build()
+        }))
+        .set_note(f.note.as_ref().map(|n| {
+            Note::builder()
+                .text(&n.text)
+                .updated_by(&n.updated_by)
+                .updated_at(&n.updated_at)
+                .build()
+        }))
         .build()
 }
 
@@ -676,6 +927,14 @@ pub fn from_hub(f: &AwsSecurityFinding) -> AsffFinding {
                 region: r.region().unwrap_or_default().to_string(),
             })
             .collect(),
+        workflow: f.workflow().and_then(|w| w.status()).map(|s| AsffWorkflow {
+            status: s.as_str().to_string(),
+        }),
+        note: f.note().map(|n| AsffNote {
+            text: n.text().unwrap_or_default().to_string(),
+            updated_by: n.updated_by().unwrap_or_default().to_string(),
+            updated_at: n.updated_at().unwrap_or_default().to_string(),
+        }),
     }
 }
 
@@ -724,6 +983,8 @@ mod tests {
             record_state: "ACTIVE".into(),
             product_fields: BTreeMap::new(),
             resources: vec![],
+            workflow: None,
+            note: None,
         }
     }
 
@@ -832,5 +1093,216 @@ mod tests {
         assert_eq!(a.severity.label, "INFORMATIONAL");
         // Our model survives the SDK's type both ways.
         assert_eq!(from_hub(&to_sdk(&a)), a);
+    }
+
+    fn with_workflow(id: usize, status: Option<&str>, note: Option<(&str, &str)>) -> AsffFinding {
+        let mut f = finding(id, 10);
+        f.workflow = status.map(|s| AsffWorkflow { status: s.into() });
+        f.note = note.map(|(text, by)| AsffNote {
+            text: text.into(),
+            updated_by: by.into(),
+            updated_at: "2026-11-21T09:00:00Z".into(),
+        });
+        f
+    }
+
+    fn suppressed(reason: &str) -> crate::suppress::Suppressed {
+        crate::suppress::Suppressed {
+            reason: reason.into(),
+            owner: Some("team@x".into()),
+            expires: Some("2030-01-01".into()),
+            ticket: Some("SEC-1".into()),
+        }
+    }
+
+    #[test]
+    fn workflow_changes_suppress_ours_unsuppress_ours_and_leave_users_alone() {
+        let note = asff::suppression_note(&suppressed("accepted"));
+        let other = asff::suppression_note(&suppressed("reason changed"));
+        // (sent suppressed?, held workflow (None: not held), held note (text, by)) → change
+        type Case<'a> = (
+            &'a str,
+            bool,
+            Option<(&'a str, Option<(&'a str, &'a str)>)>,
+            Option<(&'static str, String)>,
+        );
+        let cases: Vec<Case> = vec![
+            (
+                "new finding, suppressed",
+                true,
+                None,
+                Some((SUPPRESSED, note.clone())),
+            ),
+            (
+                "held NEW, suppressed",
+                true,
+                Some((NEW, None)),
+                Some((SUPPRESSED, note.clone())),
+            ),
+            (
+                "held NOTIFIED by a user, now suppressed in vpcwarden.toml",
+                true,
+                Some(("NOTIFIED", Some(("looking at it", "alice")))),
+                Some((SUPPRESSED, note.clone())),
+            ),
+            (
+                "already suppressed with the same note",
+                true,
+                Some((SUPPRESSED, Some((&note, NOTE_AUTHOR)))),
+                None,
+            ),
+            (
+                "suppressed by vpcwarden with an older note",
+                true,
+                Some((SUPPRESSED, Some((&other, NOTE_AUTHOR)))),
+                Some((SUPPRESSED, note.clone())),
+            ),
+            (
+                "suppressed by a user",
+                true,
+                Some((SUPPRESSED, Some(("mine", "alice")))),
+                None,
+            ),
+            (
+                "suppressed by a user without a note",
+                true,
+                Some((SUPPRESSED, None)),
+                None,
+            ),
+            (
+                "vpcwarden's suppression ended",
+                false,
+                Some((SUPPRESSED, Some((&note, NOTE_AUTHOR)))),
+                Some((NEW, asff::UNSUPPRESSED_NOTE.to_string())),
+            ),
+            (
+                "a user's suppression, not in vpcwarden.toml",
+                false,
+                Some((SUPPRESSED, Some(("mine", "alice")))),
+                None,
+            ),
+            (
+                "NOTIFIED by a user, not suppressed",
+                false,
+                Some(("NOTIFIED", Some(("ticket", "alice")))),
+                None,
+            ),
+            (
+                "NOTIFIED by a user after vpcwarden's note",
+                false,
+                Some(("NOTIFIED", Some((&note, NOTE_AUTHOR)))),
+                None,
+            ),
+            (
+                "RESOLVED, not suppressed",
+                false,
+                Some(("RESOLVED", None)),
+                None,
+            ),
+            ("new finding, not suppressed", false, None, None),
+            (
+                "held NEW after vpcwarden ended a suppression",
+                false,
+                Some((NEW, Some((asff::UNSUPPRESSED_NOTE, NOTE_AUTHOR)))),
+                None,
+            ),
+        ];
+        for (what, is_suppressed, before, expected) in cases {
+            let mut sent = finding(1, 10);
+            if is_suppressed {
+                sent.workflow = Some(AsffWorkflow {
+                    status: SUPPRESSED.into(),
+                });
+                sent.note = Some(AsffNote {
+                    text: note.clone(),
+                    updated_by: NOTE_AUTHOR.into(),
+                    updated_at: "2026-11-22T09:00:00Z".into(),
+                });
+            }
+            let held_one = before.map(|(status, n)| with_workflow(1, Some(status), n));
+            let held: HashMap<&str, &AsffFinding> =
+                held_one.iter().map(|h| (h.id.as_str(), h)).collect();
+            let got = workflow_changes(&[&sent], &held);
+            let want: Vec<WorkflowChange> = expected
+                .into_iter()
+                .map(|(status, note)| WorkflowChange {
+                    id: sent.id.clone(),
+                    product_arn: sent.product_arn.clone(),
+                    status,
+                    note,
+                })
+                .collect();
+            assert_eq!(got, want, "{what}");
+        }
+        // A held finding without a Workflow (an emulator, an old finding) counts as NEW.
+        let bare = with_workflow(1, None, None);
+        let held: HashMap<&str, &AsffFinding> = [(bare.id.as_str(), &bare)].into();
+        assert!(workflow_changes(&[&finding(1, 10)], &held).is_empty());
+    }
+
+    #[test]
+    fn the_suppression_note_says_why_who_until_when_and_fits_512_characters() {
+        assert_eq!(
+            asff::suppression_note(&suppressed("accepted")),
+            "Suppressed in vpcwarden.toml: accepted; owner: team@x; expires: 2030-01-01; ticket: SEC-1."
+        );
+        let bare = crate::suppress::Suppressed {
+            reason: "accepted".into(),
+            owner: None,
+            expires: None,
+            ticket: None,
+        };
+        assert_eq!(
+            asff::suppression_note(&bare),
+            "Suppressed in vpcwarden.toml: accepted."
+        );
+        // Multi-byte characters across the limit: cut on a character, never inside one.
+        let long = asff::suppression_note(&suppressed(&"é✓".repeat(400)));
+        assert_eq!(long.chars().count(), asff::MAX_NOTE);
+        assert!(long.ends_with('…'));
+        assert!(asff::UNSUPPRESSED_NOTE.chars().count() <= asff::MAX_NOTE);
+    }
+
+    #[test]
+    fn a_suppressed_finding_carries_its_workflow_and_note_through_the_sdk_type() {
+        let a = with_workflow(
+            1,
+            Some(SUPPRESSED),
+            Some(("Suppressed in vpcwarden.toml: accepted.", NOTE_AUTHOR)),
+        );
+        assert_eq!(from_hub(&to_sdk(&a)), a);
+        // Archiving re-imports what Security Hub holds, but never its users' workflow.
+        let resolved = archived(&a, "2026-11-22T09:00:00Z");
+        assert_eq!((resolved.workflow, resolved.note), (None, None));
+    }
+
+    #[test]
+    fn workflow_updates_go_in_calls_of_one_status_and_note_and_at_most_100_findings() {
+        let change = |i: usize, status: &'static str, note: &str| WorkflowChange {
+            id: format!("id-{i}"),
+            product_arn: "arn:aws:securityhub:us-east-1:1:product/1/default".into(),
+            status,
+            note: note.into(),
+        };
+        let mut changes: Vec<WorkflowChange> =
+            (0..250).map(|i| change(i, SUPPRESSED, "a")).collect();
+        changes.extend((250..253).map(|i| change(i, SUPPRESSED, "b")));
+        changes.extend((253..254).map(|i| change(i, NEW, "ended")));
+        let calls = update_calls(&changes);
+        let shape: Vec<(&str, &str, usize)> = calls
+            .iter()
+            .map(|c| (c.status, c.note, c.findings.len()))
+            .collect();
+        assert_eq!(
+            shape,
+            [
+                (NEW, "ended", 1),
+                (SUPPRESSED, "a", 100),
+                (SUPPRESSED, "a", 100),
+                (SUPPRESSED, "a", 50),
+                (SUPPRESSED, "b", 3),
+            ]
+        );
+        assert!(update_calls(&[]).is_empty());
     }
 }

@@ -55,7 +55,60 @@ pub struct AsffFinding {
     pub record_state: String,
     pub product_fields: BTreeMap<String, String>,
     pub resources: Vec<AsffResource>,
+    /// `Workflow`: SUPPRESSED for a suppressed finding. Security Hub takes it only when it creates
+    /// the finding; after that it is its users' (the export keeps it with BatchUpdateFindings).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workflow: Option<AsffWorkflow>,
+    /// `Note`: why a suppressed finding is suppressed (same rule as `workflow`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<AsffNote>,
 }
+
+/// `Workflow`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[allow(missing_docs)]
+pub struct AsffWorkflow {
+    pub status: String,
+}
+
+/// `Note`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[allow(missing_docs)]
+pub struct AsffNote {
+    pub text: String,
+    pub updated_by: String,
+    pub updated_at: String,
+}
+
+/// `Note.UpdatedBy` of the notes vpcwarden writes: how the export tells its own workflow changes
+/// from those of Security Hub's users.
+pub const NOTE_AUTHOR: &str = "vpcwarden";
+/// `Note.Text` holds at most this many characters.
+pub const MAX_NOTE: usize = 512;
+
+/// The `Note.Text` of a suppressed finding: the `[[suppress]]` entry's record, cut to [`MAX_NOTE`]
+/// characters. The export compares it with what Security Hub holds, so it depends on nothing but
+/// the record.
+pub fn suppression_note(s: &crate::suppress::Suppressed) -> String {
+    let mut text = format!("Suppressed in vpcwarden.toml: {}", s.reason.trim());
+    for (key, value) in [
+        ("owner", &s.owner),
+        ("expires", &s.expires),
+        ("ticket", &s.ticket),
+    ] {
+        if let Some(v) = value {
+            text.push_str(&format!("; {key}: {v}"));
+        }
+    }
+    text.push('.');
+    clip(&text, MAX_NOTE)
+}
+
+/// The `Note.Text` vpcwarden writes when a finding it suppressed is suppressed no longer.
+pub const UNSUPPRESSED_NOTE: &str = "Suppression ended: the [[suppress]] entry of vpcwarden.toml \
+    that covered this finding expired or was removed.";
 
 /// `Severity`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -253,6 +306,14 @@ pub fn finding(
             partition,
             region,
         }],
+        workflow: f.suppressed.as_ref().map(|_| AsffWorkflow {
+            status: "SUPPRESSED".to_string(),
+        }),
+        note: f.suppressed.as_ref().map(|s| AsffNote {
+            text: suppression_note(s),
+            updated_by: NOTE_AUTHOR.to_string(),
+            updated_at: updated_at.to_string(),
+        }),
     }
 }
 

@@ -1311,6 +1311,139 @@ fn diff_of_two_scans_tells_fixed_added_and_unseen_apart() {
     assert_eq!(doc["old"]["complete"], true);
 }
 
+/// `[[suppress]]` reaches Security Hub's Workflow through BatchUpdateFindings: SUPPRESSED with
+/// vpcwarden's note, nothing more on a re-run, back to NEW once the entry expired, and a finding a
+/// user suppressed keeps the user's workflow.
+#[test]
+fn security_hub_export_keeps_suppression_in_the_workflow_and_never_touches_a_users() {
+    let Some(m) = moto() else { return };
+    let s = seed(&m, "lambda-vpc-mix", "210000000160", &[]);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let accepted = fn_arn(s.account(), "public-api");
+    let config = |expires: &str| -> std::path::PathBuf {
+        let path = dir.path().join(format!("vpcwarden-{expires}.toml"));
+        std::fs::write(
+            &path,
+            format!(
+                "[[suppress]]\ncheck = \"LAMBDA003\"\nresource = \"{accepted}\"\n\
+                 reason = \"accepted\"\nowner = \"team@x\"\nexpires = {expires}\nticket = \"SEC-1\"\n"
+            ),
+        )
+        .expect("write config");
+        path
+    };
+    let scan = |epoch: &str, config: &std::path::Path, name: &str| -> (Value, String) {
+        let path = dir.path().join(name);
+        let out = s
+            .vpcwarden(&m.endpoint)
+            .env("SOURCE_DATE_EPOCH", epoch)
+            .args(["audit", "--region", "us-east-1", "--region", "eu-west-1"])
+            .args(["--checks", "function-not-in-vpc", "--config"])
+            .arg(config)
+            .args(["--format", "json", "-o"])
+            .arg(&path)
+            .args(["--export", "securityhub", "--securityhub-only-failed"])
+            .assert()
+            // reports-novpc fails unsuppressed in every run.
+            .code(3)
+            .get_output()
+            .clone();
+        let report: Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).expect("report")).expect("JSON");
+        (report, String::from_utf8_lossy(&out.stderr).to_string())
+    };
+    let finding_of = |report: &Value, name: &str| -> Value {
+        report["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .find(|f| {
+                f["code"] == "LAMBDA003"
+                    && f["resource_arn"]
+                        .as_str()
+                        .is_some_and(|a| a.ends_with(&format!(":function:{name}")))
+            })
+            .cloned()
+            .unwrap_or_else(|| panic!("no LAMBDA003 finding for {name}"))
+    };
+    let regions = ["eu-west-1", "us-east-1"];
+
+    // 1. The entry covers public-api: SUPPRESSED, with vpcwarden's note saying why.
+    let (r1, err1) = scan("1793523600", &config("2030-01-01"), "r1.json");
+    let mine = finding_of(&r1, "public-api");
+    assert!(mine["suppressed"].is_object(), "{mine}");
+    let mine_id = mine["id"].as_str().expect("id").to_string();
+    let theirs = finding_of(&r1, "reports-novpc");
+    assert!(theirs["suppressed"].is_null(), "{theirs}");
+    let theirs_id = theirs["id"].as_str().expect("id").to_string();
+    let held = s.hub(&m, &regions);
+    let workflow = &held[&mine_id]["Workflow"]["Status"];
+    assert_eq!(workflow, "SUPPRESSED", "{err1}");
+    let note = &held[&mine_id]["Note"];
+    assert_eq!(note["UpdatedBy"], "vpcwarden");
+    let text = note["Text"].as_str().expect("Note.Text");
+    for part in ["accepted", "team@x", "2030-01-01", "SEC-1"] {
+        assert!(text.contains(part), "{part} not in {text}");
+    }
+    assert_eq!(held[&theirs_id]["Workflow"]["Status"], "NEW");
+    assert!(
+        err1.contains("1 finding(s) set to SUPPRESSED, 0 set back to NEW"),
+        "{err1}"
+    );
+
+    // 2. A user suppresses reports-novpc (no [[suppress]] entry covers it) with a note of theirs.
+    let theirs_region = theirs["region"].as_str().expect("region");
+    let update = s.aws_call(
+        &m,
+        theirs_region,
+        "securityhub",
+        "batch_update_findings",
+        serde_json::json!({
+            "FindingIdentifiers": [{"Id": theirs_id, "ProductArn": held[&theirs_id]["ProductArn"]}],
+            "Workflow": {"Status": "SUPPRESSED"},
+            "Note": {"Text": "known, tracked in OPS-7", "UpdatedBy": "alice"},
+        }),
+    );
+    assert_eq!(update["UnprocessedFindings"], serde_json::json!([]));
+
+    // 3. The same configuration again: no workflow update at all, the user's suppression kept.
+    let (_, err2) = scan("1793610000", &config("2030-01-01"), "r2.json");
+    assert!(
+        !err2.contains("workflow:"),
+        "a re-run changes no workflow: {err2}"
+    );
+    let held = s.hub(&m, &regions);
+    assert_eq!(held[&mine_id]["Workflow"]["Status"], "SUPPRESSED");
+    assert_eq!(held[&mine_id]["Note"]["Text"], text);
+    assert_eq!(held[&theirs_id]["Workflow"]["Status"], "SUPPRESSED");
+    assert_eq!(held[&theirs_id]["Note"]["UpdatedBy"], "alice");
+
+    // 4. The entry expired: public-api goes back to NEW with vpcwarden's note; the user's stays.
+    let (r3, err3) = scan("1793696400", &config("2020-01-01"), "r3.json");
+    assert!(finding_of(&r3, "public-api")["suppressed"].is_null());
+    let held = s.hub(&m, &regions);
+    assert_eq!(held[&mine_id]["Workflow"]["Status"], "NEW", "{err3}");
+    assert_eq!(held[&mine_id]["Note"]["UpdatedBy"], "vpcwarden");
+    assert!(
+        held[&mine_id]["Note"]["Text"]
+            .as_str()
+            .is_some_and(|t| t.contains("Suppression ended")),
+        "{}",
+        held[&mine_id]["Note"]
+    );
+    assert_eq!(held[&theirs_id]["Workflow"]["Status"], "SUPPRESSED");
+    assert_eq!(
+        held[&theirs_id]["Note"]["Text"], "known, tracked in OPS-7",
+        "a user's workflow is never changed"
+    );
+    assert!(
+        err3.contains(
+            "0 finding(s) set to SUPPRESSED, 1 set back to NEW (suppression ended), 0 not updated"
+        ),
+        "{err3}"
+    );
+}
+
 #[test]
 fn asff_and_ocsf_documents_pass_independent_validation() {
     let Some(m) = moto() else { return };
@@ -1333,6 +1466,20 @@ fn asff_and_ocsf_documents_pass_independent_validation() {
                     .join(format!("{name}.json")),
             ),
         };
+        if (format, snapshot) == ("asff", None) {
+            // Suppressed findings carry Workflow SUPPRESSED and a Note at its 512-character limit.
+            let config = dir.path().join("vpcwarden.toml");
+            std::fs::write(
+                &config,
+                format!(
+                    "[[suppress]]\ncheck = \"*\"\nresource = \"arn:aws:lambda:*\"\n\
+                     reason = \"{}\"\nowner = \"team@x\"\nexpires = 2030-01-01\n",
+                    "é✓".repeat(300)
+                ),
+            )
+            .expect("write config");
+            cmd.arg("--config").arg(config);
+        }
         // Every one of these has failing findings.
         cmd.args(["--format", format, "-o"])
             .arg(&path)
@@ -1341,6 +1488,16 @@ fn asff_and_ocsf_documents_pass_independent_validation() {
         let docs: Value =
             serde_json::from_str(&std::fs::read_to_string(&path).expect("output")).expect("JSON");
         assert!(!docs.as_array().expect("array").is_empty());
+        if (format, snapshot) == ("asff", None) {
+            assert!(
+                docs.as_array()
+                    .expect("array")
+                    .iter()
+                    .any(|d| d["Workflow"]["Status"] == "SUPPRESSED"
+                        && d["Note"]["Text"].as_str().map(|t| t.chars().count()) == Some(512)),
+                "no suppressed finding with a full-length note"
+            );
+        }
         let out = std::process::Command::new(&m.python)
             .arg(&validator)
             .arg(format)
