@@ -15,6 +15,10 @@ pub struct Cli {
     /// More logging on stderr (-v info, -vv debug); RUST_LOG overrides.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+    /// How stderr's log is written: `text` for people, `json` for log systems (one JSON object
+    /// per line, with each account's start, finish and gaps).
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text, env = "VPCWARDEN_LOG_FORMAT")]
+    pub log_format: LogFormat,
     /// The command.
     #[command(subcommand)]
     pub command: Command,
@@ -47,6 +51,15 @@ pub enum Command {
     /// findings a single process would have reported; a missing shard is named, and the merged
     /// report marked incomplete.
     Merge(MergeArgs),
+}
+
+/// The formats of stderr's log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// Lines for people.
+    Text,
+    /// JSON lines.
+    Json,
 }
 
 /// `vpcwarden merge SHARD.json... | --dir DIR`.
@@ -303,6 +316,7 @@ impl From<&TargetArgs> for Target {
             endpoint_url: a.endpoint_url.clone().filter(|e| !e.is_empty()),
             max_attempts: a.max_attempts,
             quotas: crate::config::Quotas::default(),
+            regions: a.regions.clone(),
         }
     }
 }

@@ -40,18 +40,30 @@ pub fn now_rfc3339() -> String {
         .unwrap_or_else(|_| now.unix_timestamp().to_string())
 }
 
-/// Logging on stderr: warnings by default, more with `-v`; `RUST_LOG` overrides.
-pub fn init_logging(verbose: u8) {
-    let default = match verbose {
-        0 => "warn",
-        1 => "vpcwarden=info,warn",
+/// Logging on stderr: warnings by default, more with `-v`; `RUST_LOG` overrides. The SDK's own
+/// warnings (a region or credentials source it tried and did not need) are not shown by default:
+/// vpcwarden reports every failure that matters itself, once. `json` writes one JSON object per
+/// event (JSON lines), and then includes vpcwarden's progress events (each account started and
+/// finished, each gap) by default, so a headless run's log view shows where it is.
+pub fn init_logging(verbose: u8, json: bool) {
+    let default = match (verbose, json) {
+        (0, false) => "warn,aws_config=error,aws_smithy_runtime=error",
+        (0, true) | (1, _) => "vpcwarden=info,warn,aws_config=error,aws_smithy_runtime=error",
         _ => "vpcwarden=debug,info",
     };
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
-    let _ = tracing_subscriber::fmt()
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_target(false)
-        .try_init();
+        .with_writer(std::io::stderr);
+    let _ = if json {
+        builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(false)
+            .with_target(false)
+            .try_init()
+    } else {
+        builder.with_target(false).try_init()
+    };
 }

@@ -13,7 +13,10 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    vpcwarden::init_logging(cli.verbose);
+    vpcwarden::init_logging(
+        cli.verbose,
+        cli.log_format == vpcwarden::cli::LogFormat::Json,
+    );
     match app::run(cli) {
         Ok(exit) => ExitCode::from(exit as u8),
         // The reader closed stdout (`| head`): it has what it wanted.

@@ -30,6 +30,10 @@ pub struct Target {
     pub max_attempts: u32,
     /// The request rates to keep to per account and region (`vpcwarden.toml` `[quotas]`).
     pub quotas: crate::config::Quotas,
+    /// The regions named on the command line (`--region`). With them, the default region comes
+    /// from the environment or the profile, else the first of them: the instance metadata service
+    /// is never asked for a region nobody needs.
+    pub regions: Vec<String>,
 }
 
 /// A role to assume in another account.
@@ -99,6 +103,20 @@ impl ClientFactory {
             );
         if let Some(profile) = &target.profile {
             loader = loader.profile_name(profile);
+        }
+        if let Some(first) = target.regions.first() {
+            use aws_config::meta::region::RegionProviderChain;
+            let mut profile = aws_config::profile::ProfileFileRegionProvider::builder();
+            if let Some(name) = &target.profile {
+                profile = profile.profile_name(name);
+            }
+            loader = loader.region(
+                RegionProviderChain::first_try(
+                    aws_config::environment::EnvironmentVariableRegionProvider::new(),
+                )
+                .or_else(profile.build())
+                .or_else(Region::new(first.clone())),
+            );
         }
         if let Some(endpoint) = &target.endpoint_url {
             loader = loader.endpoint_url(endpoint);

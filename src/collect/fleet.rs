@@ -303,6 +303,8 @@ async fn collect_planned(
     if let Some(regions) = &planned.regions {
         options.regions = super::Regions::Listed(regions.clone());
     }
+    let started = std::time::Instant::now();
+    info!(event = "account_started", account = %planned.account_id, name = planned.name.as_deref().unwrap_or(""), "account started");
     let entered = match &planned.role {
         None => Ok(factory.clone()),
         Some(role) => match factory.check_assume_role(role, home).await {
@@ -356,5 +358,17 @@ async fn collect_planned(
     account.name = planned.name;
     account.ou_path = planned.ou_path;
     account.normalize();
+    for g in &account.gaps {
+        info!(event = "gap", account = %g.account_id, region = %g.region, service = %g.service, operation = %g.operation, resource = g.resource.as_deref().unwrap_or(""), code = %g.error_code, "gap");
+    }
+    info!(
+        event = "account_finished",
+        account = %account.account_id,
+        regions = account.regions.len(),
+        functions = account.regions.iter().map(|r| r.lambda.functions.len()).sum::<usize>(),
+        gaps = account.gaps.len(),
+        seconds = started.elapsed().as_secs_f64(),
+        "account finished"
+    );
     account
 }

@@ -679,3 +679,32 @@ fn a_closed_stdout_ends_the_run_quietly() {
     // The scan finished before its output was refused: its verdict stands (failing findings).
     assert_eq!(out.status.code(), Some(3), "{stderr}");
 }
+
+/// Tried as a new user would: credentials in the environment, `--region` given, no region
+/// configured. stderr has one line for the one real problem, not the SDK asking the instance
+/// metadata service for a region nobody needs.
+#[test]
+fn a_live_run_with_region_given_prints_one_line_per_real_problem() {
+    // A home with no ~/.aws: no profile names a region.
+    let home = tempfile::tempdir().expect("tempdir");
+    let out = vpcwarden()
+        .args(["audit", "--region", "us-east-1", "--max-attempts", "1"])
+        .args(["--endpoint-url", "http://127.0.0.1:9"])
+        .env_remove("AWS_REGION")
+        .env_remove("AWS_DEFAULT_REGION")
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_EC2_METADATA_DISABLED")
+        .env_remove("RUST_LOG")
+        .env_remove("AWS_CONFIG_FILE")
+        .env_remove("AWS_SHARED_CREDENTIALS_FILE")
+        .env("HOME", home.path())
+        .env("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
+        .env("AWS_SECRET_ACCESS_KEY", "not-a-secret")
+        .output()
+        .expect("runs");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(!err.contains("IMDS"), "{err}");
+    assert!(err.contains("sts:GetCallerIdentity"), "{err}");
+}

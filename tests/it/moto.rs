@@ -1918,7 +1918,7 @@ fn a_sharded_organization_scan_merges_to_the_single_process_report() {
             .map(|i| {
                 let mut cmd = s.vpcwarden(&m.endpoint);
                 cmd.args(scan)
-                    .args(["--shard-count", "4", "--output"])
+                    .args(["--shard-count", "4", "--log-format", "json", "--output"])
                     .arg(&output)
                     .env_remove("AWS_BATCH_JOB_ARRAY_INDEX")
                     .env("JOB_COMPLETION_INDEX", i.to_string());
@@ -1943,7 +1943,22 @@ fn a_sharded_organization_scan_merges_to_the_single_process_report() {
             r["scan"]["shard"],
             serde_json::json!({"index": i, "count": 4})
         );
-        per_shard.push(r["scan"]["accounts"].as_array().map_or(0, Vec::len));
+        let accounts = r["scan"]["accounts"].as_array().map_or(0, Vec::len);
+        per_shard.push(accounts);
+        // A headless log: JSON lines, one start and one finish per account of the shard.
+        let events: Vec<Value> = err
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+            .collect();
+        let count = |name: &str| events.iter().filter(|e| e["event"] == name).count();
+        assert_eq!(count("account_started"), accounts, "shard {i}: {err}");
+        assert_eq!(count("account_finished"), accounts, "shard {i}: {err}");
+        if accounts == 0 {
+            assert!(
+                err.contains("no account of this run falls in this shard"),
+                "{err}"
+            );
+        }
     }
     assert_eq!(
         per_shard.iter().sum::<usize>(),
