@@ -64,11 +64,19 @@ pub fn run(cli: Cli) -> Result<Exit, AppError> {
         Command::Checks => {
             let checks = registry()?;
             let mut out = String::new();
+            // Columns as wide as their longest value, so a long slug keeps the rest aligned.
+            let width = |f: fn(&checks::Check) -> usize| checks.iter().map(f).max().unwrap_or(0);
+            let code = width(|c| c.entry.meta.code.len());
+            let slug = width(|c| c.entry.meta.slug.len());
+            let severity = width(|c| c.entry.meta.severity.as_str().len());
             for c in checks {
                 let m = &c.entry.meta;
                 out.push_str(&format!(
-                    "{:<10} {:<32} {:<13} {}\n",
-                    m.code, m.slug, m.severity, m.title
+                    "{:<code$}  {:<slug$}  {:<severity$}  {}\n",
+                    m.code,
+                    m.slug,
+                    m.severity.as_str(),
+                    m.title
                 ));
             }
             write_output(None, &out)?;
@@ -158,6 +166,7 @@ fn audit(mut args: AuditArgs) -> Result<Exit, AppError> {
         show_passed: args.show_passed,
         show_suppressed: args.show_suppressed,
         color,
+        long: args.long,
     };
     write_with(args.output.as_deref(), |out| {
         render::write(&report, args.format, options, out)

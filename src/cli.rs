@@ -367,6 +367,10 @@ pub struct AuditArgs {
     /// summary either way; JSON always has them, marked `suppressed`).
     #[arg(long)]
     pub show_suppressed: bool,
+    /// The table's full layout: each finding's whole message, wrapped. By default the table has one
+    /// line per finding, with its check's title (JSON, ASFF, OCSF and CSV always have the message).
+    #[arg(long)]
+    pub long: bool,
     /// Compare with an earlier JSON report (`audit --format json`), as `vpcwarden diff` does: the
     /// exit code and `--fail-on` then consider only new failures (and failures whose severity
     /// rose), and the table marks them.

@@ -37,6 +37,9 @@ pub struct RenderOptions {
     pub show_suppressed: bool,
     /// Use colour (only when writing to a terminal).
     pub color: bool,
+    /// The table's full layout: each finding's whole message, wrapped (`--long`). By default a
+    /// finding is one line, with its check's title.
+    pub long: bool,
 }
 
 /// Writes the report in `format` to `out`. JSON (see [`write_json`](crate::report::v1::write_json)),

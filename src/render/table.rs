@@ -30,6 +30,8 @@ pub fn render(report: &Report, options: RenderOptions) -> String {
         .collect();
     if rows.is_empty() {
         out.push_str("No failing findings.\n");
+    } else if !options.long {
+        compact(report, &rows, &marks, options, &mut out);
     } else {
         let mut table = new_table();
         table.set_header(vec![
@@ -159,6 +161,150 @@ pub fn render(report: &Report, options: RenderOptions) -> String {
         let _ = writeln!(out, "\n{table}");
     }
     out
+}
+
+/// One line per finding (severity, status, check, region, resource, the check's title), the
+/// title cut to the terminal's width; a table per account when the report has several.
+fn compact(
+    report: &Report,
+    rows: &[&Box<crate::finding::Finding>],
+    marks: &std::collections::HashMap<&str, &crate::diff::Entry>,
+    options: RenderOptions,
+    out: &mut String,
+) {
+    let several = report.scan.accounts.len() > 1;
+    let mut groups: Vec<(Option<&str>, Vec<&crate::finding::Finding>)> = Vec::new();
+    if several {
+        let mut order: Vec<&str> = report.scan.accounts.iter().map(String::as_str).collect();
+        for f in rows {
+            if !order.contains(&f.account_id.as_str()) {
+                order.push(&f.account_id);
+            }
+        }
+        for account in order {
+            let mine: Vec<_> = rows
+                .iter()
+                .filter(|f| f.account_id == account)
+                .map(|f| &***f)
+                .collect();
+            if !mine.is_empty() {
+                groups.push((Some(account), mine));
+            }
+        }
+    } else {
+        groups.push((None, rows.iter().map(|f| &***f).collect()));
+    }
+    let width = Table::new().width().map(usize::from);
+    for (account, findings) in groups {
+        if let Some(account) = account {
+            let name = report
+                .scan
+                .account_details
+                .iter()
+                .find(|d| d.account_id == account)
+                .and_then(|d| d.name.as_deref())
+                .map(|n| format!(" ({n})"))
+                .unwrap_or_default();
+            let _ = writeln!(out, "Account {account}{name}:");
+        }
+        let lines: Vec<[String; 6]> = findings
+            .iter()
+            .map(|f| {
+                let mut status = f.status.to_string();
+                match marks.get(f.id.as_str()) {
+                    Some(e) if e.category == Category::New => status.push_str(", new"),
+                    Some(e) => {
+                        if let Some(old) = e.old {
+                            let _ = write!(status, ", was {}", old.severity);
+                        }
+                    }
+                    None => {}
+                }
+                if f.suppressed.is_some() {
+                    status.push_str(", suppressed");
+                }
+                [
+                    if f.status == Status::Fail {
+                        f.severity.as_str().to_string()
+                    } else {
+                        "-".to_string()
+                    },
+                    status,
+                    format!("{} {}", f.code, f.slug),
+                    if several {
+                        f.region.clone()
+                    } else {
+                        format!("{} {}", f.account_id, f.region)
+                    },
+                    short_arn(&f.resource_arn).to_string(),
+                    f.title.to_string(),
+                ]
+            })
+            .collect();
+        let header = [
+            "Severity",
+            "Status",
+            "Check",
+            if several { "Region" } else { "Account Region" },
+            "Resource",
+            "Title",
+        ];
+        // The title takes what the other columns leave of the terminal's width.
+        let title_width = width.map(|w| {
+            let others: usize = (0..5)
+                .map(|i| {
+                    lines
+                        .iter()
+                        .map(|l| l[i].chars().count())
+                        .chain([header[i].len()])
+                        .max()
+                        .unwrap_or(0)
+                })
+                .sum();
+            // Each of the six columns has a border and a space either side.
+            w.saturating_sub(others + 6 * 3 + 1).max(20)
+        });
+        let mut table = Table::new();
+        table
+            .load_style(UTF8_FULL_CONDENSED)
+            .set_content_arrangement(ContentArrangement::Disabled)
+            .set_header(header.to_vec());
+        for (f, line) in findings.iter().zip(lines) {
+            let [severity, status, check, place, resource, title] = line;
+            table.add_row(vec![
+                colored(
+                    Cell::new(severity),
+                    severity_color(f.severity, f.status),
+                    options,
+                ),
+                Cell::new(status),
+                Cell::new(check),
+                Cell::new(place),
+                Cell::new(resource),
+                Cell::new(match title_width {
+                    Some(w) => cut(&title, w),
+                    None => title,
+                }),
+            ]);
+        }
+        let _ = writeln!(out, "{table}");
+    }
+    if rows.len() > 10 {
+        let _ = writeln!(
+            out,
+            "Each finding's full message: --long; every detail: --format json --output report.json"
+        );
+    }
+}
+
+/// `text` cut to `width` characters, with an ellipsis when it was longer.
+fn cut(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_string();
+    }
+    let mut s: String = text.chars().take(width.saturating_sub(1)).collect();
+    s.push('…');
+    s
 }
 
 pub(crate) fn new_table() -> Table {

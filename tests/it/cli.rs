@@ -708,3 +708,60 @@ fn a_live_run_with_region_given_prints_one_line_per_real_problem() {
     assert!(!err.contains("IMDS"), "{err}");
     assert!(err.contains("sts:GetCallerIdentity"), "{err}");
 }
+
+/// The default table is one line per finding, with the check's title; `--long` has the messages.
+#[test]
+fn the_default_table_is_one_line_per_finding_and_long_has_the_messages() {
+    let run = |extra: &[&str]| {
+        let out = vpcwarden()
+            .args(["audit", "--demo"])
+            .args(extra)
+            .assert()
+            .code(3)
+            .get_output()
+            .stdout
+            .clone();
+        String::from_utf8(out).expect("utf8")
+    };
+    let short = run(&[]);
+    let rows: Vec<&str> = short.lines().filter(|l| l.starts_with("│ ")).collect();
+    // A header and 43 failing findings, each on one line.
+    assert_eq!(rows.len(), 44, "{short}");
+    assert!(rows.iter().any(|r| r.contains("function:public-webhook")
+        && r.contains("Lambda function policy lets anyone invoke the function")));
+    assert!(
+        !short.contains("its resource policy lets any"),
+        "no message without --long"
+    );
+    assert!(
+        short.contains("--long"),
+        "a long report says how to see more:\n{short}"
+    );
+    let long = run(&["--long"]);
+    assert!(long.contains("its resource policy lets any"), "{long}");
+    assert!(long.lines().count() > short.lines().count() * 3);
+}
+
+#[test]
+fn the_checks_list_keeps_its_columns_aligned() {
+    let out = vpcwarden()
+        .arg("checks")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).expect("utf8");
+    // The severity column starts at the same place on every line, however long the slug.
+    let starts: std::collections::BTreeSet<usize> = text
+        .lines()
+        .map(|l| {
+            ["critical", "high", "medium", "low", "informational"]
+                .iter()
+                .filter_map(|s| l.find(&format!("  {s} ")))
+                .min()
+                .expect("a severity")
+        })
+        .collect();
+    assert_eq!(starts.len(), 1, "{text}");
+}

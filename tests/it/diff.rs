@@ -476,7 +476,7 @@ fn audit_against_a_baseline_gates_on_new_failures_only_and_marks_them() {
         table.contains("0 new, 0 resolved, 0 changed, 0 not comparable, 43 still failing"),
         "{table}"
     );
-    assert!(!table.contains("NEW"), "{table}");
+    assert!(!table.contains(", new"), "{table}");
     // A baseline without the critical LAMBDA001 failure and with IAM003 at medium: one new, one
     // risen to high.
     let mut old = demo(&[]);
@@ -487,10 +487,18 @@ fn audit_against_a_baseline_gates_on_new_failures_only_and_marks_them() {
     let (code, table, _) = audit_against(&old, &[]);
     assert_eq!(code, 3);
     assert!(table.contains("1 new, 0 resolved, 1 changed"), "{table}");
-    assert!(table.contains("NEW"), "the new failure is marked:\n{table}");
     assert!(
-        table.contains("was medium"),
+        table.contains("fail, new"),
+        "the new failure is marked:\n{table}"
+    );
+    assert!(
+        table.contains("fail, was medium"),
         "the risen one is marked:\n{table}"
+    );
+    let (_, long, _) = audit_against(&old, &["--long"]);
+    assert!(
+        long.contains("NEW") && long.contains("was medium"),
+        "--long marks them too:\n{long}"
     );
     // --fail-on weighs only those: critical (LAMBDA001) fails; with that one suppressed, the rise
     // to high does not reach critical, and nothing else counts.

@@ -226,6 +226,8 @@ fn suppressed_failures_do_not_count_and_the_table_hides_them() {
     let (code, out, _) = demo_with(&path, &["--show-suppressed"]);
     assert_eq!(code, 0);
     assert!(out.contains("function-not-in-vpc"), "{out}");
+    assert_eq!(out.matches("fail, suppressed").count(), 43, "{out}");
+    let (_, out, _) = demo_with(&path, &["--show-suppressed", "--long"]);
     assert!(out.contains("Suppressed: accepted for the test"), "{out}");
     assert!(out.contains("(sec), until 2026-11-01"), "{out}");
     // JSON: status kept, the summary counts them.
