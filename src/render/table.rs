@@ -31,7 +31,8 @@ pub fn render(report: &Report, options: RenderOptions) -> String {
     if rows.is_empty() {
         out.push_str("No failing findings.\n");
     } else if !options.long {
-        compact(report, &rows, &marks, options, &mut out);
+        let plain: Vec<&crate::finding::Finding> = rows.iter().map(|f| &***f).collect();
+        compact(report, &plain, &marks, options, &mut out);
     } else {
         let mut table = new_table();
         table.set_header(vec![
@@ -167,7 +168,7 @@ pub fn render(report: &Report, options: RenderOptions) -> String {
 /// title cut to the terminal's width; a table per account when the report has several.
 fn compact(
     report: &Report,
-    rows: &[&Box<crate::finding::Finding>],
+    rows: &[&crate::finding::Finding],
     marks: &std::collections::HashMap<&str, &crate::diff::Entry>,
     options: RenderOptions,
     out: &mut String,
@@ -185,14 +186,14 @@ fn compact(
             let mine: Vec<_> = rows
                 .iter()
                 .filter(|f| f.account_id == account)
-                .map(|f| &***f)
+                .copied()
                 .collect();
             if !mine.is_empty() {
                 groups.push((Some(account), mine));
             }
         }
     } else {
-        groups.push((None, rows.iter().map(|f| &***f).collect()));
+        groups.push((None, rows.to_vec()));
     }
     let width = Table::new().width().map(usize::from);
     for (account, findings) in groups {
