@@ -1918,7 +1918,8 @@ fn a_sharded_organization_scan_merges_to_the_single_process_report() {
             .map(|i| {
                 let mut cmd = s.vpcwarden(&m.endpoint);
                 cmd.args(scan)
-                    .args(["--shard-count", "4", "--log-format", "json", "--output"])
+                    .args(["--shard-count", "4", "--log-format", "json"])
+                    .args(["--export", "securityhub", "--output"])
                     .arg(&output)
                     .env_remove("AWS_BATCH_JOB_ARRAY_INDEX")
                     .env("JOB_COMPLETION_INDEX", i.to_string());
@@ -1948,8 +1949,23 @@ fn a_sharded_organization_scan_merges_to_the_single_process_report() {
         // A headless log: JSON lines, one start and one finish per account of the shard.
         let events: Vec<Value> = err
             .lines()
+            .filter(|l| l.starts_with('{'))
             .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
             .collect();
+        // Each shard exports its own accounts (through their roles) and no other's, so no shard
+        // can archive another's findings.
+        for account in r["scan"]["accounts"].as_array().expect("accounts") {
+            let account = account.as_str().expect("id");
+            assert!(
+                err.contains(&format!("imported into account {account} ")),
+                "shard {i}: {err}"
+            );
+        }
+        assert_eq!(
+            err.matches("imported into account").count(),
+            accounts,
+            "shard {i}: {err}"
+        );
         let count = |name: &str| events.iter().filter(|e| e["event"] == name).count();
         assert_eq!(count("account_started"), accounts, "shard {i}: {err}");
         assert_eq!(count("account_finished"), accounts, "shard {i}: {err}");
