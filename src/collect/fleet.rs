@@ -208,8 +208,10 @@ async fn plan(
                 ));
             }
         }
+        // A shard reads the memberships (SCPs on each account's path) of its own accounts only.
         let wanted = |id: &str| {
-            !excluded(id)
+            selection.shard.is_none_or(|s| s.contains(id))
+                && !excluded(id)
                 && (selection.accounts.is_empty() || selection.accounts.iter().any(|a| a == id))
                 && (selection.ous.is_empty()
                     || selection.ous.iter().any(|ou| tree.is_under(id, ou)))
