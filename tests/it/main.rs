@@ -5,6 +5,7 @@ mod catalog;
 mod checks;
 mod cli;
 mod collect;
+mod deploy;
 mod diff;
 mod faults;
 mod gaps;
