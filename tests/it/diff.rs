@@ -5,18 +5,7 @@ use crate::support::vpcwarden;
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 
-/// `audit --demo --format json` (with `extra` flags), parsed.
-fn demo(extra: &[&str]) -> Value {
-    let out = vpcwarden()
-        .args(["audit", "--demo", "--format", "json"])
-        .args(extra)
-        .assert()
-        .code(3)
-        .get_output()
-        .stdout
-        .clone();
-    serde_json::from_slice(&out).expect("a JSON report")
-}
+use crate::support::demo_json as demo;
 
 fn write(dir: &Path, name: &str, report: &Value) -> PathBuf {
     let path = dir.join(name);
@@ -451,16 +440,11 @@ fn unreadable_reports_are_refused_with_exit_2_naming_the_file() {
 
 /// `audit --demo --baseline OLD` (with `extra`): exit code, stdout, stderr.
 fn audit_against(old: &Path, extra: &[&str]) -> (i32, String, String) {
-    let out = vpcwarden()
-        .args(["audit", "--demo", "--baseline"])
-        .arg(old)
-        .args(extra)
-        .output()
-        .expect("runs");
-    (
-        out.status.code().expect("exit code"),
-        String::from_utf8(out.stdout).expect("utf8"),
-        String::from_utf8(out.stderr).expect("utf8"),
+    crate::support::outcome(
+        vpcwarden()
+            .args(["audit", "--demo", "--baseline"])
+            .arg(old)
+            .args(extra),
     )
 }
 

@@ -7,14 +7,7 @@ use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 
 fn demo_report() -> Value {
-    let out = vpcwarden()
-        .args(["audit", "--demo", "--format", "json"])
-        .assert()
-        .code(3)
-        .get_output()
-        .stdout
-        .clone();
-    serde_json::from_slice(&out).expect("JSON report")
+    crate::support::demo_json(&[])
 }
 
 /// The demo report as shard INDEX of COUNT.
@@ -42,17 +35,7 @@ fn write(dir: &Path, name: &str, v: &Value) -> PathBuf {
 
 /// `merge ARGS...`: exit code, stdout, stderr.
 fn merge(args: &[&Path], extra: &[&str]) -> (i32, String, String) {
-    let out = vpcwarden()
-        .arg("merge")
-        .args(args)
-        .args(extra)
-        .output()
-        .expect("runs");
-    (
-        out.status.code().expect("code"),
-        String::from_utf8(out.stdout).expect("utf8"),
-        String::from_utf8(out.stderr).expect("utf8"),
-    )
+    crate::support::outcome(vpcwarden().arg("merge").args(args).args(extra))
 }
 
 #[test]
@@ -228,11 +211,8 @@ fn shard_flags_are_checked_before_any_aws_call() {
         for (k, v) in env {
             cmd.env(k, v);
         }
-        let out = cmd.output().expect("runs");
-        (
-            out.status.code().expect("code"),
-            String::from_utf8(out.stderr).expect("utf8"),
-        )
+        let (code, _, err) = crate::support::outcome(&mut cmd);
+        (code, err)
     };
     let (code, err) = run(&["--shard", "0/2"], &[]);
     assert_eq!(code, 2);

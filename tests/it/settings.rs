@@ -16,16 +16,11 @@ fn config(text: &str) -> (tempfile::TempDir, PathBuf) {
 
 /// `audit --demo --config FILE ARGS...`: (exit code, stdout, stderr).
 fn demo_with(config: &PathBuf, args: &[&str]) -> (i32, String, String) {
-    let out = vpcwarden()
-        .args(["audit", "--demo", "--config"])
-        .arg(config)
-        .args(args)
-        .output()
-        .expect("runs");
-    (
-        out.status.code().expect("exit code"),
-        String::from_utf8(out.stdout).expect("utf8"),
-        String::from_utf8(out.stderr).expect("utf8"),
+    crate::support::outcome(
+        vpcwarden()
+            .args(["audit", "--demo", "--config"])
+            .arg(config)
+            .args(args),
     )
 }
 

@@ -62,6 +62,29 @@ pub fn find<'a>(findings: &'a [Finding], last: &str) -> &'a Finding {
 
 /// The binary, offline: never real credentials, profiles or the instance metadata service, and the
 /// time pinned so outputs are byte-stable.
+/// `audit --demo --format json` (with `extra` flags), parsed; the demo fails, so it exits 3.
+pub fn demo_json(extra: &[&str]) -> serde_json::Value {
+    let out = vpcwarden()
+        .args(["audit", "--demo", "--format", "json"])
+        .args(extra)
+        .assert()
+        .code(3)
+        .get_output()
+        .stdout
+        .clone();
+    serde_json::from_slice(&out).expect("a JSON report")
+}
+
+/// Runs `cmd` to its end: exit code, stdout and stderr as text.
+pub fn outcome(cmd: &mut assert_cmd::Command) -> (i32, String, String) {
+    let out = cmd.output().expect("runs");
+    (
+        out.status.code().expect("an exit code"),
+        String::from_utf8(out.stdout).expect("UTF-8 stdout"),
+        String::from_utf8(out.stderr).expect("UTF-8 stderr"),
+    )
+}
+
 pub fn vpcwarden() -> assert_cmd::Command {
     let mut cmd = assert_cmd::Command::cargo_bin("vpcwarden").expect("binary");
     cmd.env_remove("AWS_PROFILE")
