@@ -435,7 +435,8 @@ fn merge_cmd(args: MergeArgs) -> Result<Exit, AppError> {
             report,
         });
     }
-    let merged = crate::merge::reports(pieces).map_err(|e| AppError::Usage(e.to_string()))?;
+    let merged = crate::merge::reports(pieces, args.max_hours_apart)
+        .map_err(|e| AppError::Usage(e.to_string()))?;
     if !merged.missing.is_empty() {
         eprintln!(
             "vpcwarden: merge: {} of {} shard(s) missing (index {}): their accounts were not scanned; the merged report is incomplete",

@@ -79,6 +79,10 @@ pub struct MergeArgs {
     /// Write the output to FILE instead of stdout.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Refuse shard reports whose scans started more than this many hours apart: a report left
+    /// over from an earlier run is not part of this one.
+    #[arg(long, default_value_t = 12, value_name = "HOURS")]
+    pub max_hours_apart: u32,
     /// Exit 3 when a failing finding of the merged report is at or above this severity.
     #[arg(long, value_enum, default_value_t = Severity::Low)]
     pub fail_on: Severity,

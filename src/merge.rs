@@ -78,6 +78,22 @@ pub enum MergeError {
         /// The COUNT.
         count: u32,
     },
+    /// Shards that started too far apart to be one run (a report left over from an earlier run).
+    #[error(
+        "{name} started at {theirs} and {first} at {ours}, more than {hours} h apart: not shards of one run (a report left from an earlier run?); remove it, or give --max-hours-apart"
+    )]
+    Apart {
+        /// The later or earlier file.
+        name: String,
+        /// Its start.
+        theirs: String,
+        /// The first file.
+        first: String,
+        /// The first file's start.
+        ours: String,
+        /// The limit.
+        hours: u32,
+    },
     /// One account in two reports, with different findings or gaps.
     #[error(
         "account {account} is in both {first} and {name} with different findings or gaps: they are not shards of one run"
@@ -124,8 +140,8 @@ struct AccountPart {
     gaps: Vec<Gap>,
 }
 
-/// Merges shard reports.
-pub fn reports(pieces: Vec<Piece>) -> Result<Merged, MergeError> {
+/// Merges shard reports whose scans started at most `max_hours_apart` hours apart.
+pub fn reports(pieces: Vec<Piece>, max_hours_apart: u32) -> Result<Merged, MergeError> {
     let first = pieces.first().ok_or(MergeError::Empty)?;
     let first_name = first.name.clone();
     let first_shard = first
@@ -172,6 +188,22 @@ pub fn reports(pieces: Vec<Piece>) -> Result<Merged, MergeError> {
                 checks.join(","),
                 sorted_checks.join(","),
             ));
+        }
+        let start = |s: &str| {
+            time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).ok()
+        };
+        if let (Some(a), Some(b)) = (
+            start(&scan.started_at),
+            start(&first.report.scan.started_at),
+        ) && (a - b).abs() > time::Duration::hours(i64::from(max_hours_apart))
+        {
+            return Err(MergeError::Apart {
+                name: p.name.clone(),
+                theirs: scan.started_at.clone(),
+                first: first_name.clone(),
+                ours: first.report.scan.started_at.clone(),
+                hours: max_hours_apart,
+            });
         }
         if scan.compact_pass != first.report.scan.compact_pass {
             return Err(mismatch(

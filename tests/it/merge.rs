@@ -154,6 +154,22 @@ fn what_does_not_merge_exactly_is_refused_naming_the_files() {
         err.contains("account 123456789012 is in both") && err.contains("changed.json"),
         "{err}"
     );
+    // A report left from yesterday's run is not part of today's.
+    let mut stale = empty_shard(&demo, 1, 2);
+    stale["scan"]["started_at"] = json!("2026-10-31T09:00:00Z");
+    let stale = write(dir.path(), "stale.json", &stale);
+    let (code, _, err) = merge(&[&a, &stale], &[]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("stale.json started at 2026-10-31T09:00:00Z")
+            && err.contains("more than 12 h apart"),
+        "{err}"
+    );
+    assert_eq!(
+        merge(&[&a, &stale], &["--max-hours-apart", "48"]).0,
+        3,
+        "unless told it is"
+    );
     // Reports and snapshots do not mix; nothing named is a usage error.
     let snapshot = root().join("mocks/snapshots/demo.json");
     let (code, _, err) = merge(&[&a, &snapshot], &[]);
