@@ -1,6 +1,7 @@
 //! Integration tests: checks on the healthy account and its mutations, the catalog, the CLI, collectors on mocked and
 //! emulated AWS. One test binary, so the SDK is linked once.
 
+mod browser;
 mod catalog;
 mod checks;
 mod cli;

@@ -1,6 +1,7 @@
 //! Shared test helpers: paths, scenario loading, running checks, and the healthy account that
 //! check tests mutate.
 
+pub mod browser;
 pub mod emulator;
 pub mod healthy;
 
