@@ -237,6 +237,14 @@ impl Browser {
             .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
     }
 
+    /// The elements matching `css`.
+    pub async fn all(&self, css: &str) -> Vec<fantoccini::elements::Element> {
+        self.client
+            .find_all(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("find {css}: {e}"))
+    }
+
     /// The one element matching `css` (the first when several do).
     pub async fn one(&self, css: &str) -> fantoccini::elements::Element {
         self.client
@@ -245,13 +253,13 @@ impl Browser {
             .unwrap_or_else(|e| panic!("find {css}: {e}"))
     }
 
-    /// Polls `probe` until it returns `Some` (at most [`PATIENCE`]), and returns that; panics with
-    /// `what` and the last value seen otherwise. For what the page's script does after an event.
-    pub async fn until<T, F, Fut>(&self, what: &str, mut probe: F) -> T
+    /// Polls `probe` until it returns `Ok` (at most [`PATIENCE`]), and returns that; panics with
+    /// `what` and the last `Err` seen otherwise. For what the page's script does after an event.
+    pub async fn until<T, E, F, Fut>(&self, what: &str, mut probe: F) -> T
     where
-        T: std::fmt::Debug,
+        E: std::fmt::Debug,
         F: FnMut() -> Fut,
-        Fut: Future<Output = Result<T, T>>,
+        Fut: Future<Output = Result<T, E>>,
     {
         let start = Instant::now();
         loop {
