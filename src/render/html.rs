@@ -90,6 +90,7 @@ struct Page {
     hidden_passing: usize,
     filter: Filters,
     network: Option<Vec<RegionView>>,
+    guides: Vec<Guide>,
     account_rows: Vec<AccountRow>,
     suppressions: Vec<SuppressionView>,
 }
@@ -155,11 +156,25 @@ struct FindingView {
     message: String,
     evidence: Option<String>,
     compliance: Vec<String>,
-    remediation: minijinja::Value,
+    /// The one-paragraph remediation; the check's whole guide is in `Page::guides`, once.
+    remediation: String,
+    /// Whether its check has a guide on the page.
+    guide: bool,
     remediation_url: String,
     suppressed: Option<SuppressedView>,
     /// "new" or "was SEVERITY" against a baseline.
     baseline: Option<String>,
+}
+
+/// A check's whole remediation (console, AWS CLI, Terraform), written once per check and opened
+/// from each of its findings.
+#[derive(Serialize)]
+struct Guide {
+    code: String,
+    slug: String,
+    title: String,
+    html: minijinja::Value,
+    url: String,
 }
 
 #[derive(Serialize)]
@@ -320,23 +335,12 @@ impl Page {
                 _ => None,
             })
             .collect();
-        let mut guides: HashMap<&str, minijinja::Value> = HashMap::new();
+        let guides = guides(report, &shown);
+        let guided: BTreeSet<&str> = guides.iter().map(|g| g.code.as_str()).collect();
         let findings: Vec<FindingView> = shown
             .iter()
             .map(|f| {
                 let check = report.check(&f.code);
-                let remediation = guides
-                    .entry(&f.code)
-                    .or_insert_with(|| {
-                        let text = match check {
-                            Some(c) if !c.remediation_guide.is_empty() => {
-                                c.remediation_guide.clone()
-                            }
-                            _ => f.remediation.to_string(),
-                        };
-                        minijinja::Value::from_safe_string(markdown(&text))
-                    })
-                    .clone();
                 FindingView {
                     id: f.id.clone(),
                     code: f.code.to_string(),
@@ -362,7 +366,8 @@ impl Page {
                     evidence: (!f.evidence.is_empty())
                         .then(|| serde_json::to_string_pretty(&f.evidence).unwrap_or_default()),
                     compliance: f.compliance.to_vec(),
-                    remediation,
+                    remediation: f.remediation.to_string(),
+                    guide: guided.contains(&*f.code),
                     remediation_url: check.map(|c| c.remediation_url.clone()).unwrap_or_default(),
                     suppressed: f.suppressed.as_ref().map(|s| SuppressedView {
                         reason: s.reason.clone(),
@@ -443,6 +448,7 @@ impl Page {
                 regions: distinct(shown.iter().map(|f| f.region.as_str())),
             },
             findings,
+            guides,
             network,
             account_rows: account_rows(report, &with_network),
             suppressions: report
@@ -461,6 +467,24 @@ impl Page {
                 .collect(),
         }
     }
+}
+
+/// The guides of the checks whose findings are listed, in code order.
+fn guides(report: &Report, shown: &[&Finding]) -> Vec<Guide> {
+    let codes: BTreeSet<&str> = shown.iter().map(|f| &*f.code).collect();
+    codes
+        .into_iter()
+        .filter_map(|code| {
+            let c = report.check(code)?;
+            (!c.remediation_guide.is_empty()).then(|| Guide {
+                code: c.code.clone(),
+                slug: c.slug.clone(),
+                title: c.title.clone(),
+                html: minijinja::Value::from_safe_string(markdown(&c.remediation_guide)),
+                url: c.remediation_url.clone(),
+            })
+        })
+        .collect()
 }
 
 fn title(report: &Report) -> String {

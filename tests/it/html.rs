@@ -120,7 +120,15 @@ fn remediation_comes_from_the_catalog_in_console_cli_and_terraform_form() {
     let row = html
         .find("data-check=\"LAMBDA003\"")
         .expect("the demo has a function outside any VPC");
-    let detail = between(&html[row..], "<div class=\"remediation\">", "</div>");
+    let slot = between(&html[row..], "<div class=\"guide-slot\"", "</div>");
+    assert!(
+        slot.contains("data-guide=\"LAMBDA003\"") && slot.contains("href=\"#fix-LAMBDA003\""),
+        "{slot}"
+    );
+    // Each check's guide is written once, and each of its findings opens it.
+    assert_eq!(html.matches("id=\"fix-LAMBDA003\"").count(), 1);
+    let guide = &html[html.find("id=\"fix-LAMBDA003\"").expect("guide")..];
+    let detail = between(guide, "<div class=\"remediation\">", "</div>");
     for heading in ["<h3>Console</h3>", "<h3>AWS CLI</h3>", "<h3>Terraform</h3>"] {
         assert!(detail.contains(heading), "{heading}\n{detail}");
     }

@@ -107,10 +107,24 @@
     });
   }
 
+  // A finding's details show its check's guide (written once per check, further down).
+  Array.prototype.forEach.call(document.querySelectorAll("details.evidence"), function (box) {
+    box.addEventListener("toggle", function () {
+      var slot = box.querySelector(".guide-slot");
+      if (!box.open || !slot || slot.dataset.filled) { return; }
+      var guide = document.getElementById("fix-" + slot.dataset.guide);
+      var body = guide && guide.querySelector(".remediation");
+      if (!body) { return; }
+      slot.dataset.filled = "true";
+      slot.appendChild(body.cloneNode(true));
+    });
+  });
+
   function openTarget() {
     var id = decodeURIComponent(window.location.hash.slice(1));
     if (!id) { return; }
     var row = document.getElementById(id);
+    if (row && row.classList.contains("guide")) { row.open = true; return; }
     if (!row || !row.classList.contains("finding")) { return; }
     if (row.hidden) {
       Object.keys(filters).forEach(function (k) { if (filters[k]) { filters[k].value = ""; } });
