@@ -86,6 +86,7 @@ pub fn run(cli: Cli) -> Result<Exit, AppError> {
         Command::Export(ExportCommand::Securityhub(args)) => export_cmd(args),
         Command::Diff(args) => diff_cmd(args),
         Command::Merge(args) => merge_cmd(args),
+        Command::Report(args) => report_cmd(args),
         Command::Explain { check } => {
             let checks = registry()?;
             let c = checks::find(checks, &check)
@@ -117,7 +118,7 @@ fn audit(mut args: AuditArgs) -> Result<Exit, AppError> {
     let plan = checks::plan(&selected);
     let ran = selected
         .iter()
-        .map(|c| crate::report::CheckInfo::from_meta(&c.entry.meta))
+        .map(|c| crate::report::CheckInfo::from_entry(&c.entry))
         .collect();
     let selection = args
         .source
@@ -285,15 +286,7 @@ fn partial_path(path: &Path) -> std::path::PathBuf {
 
 /// `export securityhub --from-report FILE`: 0 when every finding was imported, else 5.
 fn export_cmd(args: ExportArgs) -> Result<Exit, AppError> {
-    let wire = read_report(&args.from_report)?;
-    // v1 names its checks only: their ASFF types and remediation URLs come from this build's
-    // catalog, and a check it does not know exports from its findings' own text.
-    let catalog = checks::all().ok();
-    let report = wire.into_report(|code| {
-        catalog
-            .and_then(|c| checks::find(c, code))
-            .map(|c| crate::report::CheckInfo::from_meta(&c.entry.meta))
-    });
+    let report = load_report(&args.from_report)?;
     Ok(
         if export_securityhub(&args.target, &report, &args.securityhub)? {
             Exit::Clean
@@ -306,6 +299,33 @@ fn export_cmd(args: ExportArgs) -> Result<Exit, AppError> {
 /// Reads a JSON report (`audit --format json`) whole: a file that cannot be read, is cut short,
 /// holds two documents or a document of another schema is a usage error (exit 2) naming the file
 /// and, for a bad document, the field, line and column.
+/// A saved JSON report as the internal report. v1 names its checks only: their catalog facts
+/// (ASFF types, remediation) come from this build's catalog, and a check it does not know renders
+/// and exports from its findings' own text.
+fn load_report(path: &Path) -> Result<Report, AppError> {
+    let catalog = checks::all().ok();
+    Ok(read_report(path)?.into_report(|code| {
+        catalog
+            .and_then(|c| checks::find(c, code))
+            .map(|c| crate::report::CheckInfo::from_entry(&c.entry))
+    }))
+}
+
+/// `vpcwarden report --from-report FILE`: a saved (or merged) JSON report in another format.
+fn report_cmd(args: crate::cli::ReportArgs) -> Result<Exit, AppError> {
+    let report = load_report(&args.from_report)?;
+    let options = RenderOptions {
+        show_passed: args.show_passed,
+        show_suppressed: args.show_suppressed,
+        color: args.output.is_none() && std::io::stdout().is_terminal(),
+        long: args.long,
+    };
+    write_with(args.output.as_deref(), |out| {
+        render::write(&report, args.format, options, out)
+    })?;
+    Ok(Exit::Clean)
+}
+
 fn read_report(path: &Path) -> Result<crate::report::v1::Report, AppError> {
     let name = path.display().to_string();
     let text = std::fs::read_to_string(path)
@@ -421,15 +441,9 @@ fn merge_cmd(args: MergeArgs) -> Result<Exit, AppError> {
         write_output(args.output.as_deref(), &merged.to_json())?;
         return Ok(Exit::Clean);
     }
-    let catalog = checks::all().ok();
     let mut pieces = Vec::new();
     for f in &files {
-        let wire = read_report(f)?;
-        let report = wire.into_report(|code| {
-            catalog
-                .and_then(|c| checks::find(c, code))
-                .map(|c| crate::report::CheckInfo::from_meta(&c.entry.meta))
-        });
+        let report = load_report(f)?;
         pieces.push(crate::merge::Piece {
             name: f.display().to_string(),
             report,

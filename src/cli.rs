@@ -51,6 +51,9 @@ pub enum Command {
     /// findings a single process would have reported; a missing shard is named, and the merged
     /// report marked incomplete.
     Merge(MergeArgs),
+    /// Render a saved or merged JSON report (`audit --format json`, `merge`) in another format,
+    /// e.g. `report --from-report nightly.json --format html --output nightly.html`.
+    Report(ReportArgs),
 }
 
 /// The formats of stderr's log.
@@ -132,6 +135,29 @@ pub struct SecurityHubArgs {
     /// scanned region.
     #[arg(long, value_name = "REGION")]
     pub securityhub_region: Option<String>,
+}
+
+/// `vpcwarden report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The JSON report to render (`vpcwarden.findings/v1`).
+    #[arg(long, value_name = "FILE")]
+    pub from_report: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write the output to FILE instead of stdout.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// List passing findings too (table and HTML).
+    #[arg(long)]
+    pub show_passed: bool,
+    /// Show suppressed findings in the table too.
+    #[arg(long)]
+    pub show_suppressed: bool,
+    /// The table's full layout (each finding's whole message).
+    #[arg(long)]
+    pub long: bool,
 }
 
 /// `vpcwarden export securityhub`.

@@ -10,6 +10,7 @@
 
 use crate::checks::sort_findings;
 use crate::finding::FindingList;
+use crate::report::network::RegionNetwork;
 use crate::report::{Report, Summary};
 use crate::snapshot::{GLOBAL_REGION, Gap, Snapshot};
 use crate::suppress::{EntryState, Outcome};
@@ -94,9 +95,9 @@ pub enum MergeError {
         /// The limit.
         hours: u32,
     },
-    /// One account in two reports, with different findings or gaps.
+    /// One account in two reports, with different findings, gaps or network pictures.
     #[error(
-        "account {account} is in both {first} and {name} with different findings or gaps: they are not shards of one run"
+        "account {account} is in both {first} and {name} with different findings, gaps or network picture: they are not shards of one run"
     )]
     Overlap {
         /// The account.
@@ -138,6 +139,7 @@ struct AccountPart {
     file: String,
     findings: FindingList,
     gaps: Vec<Gap>,
+    network: Vec<RegionNetwork>,
 }
 
 /// Merges shard reports whose scans started at most `max_hours_apart` hours apart.
@@ -230,7 +232,9 @@ pub fn reports(pieces: Vec<Piece>, max_hours_apart: u32) -> Result<Merged, Merge
         suppressions: Vec::new(),
         summary: Summary::default(),
         baseline: None,
+        network: None,
     };
+    let drawn = first.report.network.is_some();
     let mut accounts: BTreeMap<String, AccountPart> = BTreeMap::new();
     let mut regions: BTreeSet<String> = BTreeSet::new();
     let mut details = BTreeMap::new();
@@ -266,6 +270,7 @@ pub fn reports(pieces: Vec<Piece>, max_hours_apart: u32) -> Result<Merged, Merge
                         file: name.clone(),
                         findings: Vec::new(),
                         gaps: Vec::new(),
+                        network: Vec::new(),
                     },
                 )
             })
@@ -278,6 +283,7 @@ pub fn reports(pieces: Vec<Piece>, max_hours_apart: u32) -> Result<Merged, Merge
                         file: name.clone(),
                         findings: Vec::new(),
                         gaps: Vec::new(),
+                        network: Vec::new(),
                     },
                 );
             }
@@ -294,13 +300,22 @@ pub fn reports(pieces: Vec<Piece>, max_hours_apart: u32) -> Result<Merged, Merge
                 p.gaps.push(g);
             }
         }
+        for n in report.network.into_iter().flatten() {
+            part(&mut parts, &n.account_id);
+            if let Some(p) = parts.get_mut(&n.account_id) {
+                p.network.push(n);
+            }
+        }
         for (account, part) in parts {
             match accounts.get(&account) {
                 None => {
                     accounts.insert(account, part);
                 }
                 // The same shard given twice, or a re-run: the same content is the same account.
-                Some(held) if held.findings == part.findings && held.gaps == part.gaps => {}
+                Some(held)
+                    if held.findings == part.findings
+                        && held.gaps == part.gaps
+                        && held.network == part.network => {}
                 Some(held) => {
                     return Err(MergeError::Overlap {
                         account,
@@ -313,6 +328,7 @@ pub fn reports(pieces: Vec<Piece>, max_hours_apart: u32) -> Result<Merged, Merge
     }
     let mut findings: FindingList = Vec::new();
     let mut gaps: Vec<Gap> = Vec::new();
+    let mut network: Vec<RegionNetwork> = Vec::new();
     let mut scanned = Vec::new();
     for (account, part) in accounts {
         if !account.is_empty() {
@@ -320,6 +336,7 @@ pub fn reports(pieces: Vec<Piece>, max_hours_apart: u32) -> Result<Merged, Merge
         }
         findings.extend(part.findings);
         gaps.extend(part.gaps);
+        network.extend(part.network);
     }
     for &index in &missing {
         gaps.push(missing_shard_gap(Shard { index, count }));
@@ -335,6 +352,8 @@ pub fn reports(pieces: Vec<Piece>, max_hours_apart: u32) -> Result<Merged, Merge
     base.summary = Summary::of(&findings, gaps.len());
     base.findings = findings;
     base.gaps = gaps;
+    // Accounts come in id order, each with its regions in the order it was scanned.
+    base.network = drawn.then_some(network);
     if !missing.is_empty() {
         // An entry that matched nothing may name an account of a missing shard.
         for o in &mut suppressions {

@@ -5,9 +5,10 @@
 //! report read back from a file renders as it did when it was written. Its JSON form is frozen in
 //! [`v1`]; the types here are internal and may change.
 
+pub mod network;
 pub mod v1;
 
-use crate::checks::catalog::CheckMeta;
+use crate::checks::catalog::CatalogEntry;
 use crate::finding::{Finding, FindingList, Severity, Status};
 use crate::snapshot::{Gap, NotScanned, Snapshot};
 use std::collections::BTreeMap;
@@ -37,6 +38,9 @@ pub struct Report {
     /// `--fail-on` consider only what the comparison gates on (new failures, and failures whose
     /// severity rose), and the table marks them. See [`Report::exit`].
     pub baseline: Option<Box<crate::diff::Diff>>,
+    /// The network picture of each scanned account and region (see [`network`]); `None` for a
+    /// report read back from a file written without it.
+    pub network: Option<Vec<network::RegionNetwork>>,
 }
 
 /// One check's catalog facts as the report carries them: what ASFF, OCSF and the Security Hub
@@ -61,13 +65,19 @@ pub struct CheckInfo {
     pub remediation: String,
     /// The AWS documentation page for the fix.
     pub remediation_url: String,
+    /// The catalog page's whole remediation (Markdown: the paragraph, then the console, AWS CLI
+    /// and Terraform steps), for the HTML report. Not part of JSON v1; a report read back gets it
+    /// from today's catalog.
+    pub remediation_guide: String,
 }
 
 impl CheckInfo {
-    /// The facts of a catalog page's front matter: how an audit (and a report read back with
-    /// today's catalog) learns about its checks.
-    pub fn from_meta(meta: &CheckMeta) -> CheckInfo {
+    /// The facts of a catalog page: how an audit (and a report read back with today's catalog)
+    /// learns about its checks.
+    pub fn from_entry(entry: &CatalogEntry) -> CheckInfo {
+        let meta = &entry.meta;
         CheckInfo {
+            remediation_guide: entry.remediation_guide().to_string(),
             code: meta.code.clone(),
             slug: meta.slug.clone(),
             title: meta.title.clone(),
@@ -181,6 +191,7 @@ pub struct ScanFacts {
     not_scanned: Vec<NotScanned>,
     started_at: String,
     shard: Option<crate::targets::Shard>,
+    network: Vec<network::RegionNetwork>,
 }
 
 impl ScanFacts {
@@ -206,6 +217,7 @@ impl ScanFacts {
             name: account.name.clone(),
             ou_path: account.ou_path.clone(),
         });
+        self.network.extend(network::of_account(account));
     }
 
     /// The facts of a whole snapshot.
@@ -273,6 +285,7 @@ impl Report {
             suppressions: Vec::new(),
             summary,
             baseline: None,
+            network: Some(facts.network),
         }
     }
 

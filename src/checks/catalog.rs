@@ -152,6 +152,17 @@ impl CatalogEntry {
         }
     }
 
+    /// The page's `## Remediation` section without its heading: the paragraph, then the
+    /// `### Console`, `### AWS CLI` and `### Terraform` steps (Markdown).
+    pub fn remediation_guide(&self) -> &str {
+        let Some(start) = self.body.find("## Remediation\n") else {
+            return "";
+        };
+        let rest = &self.body[start + "## Remediation\n".len()..];
+        let end = rest.find("\n## ").map_or(rest.len(), |e| e + 1);
+        rest[..end].trim()
+    }
+
     /// The page as `vpcwarden explain` prints it.
     pub fn explain(&self) -> String {
         let m = &self.meta;

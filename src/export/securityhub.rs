@@ -1030,6 +1030,7 @@ mod tests {
             suppressions: vec![],
             summary: Default::default(),
             baseline: None,
+            network: None,
         }
     }
 

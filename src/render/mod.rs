@@ -6,6 +6,7 @@
 pub mod asff;
 pub mod csv;
 pub mod diff;
+pub mod html;
 pub mod inventory;
 pub mod json;
 pub mod ocsf;
@@ -26,6 +27,9 @@ pub enum Format {
     Ocsf,
     /// CSV, one row per finding, for spreadsheets.
     Csv,
+    /// One self-contained HTML page: summary, gaps, a findings table that sorts and filters, and
+    /// the network picture of each account and region.
+    Html,
 }
 
 /// Options that change what a renderer shows (not what the report holds).
@@ -57,6 +61,7 @@ pub fn write(
         Format::Ocsf => ocsf::write(report, out),
         Format::Csv => csv::write(report, out),
         Format::Table => out.write_all(table::render(report, options).as_bytes()),
+        Format::Html => html::write(report, options, out),
     }
 }
 
@@ -68,5 +73,6 @@ pub fn render(report: &Report, format: Format, options: RenderOptions) -> String
         Format::Asff => asff::render(report),
         Format::Ocsf => ocsf::render(report),
         Format::Csv => csv::render(report),
+        Format::Html => html::render(report, options),
     }
 }

@@ -293,7 +293,7 @@ fn compact(
     if rows.len() > 10 {
         let _ = writeln!(
             out,
-            "Each finding's full message: --long; every detail: --format json --output report.json"
+            "Each finding's full message: --long; every detail, filterable, with the network picture: --format html --output report.html"
         );
     }
 }

@@ -32,6 +32,10 @@ pub struct Report {
     pub suppressions: Vec<Suppression>,
     /// Counts.
     pub summary: Summary,
+    /// Added in 0.2: the network picture of each scanned account and region (absent from
+    /// reports of earlier versions). Its shape is [`RegionNetwork`](super::network::RegionNetwork).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network: Option<Vec<super::network::RegionNetwork>>,
 }
 
 /// One entry of `suppressions`.
@@ -378,6 +382,7 @@ impl Report {
                 suppressed: self.summary.suppressed,
             },
             baseline: None,
+            network: self.network,
         }
     }
 }
@@ -391,6 +396,7 @@ impl From<&internal::Report> for Report {
             gaps: r.gaps.iter().map(Gap::from).collect(),
             suppressions: r.suppressions.iter().map(Suppression::from).collect(),
             summary: summary_of(r),
+            network: r.network.clone(),
         }
     }
 }
@@ -457,7 +463,7 @@ impl Serialize for ReportView<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let r = self.0;
-        let mut st = s.serialize_struct("Report", 5)?;
+        let mut st = s.serialize_struct("Report", 7)?;
         st.serialize_field("schema", SCHEMA)?;
         st.serialize_field("scan", &scan_of(r))?;
         st.serialize_field(
@@ -473,6 +479,9 @@ impl Serialize for ReportView<'_> {
             st.serialize_field("suppressions", &entries)?;
         }
         st.serialize_field("summary", &summary_of(r))?;
+        if let Some(network) = &r.network {
+            st.serialize_field("network", network)?;
+        }
         st.end()
     }
 }

@@ -1069,7 +1069,7 @@ mod securityhub_import {
         let report = vpcwarden::report::Report::new(
             &snapshot,
             found.into_iter().map(Box::new).collect(),
-            vec![vpcwarden::report::CheckInfo::from_meta(&check.entry.meta)],
+            vec![vpcwarden::report::CheckInfo::from_entry(&check.entry)],
             "snapshot",
             "2026-11-21T09:00:00Z".into(),
         );

@@ -10,6 +10,7 @@ mod deploy;
 mod diff;
 mod faults;
 mod gaps;
+mod html;
 mod merge;
 mod moto;
 mod report_v1;

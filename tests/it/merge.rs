@@ -22,6 +22,7 @@ fn empty_shard(report: &Value, index: u32, count: u32) -> Value {
     let mut r = shard(report, index, count);
     r["scan"]["accounts"] = json!([]);
     r["findings"] = json!([]);
+    r["network"] = json!([]);
     r["summary"] = json!({"total": 0, "by_status": {"fail": 0, "not_evaluated": 0, "pass": 0},
         "failing_by_severity": {"critical": 0, "high": 0, "informational": 0, "low": 0, "medium": 0}, "gaps": 0});
     r
@@ -55,6 +56,10 @@ fn shards_merge_to_the_whole_report_and_a_repeated_shard_is_harmless() {
     );
     assert_eq!(merged["summary"], demo["summary"]);
     assert_eq!(merged["gaps"], demo["gaps"]);
+    assert_eq!(
+        merged["network"], demo["network"],
+        "the same network picture"
+    );
     assert_eq!(merged["scan"]["accounts"], demo["scan"]["accounts"]);
     assert_eq!(merged["scan"]["complete"], true);
     assert_eq!(

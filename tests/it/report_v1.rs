@@ -44,7 +44,7 @@ fn assert_same(actual: &str, expected: &str, what: &str) {
 /// Today's catalog, as `export --from-report` looks checks up.
 fn registry(code: &str) -> Option<CheckInfo> {
     let all = vpcwarden::checks::all().ok()?;
-    vpcwarden::checks::find(all, code).map(|c| CheckInfo::from_meta(&c.entry.meta))
+    vpcwarden::checks::find(all, code).map(|c| CheckInfo::from_entry(&c.entry))
 }
 
 fn read_back(lookup: impl FnMut(&str) -> Option<CheckInfo>) -> Report {
