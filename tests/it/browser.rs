@@ -458,7 +458,16 @@ async fn assert_filter(b: &Browser, case: &Case, css: &str, field: &str, values:
         );
     }
     let all = case.shown_ids(|_| true);
-    for value in offered.iter().filter(|v| values.contains(&v.as_str())) {
+    let tried: Vec<&String> = offered
+        .iter()
+        .filter(|v| values.contains(&v.as_str()))
+        .collect();
+    assert!(
+        !tried.is_empty(),
+        "{}: {css} offers none of {values:?}",
+        case.name
+    );
+    for value in tried {
         choose(b, css, value).await;
         let want = case.shown_ids(|f| f[field] == value.as_str());
         assert_visible(b, &format!("{}: {css} = {value}", case.name), &want, &want).await;
@@ -570,8 +579,107 @@ async fn assert_quiet(b: &Browser, case: &Case, when: &str) {
     );
 }
 
-/// The demo's JSON report with markup in one failing finding's resource ARN, message and evidence:
-/// each would set the page title if the page ran it. Returns the report and that finding's id.
+/// The page is one file under a hash-only policy: one inline `<style>`, one inline `<script>`, and
+/// a Content-Security-Policy `<meta>` with `default-src 'none'`, styles and scripts by SHA-256 only,
+/// images from `data:` only (any other directive must be `'none'`).
+async fn assert_shape(b: &Browser, case: &Case) {
+    let shape = b
+        .js(
+            "var m = document.querySelector('meta[http-equiv=\"Content-Security-Policy\"]'); \
+             return [document.querySelectorAll('style').length, \
+             document.querySelectorAll('script').length, \
+             document.querySelectorAll('script[src], link[rel=\"stylesheet\"]').length, \
+             m ? m.getAttribute('content') : null]",
+            vec![],
+        )
+        .await;
+    let shape = shape.as_array().expect("an array");
+    assert_eq!(
+        shape[..3],
+        [json!(1), json!(1), json!(0)],
+        "{}: [<style>, <script>, external scripts and styles]",
+        case.name
+    );
+    let csp = shape[3]
+        .as_str()
+        .unwrap_or_else(|| panic!("{}: no CSP <meta>", case.name));
+    let directives: BTreeMap<&str, Vec<&str>> = csp
+        .split(';')
+        .filter_map(|d| {
+            let mut words = d.split_whitespace();
+            words.next().map(|name| (name, words.collect()))
+        })
+        .collect();
+    let hashes = |name: &str| {
+        directives.get(name).is_some_and(|v| {
+            !v.is_empty()
+                && v.iter()
+                    .all(|s| s.starts_with("'sha256-") && s.ends_with('\''))
+        })
+    };
+    assert!(
+        directives.get("default-src") == Some(&vec!["'none'"])
+            && hashes("style-src")
+            && hashes("script-src")
+            && directives.get("img-src") == Some(&vec!["data:"])
+            && directives
+                .iter()
+                .filter(|(k, _)| !["default-src", "style-src", "script-src", "img-src"].contains(k))
+                .all(|(_, v)| *v == vec!["'none'"]),
+        "{}: the CSP is not hash-only: {csp}",
+        case.name
+    );
+}
+
+/// `#network` has one `.network-region` per account and region of the report's `network`, each
+/// with an `svg.vpc` per VPC and, when functions run outside any VPC, a `ul.outside-vpc` listing
+/// them.
+async fn assert_network(b: &Browser, case: &Case) {
+    let seen = b
+        .js(
+            "return Array.from(document.querySelectorAll('#network .network-region[data-account][data-region]')) \
+             .map(function (r) { \
+               return [r.getAttribute('data-account') + ' ' + r.getAttribute('data-region'), \
+                 Array.from(r.querySelectorAll('svg.vpc[data-vpc]')).map(function (s) { return s.getAttribute('data-vpc'); }).sort(), \
+                 r.querySelectorAll('ul.outside-vpc li').length]; })",
+            vec![],
+        )
+        .await;
+    let seen: Vec<(String, Vec<String>, usize)> =
+        serde_json::from_value(seen).expect("network regions");
+    let mut want: Vec<(String, Vec<String>, usize)> = case.report["network"]
+        .as_array()
+        .expect("network")
+        .iter()
+        .map(|r| {
+            let mut vpcs: Vec<String> = r["vpcs"]
+                .as_array()
+                .expect("vpcs")
+                .iter()
+                .map(|v| str_of(&v["vpc_id"]))
+                .collect();
+            vpcs.sort();
+            let outside = r["outside_vpc"].as_array().map_or(0, Vec::len);
+            (
+                format!("{} {}", str_of(&r["account_id"]), str_of(&r["region"])),
+                vpcs,
+                outside,
+            )
+        })
+        .collect();
+    want.sort();
+    let mut seen = seen;
+    seen.sort();
+    assert_eq!(
+        seen, want,
+        "{}: per account and region: its VPCs' svg.vpc and its ul.outside-vpc items",
+        case.name
+    );
+}
+
+/// The demo's JSON report with markup in one failing finding's resource ARN, message and evidence
+/// (each would set the page title if the page ran it), and a second account that holds the last
+/// failing finding. Returns the report and the marked-up finding's id.
 fn crafted(mut report: Value) -> (Value, String) {
     let finding = report["findings"]
         .as_array_mut()
@@ -587,9 +695,26 @@ fn crafted(mut report: Value) -> (Value, String) {
     finding["message"] = json!(MESSAGE_PAYLOAD);
     finding["evidence"]["note"] = json!(EVIDENCE_PAYLOAD);
     let id = str_of(&finding["id"]);
+    // A second account (the last failing finding moves to it), for the accounts table and filter.
+    let other = report["findings"]
+        .as_array_mut()
+        .expect("findings")
+        .iter_mut()
+        .rev()
+        .find(|f| f["status"] == "fail")
+        .expect("a failing finding");
+    other["account_id"] = json!(SECOND_ACCOUNT);
+    let arn = str_of(&other["resource_arn"]).replace(&account, SECOND_ACCOUNT);
+    other["resource_arn"] = json!(arn);
+    report["scan"]["accounts"]
+        .as_array_mut()
+        .expect("accounts")
+        .push(json!(SECOND_ACCOUNT));
     (report, id)
 }
 
+/// The crafted report's second account.
+const SECOND_ACCOUNT: &str = "210987654321";
 /// In the crafted finding's resource ARN.
 const ARN_PAYLOAD: &str = "<script>document.title='pwned-arn'</script>";
 /// The crafted finding's message.
@@ -665,12 +790,19 @@ async fn html_report_in_chromium() {
 
     // The demo: counts, rows, gaps, filters and sorting.
     b.open(&demo.html, "").await;
-    let title = b.client().title().await.expect("title");
     assert_quiet(&b, &demo, "after load").await;
     assert_counts(&b, &demo).await;
     assert_gaps(&b, &demo).await;
     assert_rows(&b, &demo, &demo.shown()).await;
+    assert_shape(&b, &demo).await;
+    assert_network(&b, &demo).await;
     assert_filter(&b, &demo, "select#filter-severity", "severity", &SEVERITIES).await;
+    let codes: Vec<String> = demo.shown().iter().map(|f| str_of(&f["code"])).collect();
+    let codes: Vec<&str> = codes.iter().map(String::as_str).collect();
+    assert_filter(&b, &demo, "select#filter-check", "code", &codes).await;
+    let regions: Vec<String> = demo.shown().iter().map(|f| str_of(&f["region"])).collect();
+    let regions: Vec<&str> = regions.iter().map(String::as_str).collect();
+    assert_filter(&b, &demo, "select#filter-region", "region", &regions).await;
     let needle = "public-webhook";
     let lower = demo.shown_ids(|f| str_of(&f["resource_arn"]).contains(needle));
     let upper: BTreeSet<String> = rows(&b)
@@ -744,13 +876,39 @@ async fn html_report_in_chromium() {
             vec![],
         )
         .await;
+    let state = state.as_array().expect("an array");
+    let title = state[0].as_str().unwrap_or_default();
+    assert!(
+        title.starts_with("vpcwarden report") && !title.contains("pwned"),
+        "crafted report: a payload set the title: {title:?}"
+    );
     assert_eq!(
-        state,
-        json!([title, 1, 0, 0]),
-        "crafted report: [title, <script> elements, elements with onerror, <img> not data:]"
+        state[1..],
+        [json!(1), json!(0), json!(0)],
+        "crafted report: [<script> elements, elements with onerror, <img> not data:]"
     );
     assert_quiet(&b, &hostile, "after load").await;
     assert_evidence_open(&b, &hostile, &crafted_id).await;
+    assert_counts(&b, &hostile).await;
+    let accounts = attrs(
+        &b.all("#accounts #accounts-table tr.account[data-account]")
+            .await,
+        "data-account",
+    )
+    .await;
+    let want: Vec<String> = hostile.report["scan"]["accounts"]
+        .as_array()
+        .expect("accounts")
+        .iter()
+        .map(str_of)
+        .collect();
+    assert_eq!(
+        accounts.iter().collect::<BTreeSet<_>>(),
+        want.iter().collect::<BTreeSet<_>>(),
+        "crafted report: one tr.account per account"
+    );
+    let want: Vec<&str> = want.iter().map(String::as_str).collect();
+    assert_filter(&b, &hostile, "select#filter-account", "account_id", &want).await;
     let row = format!("#findings-table tr.finding[id=\"{crafted_id}\"]");
     let mut seen = b.one(&row).await.text().await.expect("row text");
     seen.push('\n');

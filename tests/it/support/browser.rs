@@ -369,5 +369,5 @@ fn http_request(port: u16, method: &str, path: &str) -> Result<String, String> {
 fn tail(log: &Path) -> String {
     let text = std::fs::read_to_string(log).unwrap_or_default();
     let lines: Vec<&str> = text.lines().collect();
-    lines[lines.len().saturating_sub(40)..].join("\n")
+    lines[lines.len().saturating_sub(20)..].join("\n")
 }
