@@ -2009,6 +2009,31 @@ fn a_sharded_organization_scan_merges_to_the_single_process_report() {
     ] {
         assert_eq!(merged["scan"][key], whole["scan"][key], "scan.{key}");
     }
+    assert_eq!(
+        merged["network"], whole["network"],
+        "the same network picture"
+    );
+    // The merged organization report as a page: one row per account, each linking to its
+    // network picture.
+    let merged_file = dir.path().join("merged.json");
+    std::fs::write(&merged_file, merged.to_string()).expect("write");
+    let page = s
+        .vpcwarden(&m.endpoint)
+        .args(["report", "--format", "html", "--from-report"])
+        .arg(&merged_file)
+        .output()
+        .expect("runs");
+    assert_eq!(page.status.code(), Some(0));
+    let page = String::from_utf8_lossy(&page.stdout);
+    assert_eq!(page.matches("<tr class=\"account\"").count(), 12);
+    for account in merged["scan"]["accounts"].as_array().expect("accounts") {
+        let id = account.as_str().expect("id");
+        assert!(
+            page.contains(&format!("data-account=\"{id}\" data-region=")),
+            "{id}"
+        );
+    }
+    std::fs::remove_file(&merged_file).expect("remove");
     // A shard lost (its task killed): named, and the merged report is incomplete.
     let lost = per_shard
         .iter()

@@ -158,7 +158,7 @@
         if (hit) {
           var region = li.closest("details.network-region");
           if (region) { region.open = true; }
-          var list = li.closest("details.subnet-list");
+          var list = li.closest("details.subnet-list, details.outside");
           if (list) { list.open = true; }
         }
       });
