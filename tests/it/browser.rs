@@ -445,8 +445,9 @@ async fn options(b: &Browser, css: &str) -> Vec<String> {
     values.into_iter().skip(1).collect()
 }
 
-/// Each value of the filter `css` that `attr` of the findings can take shows exactly the shown
-/// findings with that value; "" shows them all again.
+/// The filter `css` offers every value the shown findings' `field` takes; choosing each offered
+/// value that is among `values` shows exactly the shown findings with that value, and "" shows
+/// them all again.
 async fn assert_filter(b: &Browser, case: &Case, css: &str, field: &str, values: &[&str]) {
     let offered = options(b, css).await;
     let present: BTreeSet<String> = case.shown().iter().map(|f| str_of(&f[field])).collect();
@@ -476,7 +477,7 @@ async fn assert_filter(b: &Browser, case: &Case, css: &str, field: &str, values:
     assert_visible(b, &format!("{}: {css} = all", case.name), &all, &all).await;
 }
 
-/// Reads `css`'s elements' `data-*` attribute `attr`, in page order.
+/// The attribute `attr` of each element, in order ("" where it is absent).
 async fn attrs(elements: &[Element], attr: &str) -> Vec<String> {
     let mut out = Vec::new();
     for e in elements {
@@ -485,9 +486,9 @@ async fn attrs(elements: &[Element], attr: &str) -> Vec<String> {
     out
 }
 
-/// Clicks the header `th[data-sort=key]` and waits until the rows are in order of `attr`:
-/// ascending after the first click, descending after the second; the first row then has the
-/// lowest, then the highest value.
+/// Clicks the header `th[data-sort=key]` and waits until the rows are in order of `attr`
+/// (`data-check` or `data-region`): ascending after the first click, descending after the second;
+/// the first row then has the lowest, then the highest value.
 async fn assert_sorts(b: &Browser, case: &Case, key: &str, attr: &str) {
     let header = format!("#findings-table th[data-sort=\"{key}\"]");
     for ascending in [true, false] {
@@ -508,7 +509,8 @@ async fn assert_sorts(b: &Browser, case: &Case, key: &str, attr: &str) {
                     .iter()
                     .map(|r| match attr {
                         "data-check" => r.check.clone(),
-                        _ => r.region.clone(),
+                        "data-region" => r.region.clone(),
+                        other => panic!("no sort check for {other}"),
                     })
                     .map(Option::unwrap_or_default)
                     .collect();
