@@ -235,6 +235,8 @@ struct VpcView {
     is_default: bool,
     width: usize,
     height: usize,
+    zone_width: usize,
+    box_width: usize,
     zones: Vec<ZoneView>,
     listed: Vec<SubnetList>,
 }
@@ -698,7 +700,9 @@ fn region_view(r: &RegionNetwork, worst: &HashMap<&str, &Finding>) -> RegionView
     }
 }
 
-const COL_WIDTH: usize = 250;
+const COL_WIDTH: usize = 280;
+/// A subnet box's width, inside its zone's column.
+const BOX_WIDTH: usize = COL_WIDTH - 16;
 const COL_GAP: usize = 16;
 const LINE: usize = 15;
 /// Characters of text that fit a subnet box's width.
@@ -768,6 +772,8 @@ fn vpc_view(
         is_default: v.is_default,
         width: 16 + zones.len().max(1) * (COL_WIDTH + COL_GAP),
         height: height + 4,
+        zone_width: COL_WIDTH,
+        box_width: BOX_WIDTH,
         zones,
         listed,
     }
@@ -846,9 +852,12 @@ fn subnet_box(
             None,
         );
     }
-    if !s.unused_enis.is_empty() {
+    for eni in s.unused_enis.iter().take(3) {
+        line(format!("orphaned ENI {eni}"), "fail", None);
+    }
+    if s.unused_enis.len() > 3 {
         line(
-            format!("orphaned ENIs: {}", s.unused_enis.join(", ")),
+            format!("… and {} more orphaned ENIs", s.unused_enis.len() - 3),
             "fail",
             None,
         );
