@@ -999,3 +999,109 @@ async fn html_report_in_chromium() {
     }
     off.close().await;
 }
+
+/// The demo's JSON report with its failing findings copied until `rows` fail, each copy on a
+/// resource of its own (so its id is its own), and the summary counted again.
+fn many_rows(mut report: Value, rows: usize) -> Value {
+    let failing: Vec<Value> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["status"] == "fail")
+        .cloned()
+        .collect();
+    let findings = report["findings"].as_array_mut().expect("findings");
+    let mut n = failing.len();
+    while n < rows {
+        let mut copy = failing[n % failing.len()].clone();
+        copy["id"] = json!(format!("{:032x}", n + 1));
+        copy["resource_arn"] = json!(format!("{}-copy-{n}", str_of(&copy["resource_arn"])));
+        findings.push(copy);
+        n += 1;
+    }
+    findings.sort_by_key(|f| f["status"] != "fail");
+    let fail = findings.iter().filter(|f| f["status"] == "fail").count();
+    let mut by_severity = BTreeMap::new();
+    for f in findings.iter().filter(|f| f["status"] == "fail") {
+        *by_severity.entry(str_of(&f["severity"])).or_insert(0usize) += 1;
+    }
+    let total = findings.len();
+    report["summary"]["total"] = json!(total);
+    report["summary"]["by_status"]["fail"] = json!(fail);
+    for (severity, count) in by_severity {
+        report["summary"]["failing_by_severity"][severity] = json!(count);
+    }
+    report
+}
+
+/// A table of more than a thousand rows shows the first thousand that match, and a button for
+/// the rest; a sort keeps to a thousand; `#id` of a row beyond them shows it and opens it.
+#[tokio::test]
+async fn a_large_table_shows_a_thousand_rows_at_a_time() {
+    let Some((chromium, driver)) = binaries("a large HTML report in chromium") else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let report = many_rows(demo_json(&[]), 1_250);
+    let json_path = dir.path().join("large.json");
+    std::fs::write(&json_path, report.to_string()).expect("write");
+    let case = Case {
+        name: "1,250 rows",
+        html: dir.path().join("large.html"),
+        report,
+    };
+    render(
+        &[
+            "report",
+            "--from-report",
+            json_path.to_str().expect("UTF-8 path"),
+            "--format",
+            "html",
+        ],
+        &case.html,
+    );
+    let shown = case.shown();
+    assert_eq!(shown.len(), 1_250);
+    let b = Browser::start(&chromium, &driver, Scripts::On).await;
+    let state = "return [document.querySelectorAll('#findings-table tr.finding:not([hidden])').length, \
+                 Number(document.getElementById('visible-count').textContent), \
+                 document.getElementById('show-more').hidden]";
+    let wait_for = |want: Value, what: &'static str| {
+        let b = &b;
+        async move {
+            b.until(what, || {
+                let want = want.clone();
+                async move {
+                    let seen = b.js(state, vec![]).await;
+                    if seen == want { Ok(()) } else { Err(seen) }
+                }
+            })
+            .await
+        }
+    };
+    b.open(&case.html, "").await;
+    assert_quiet(&b, &case, "after load").await;
+    assert_counts(&b, &case).await;
+    wait_for(json!([1000, 1000, false]), "a thousand rows and the button").await;
+    b.one("#findings-table th[data-sort=\"check\"]")
+        .await
+        .click()
+        .await
+        .expect("click");
+    wait_for(json!([1000, 1000, false]), "still a thousand after a sort").await;
+    b.one("#show-more").await.click().await.expect("click");
+    wait_for(json!([1250, 1250, true]), "all after one more page").await;
+    // A filter starts again from the first page of what it matches.
+    choose(&b, "select#filter-status", "fail").await;
+    wait_for(json!([1000, 1000, false]), "a page of failing rows").await;
+    choose(&b, "select#filter-severity", "medium").await;
+    let medium = shown.iter().filter(|f| f["severity"] == "medium").count();
+    assert!(medium < 1000, "fewer medium rows than a page");
+    wait_for(json!([medium, medium, true]), "every medium row").await;
+    // A link to a row beyond the first page shows it, opened.
+    let last = str_of(&shown.last().expect("rows")["id"]);
+    b.open(&case.html, &last).await;
+    assert_evidence_open(&b, &case, &last).await;
+    assert_quiet(&b, &case, "after paging").await;
+    b.close().await;
+}

@@ -11,15 +11,22 @@
     details.set(row, next && next.classList.contains("detail") ? next : null);
   });
   var detailOf = function (row) { return details.get(row) || null; };
-  var texts = new Map();
-  rows.forEach(function (row) {
-    var detail = detailOf(row);
-    var text = row.textContent + " " + (row.getAttribute("title") || "") + " " + row.id;
-    var resource = row.querySelector("td.resource");
-    if (resource) { text += " " + resource.getAttribute("title"); }
-    if (detail) { text += " " + detail.textContent; }
-    texts.set(row, text.toLowerCase());
-  });
+  // The text each row is searched by, made on the first search (a large page loads sooner).
+  var texts = null;
+  function textOf(row) {
+    if (!texts) {
+      texts = new Map();
+      rows.forEach(function (r) {
+        var detail = detailOf(r);
+        var text = r.textContent + " " + r.id;
+        var resource = r.querySelector("td.resource");
+        if (resource) { text += " " + resource.getAttribute("title"); }
+        if (detail) { text += " " + detail.textContent; }
+        texts.set(r, text.toLowerCase());
+      });
+    }
+    return texts.get(row);
+  }
 
   var field = function (id) { return document.getElementById(id); };
   var filters = {
@@ -43,25 +50,40 @@
     if (filters.account && filters.account.value && d.account !== filters.account.value) { return false; }
     if (filters.region && filters.region.value && d.region !== filters.region.value) { return false; }
     var q = filters.text && filters.text.value.trim().toLowerCase();
-    if (q && texts.get(row).indexOf(q) < 0) { return false; }
+    if (q && textOf(row).indexOf(q) < 0) { return false; }
     return true;
   }
 
+  // A large table shows its first PAGE matching rows (and a button for more): the browser then
+  // lays out a thousand rows, not every one, after each sort or filter.
+  var PAGE = 1000;
+  var limit = PAGE;
+  var more = field("show-more");
   function apply() {
+    var matching = 0;
     var shown = 0;
     rows.forEach(function (row) {
       var ok = matches(row);
-      row.hidden = !ok;
+      if (ok) { matching += 1; }
+      var visible = ok && matching <= limit;
+      row.hidden = !visible;
       var detail = detailOf(row);
-      if (detail) { detail.hidden = !ok; }
-      if (ok) { shown += 1; }
+      if (detail) { detail.hidden = !visible; }
+      if (visible) { shown += 1; }
     });
     if (counter) { counter.textContent = String(shown); }
+    if (more) {
+      more.hidden = matching <= limit;
+      more.textContent = "Show " + Math.min(PAGE, matching - shown) + " more (" +
+        (matching - shown) + " matching rows not shown)";
+    }
   }
+  function refilter() { limit = PAGE; apply(); }
+  if (more) { more.addEventListener("click", function () { limit += PAGE; apply(); }); }
 
   Object.keys(filters).forEach(function (k) {
     var el = filters[k];
-    if (el) { el.addEventListener(k === "text" ? "input" : "change", apply); }
+    if (el) { el.addEventListener(k === "text" ? "input" : "change", refilter); }
   });
   var form = field("filters");
   if (form) { form.addEventListener("submit", function (e) { e.preventDefault(); }); }
@@ -93,14 +115,18 @@
         th.setAttribute("aria-sort", dir === 1 ? "ascending" : "descending");
         var order = rows.map(function (r, i) { return { row: r, key: key(r), i: i }; });
         order.sort(function (a, b) { return dir * compare(a.key, b.key) || a.i - b.i; });
-        var frag = document.createDocumentFragment();
+        // Reordered off the page, then put back once: one layout, not one per row.
+        var parent = body.parentNode;
+        var next = body.nextSibling;
+        parent.removeChild(body);
         order.forEach(function (o) {
           var detail = detailOf(o.row);
-          frag.appendChild(o.row);
-          if (detail) { frag.appendChild(detail); }
+          body.appendChild(o.row);
+          if (detail) { body.appendChild(detail); }
         });
-        body.appendChild(frag);
+        parent.insertBefore(body, next);
         rows = order.map(function (o) { return o.row; });
+        apply();
       };
       th.addEventListener("click", sort);
       th.addEventListener("keydown", function (e) { if (e.key === "Enter") { sort(); } });
@@ -108,17 +134,18 @@
   }
 
   // A finding's details show its check's guide (written once per check, further down).
-  Array.prototype.forEach.call(document.querySelectorAll("details.evidence"), function (box) {
-    box.addEventListener("toggle", function () {
-      var slot = box.querySelector(".guide-slot");
-      if (!box.open || !slot || slot.dataset.filled) { return; }
-      var guide = document.getElementById("fix-" + slot.dataset.guide);
-      var body = guide && guide.querySelector(".remediation");
-      if (!body) { return; }
-      slot.dataset.filled = "true";
-      slot.appendChild(body.cloneNode(true));
-    });
-  });
+  // One listener for all of them: "toggle" does not bubble, so it is caught on its way down.
+  document.addEventListener("toggle", function (e) {
+    var box = e.target;
+    if (!box.classList || !box.classList.contains("evidence") || !box.open) { return; }
+    var slot = box.querySelector(".guide-slot");
+    if (!slot || slot.dataset.filled) { return; }
+    var guide = document.getElementById("fix-" + slot.dataset.guide);
+    var body = guide && guide.querySelector(".remediation");
+    if (!body) { return; }
+    slot.dataset.filled = "true";
+    slot.appendChild(body.cloneNode(true));
+  }, true);
 
   function openTarget() {
     var id = decodeURIComponent(window.location.hash.slice(1));
@@ -127,7 +154,10 @@
     if (row && row.classList.contains("guide")) { row.open = true; return; }
     if (!row || !row.classList.contains("finding")) { return; }
     if (row.hidden) {
-      Object.keys(filters).forEach(function (k) { if (filters[k]) { filters[k].value = ""; } });
+      if (!matches(row)) {
+        Object.keys(filters).forEach(function (k) { if (filters[k]) { filters[k].value = ""; } });
+      }
+      limit = rows.length;
       apply();
     }
     rows.forEach(function (r) { r.classList.remove("targeted"); });
@@ -137,12 +167,13 @@
     if (box) { box.open = true; }
     row.scrollIntoView({ block: "start" });
   }
+  if (rows.length > PAGE) { apply(); }
   window.addEventListener("hashchange", openTarget);
   openTarget();
 
   Array.prototype.forEach.call(document.querySelectorAll("a.account-filter"), function (a) {
     a.addEventListener("click", function () {
-      if (filters.account) { filters.account.value = a.dataset.account; apply(); }
+      if (filters.account) { filters.account.value = a.dataset.account; refilter(); }
     });
   });
 
