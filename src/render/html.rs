@@ -154,7 +154,8 @@ struct FindingView {
     resource_short: String,
     resource_arn: String,
     message: String,
-    evidence: Option<String>,
+    /// Pretty JSON, escaped for element content (it is only ever written inside `<pre>`).
+    evidence: Option<minijinja::Value>,
     compliance: Vec<String>,
     /// The one-paragraph remediation; the check's whole guide is in `Page::guides`, once.
     remediation: String,
@@ -365,8 +366,11 @@ impl Page {
                     resource_short: super::table::short_arn(&f.resource_arn).to_string(),
                     resource_arn: f.resource_arn.clone(),
                     message: f.sentence().to_string(),
-                    evidence: (!f.evidence.is_empty())
-                        .then(|| serde_json::to_string_pretty(&f.evidence).unwrap_or_default()),
+                    evidence: (!f.evidence.is_empty()).then(|| {
+                        minijinja::Value::from_safe_string(escape_text(
+                            &serde_json::to_string_pretty(&f.evidence).unwrap_or_default(),
+                        ))
+                    }),
                     compliance: f.compliance.to_vec(),
                     remediation: f.remediation.to_string(),
                     guide: guided.contains(&*f.code),
@@ -910,6 +914,21 @@ fn arn_name_dot(service: &str) -> &str {
     service.rsplit('.').next().unwrap_or(service)
 }
 
+/// Text escaped for an element's content (never an attribute's): `&`, `<` and `>`, which is all
+/// that can end text there. JSON's many `"` stay as they are instead of costing six bytes each.
+fn escape_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 16);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// The catalog's Markdown as HTML. Raw HTML in the text is shown as text, never passed through.
 fn markdown(text: &str) -> String {
     use pulldown_cmark::{Event, Parser};
@@ -934,6 +953,14 @@ mod tests {
         assert!(
             html.contains("<pre><code class=\"language-sh\">aws x &lt;y&gt;"),
             "{html}"
+        );
+    }
+
+    #[test]
+    fn element_text_is_escaped_where_it_could_end() {
+        assert_eq!(
+            escape_text(r#"{"a": "</pre><script>x</script> & \"q\""}"#),
+            r#"{"a": "&lt;/pre&gt;&lt;script&gt;x&lt;/script&gt; &amp; \"q\""}"#
         );
     }
 
