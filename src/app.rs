@@ -162,13 +162,7 @@ fn audit(mut args: AuditArgs) -> Result<Exit, AppError> {
         }
         report.baseline = Some(Box::new(diff));
     }
-    let color = args.output.is_none() && std::io::stdout().is_terminal();
-    let options = RenderOptions {
-        show_passed: args.show_passed,
-        show_suppressed: args.show_suppressed,
-        color,
-        long: args.long,
-    };
+    let options = args.view.options(args.output.as_deref());
     write_with(args.output.as_deref(), |out| {
         render::write(&report, args.format, options, out)
     })?;
@@ -314,12 +308,7 @@ fn load_report(path: &Path) -> Result<Report, AppError> {
 /// `vpcwarden report --from-report FILE`: a saved (or merged) JSON report in another format.
 fn report_cmd(args: crate::cli::ReportArgs) -> Result<Exit, AppError> {
     let report = load_report(&args.from_report)?;
-    let options = RenderOptions {
-        show_passed: args.show_passed,
-        show_suppressed: args.show_suppressed,
-        color: args.output.is_none() && std::io::stdout().is_terminal(),
-        long: args.long,
-    };
+    let options = args.view.options(args.output.as_deref());
     write_with(args.output.as_deref(), |out| {
         render::write(&report, args.format, options, out)
     })?;

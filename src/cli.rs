@@ -137,6 +137,38 @@ pub struct SecurityHubArgs {
     pub securityhub_region: Option<String>,
 }
 
+/// What the table and the HTML page show (`audit`, `report`); the other formats always hold
+/// everything.
+#[derive(Debug, Args)]
+pub struct ViewArgs {
+    /// List passing findings too, in the table and the HTML page (JSON always has them).
+    #[arg(long)]
+    pub show_passed: bool,
+    /// Show the findings `[[suppress]]` entries accept in the table too (they are counted in its
+    /// summary either way; JSON always has them, marked `suppressed`; the HTML page marks them).
+    #[arg(long)]
+    pub show_suppressed: bool,
+    /// The table's full layout: each finding's whole message, wrapped. By default the table has one
+    /// line per finding, with its check's title (JSON, HTML, ASFF, OCSF and CSV always have the
+    /// message).
+    #[arg(long)]
+    pub long: bool,
+}
+
+impl ViewArgs {
+    /// The renderers' options; colour only when writing to a terminal (`output` is `None` and
+    /// stdout is one).
+    pub fn options(&self, output: Option<&std::path::Path>) -> crate::render::RenderOptions {
+        use std::io::IsTerminal;
+        crate::render::RenderOptions {
+            show_passed: self.show_passed,
+            show_suppressed: self.show_suppressed,
+            color: output.is_none() && std::io::stdout().is_terminal(),
+            long: self.long,
+        }
+    }
+}
+
 /// `vpcwarden report`.
 #[derive(Debug, Args)]
 pub struct ReportArgs {
@@ -149,15 +181,9 @@ pub struct ReportArgs {
     /// Write the output to FILE instead of stdout.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// List passing findings too (table and HTML).
-    #[arg(long)]
-    pub show_passed: bool,
-    /// Show suppressed findings in the table too.
-    #[arg(long)]
-    pub show_suppressed: bool,
-    /// The table's full layout (each finding's whole message).
-    #[arg(long)]
-    pub long: bool,
+    /// What the table and the HTML page show.
+    #[command(flatten)]
+    pub view: ViewArgs,
 }
 
 /// `vpcwarden export securityhub`.
@@ -390,17 +416,9 @@ pub struct AuditArgs {
     /// Exit 3 when a failing finding is at or above this severity.
     #[arg(long, value_enum, default_value_t = Severity::Low)]
     pub fail_on: Severity,
-    /// Show passing findings in the table too (JSON always has them).
-    #[arg(long)]
-    pub show_passed: bool,
-    /// Show the findings `[[suppress]]` entries accept in the table too (they are counted in its
-    /// summary either way; JSON always has them, marked `suppressed`).
-    #[arg(long)]
-    pub show_suppressed: bool,
-    /// The table's full layout: each finding's whole message, wrapped. By default the table has one
-    /// line per finding, with its check's title (JSON, ASFF, OCSF and CSV always have the message).
-    #[arg(long)]
-    pub long: bool,
+    /// What the table and the HTML page show.
+    #[command(flatten)]
+    pub view: ViewArgs,
     /// Compare with an earlier JSON report (`audit --format json`), as `vpcwarden diff` does: the
     /// exit code and `--fail-on` then consider only new failures (and failures whose severity
     /// rose), and the table marks them.
