@@ -313,13 +313,22 @@ fn region_enis(
             .collect(),
         unused_enis: lambda_enis
             .iter()
-            .filter(|e| {
-                e.status == "available" || (functions_collected && !in_use.contains_key(&e.pair()))
-            })
+            .filter(|e| is_unused(e, &in_use, functions_collected))
             .map(|e| EniRef::from(*e))
             .collect(),
         managed_instance_enis,
     }
+}
+
+/// Whether a Lambda ENI serves no function: it is `available` (detached), or, when the region's
+/// function list is complete (`functions_collected`), no function uses its pair. Without the list
+/// an in-use ENI may serve a function that was not listed, so it is never called unused.
+pub fn is_unused<T>(
+    eni: &NetworkInterface,
+    in_use: &std::collections::BTreeMap<EniPair, T>,
+    functions_collected: bool,
+) -> bool {
+    eni.status == "available" || (functions_collected && !in_use.contains_key(&eni.pair()))
 }
 
 impl EniInventory {

@@ -866,6 +866,16 @@ fn subnet_box(
             None,
         );
     }
+    if !s.enis_of_unknown_use.is_empty() {
+        line(
+            format!(
+                "Lambda ENIs of unknown use: {}",
+                s.enis_of_unknown_use.len()
+            ),
+            "not-evaluated",
+            None,
+        );
+    }
     if s.managed_instance_enis > 0 {
         line(
             format!("managed-instance ENIs: {}", s.managed_instance_enis),

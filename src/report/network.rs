@@ -167,9 +167,14 @@ pub struct SubnetPicture {
     /// The Lambda ENI pairs (this subnet and a security-group set) in use, each with its ENIs.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub eni_pairs: Vec<PairPicture>,
-    /// Lambda ENIs in it that no function uses (`available`, or of a pair no function uses).
+    /// Lambda ENIs in it that no function uses (`available`, or of a pair no function uses when the
+    /// function list is complete; see [`crate::inventory::is_unused`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unused_enis: Vec<String>,
+    /// Lambda ENIs in it whose use cannot be told: in use, of a pair no listed function uses, while
+    /// the function list failed (they may serve a function that was not listed).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub enis_of_unknown_use: Vec<String>,
     /// Interfaces of Lambda Managed Instances in it.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub managed_instance_enis: usize,
@@ -201,7 +206,10 @@ pub fn of_account(account: &Account) -> Vec<RegionNetwork> {
                 .filter(|(svc, op)| account.gap(&region.region, svc, op).is_some())
                 .map(|(svc, op)| format!("{svc}:{op}"))
                 .collect();
-            of_region(&account.account_id, region, missing)
+            let functions_collected = account
+                .gap(&region.region, "lambda", "ListFunctions")
+                .is_none();
+            of_region(&account.account_id, region, missing, functions_collected)
         })
         .collect()
 }
@@ -213,7 +221,12 @@ struct Placed {
     providers: BTreeSet<String>,
 }
 
-fn of_region(account_id: &str, region: &RegionData, missing: Vec<String>) -> RegionNetwork {
+fn of_region(
+    account_id: &str,
+    region: &RegionData,
+    missing: Vec<String>,
+    functions_collected: bool,
+) -> RegionNetwork {
     let ec2 = &region.ec2;
     let subnets: HashMap<&str, &Subnet> = ec2
         .subnets
@@ -259,6 +272,7 @@ fn of_region(account_id: &str, region: &RegionData, missing: Vec<String>) -> Reg
     let in_use = region.eni_pairs_in_use();
     let mut served: BTreeMap<crate::snapshot::EniPair, Vec<String>> = BTreeMap::new();
     let mut unused: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    let mut unknown_use: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     let mut managed: BTreeMap<&str, usize> = BTreeMap::new();
     let own = |e: &&crate::snapshot::NetworkInterface| {
         e.owner_id.as_deref().is_none_or(|o| o == account_id)
@@ -266,15 +280,19 @@ fn of_region(account_id: &str, region: &RegionData, missing: Vec<String>) -> Reg
     for e in ec2.network_interfaces.iter().filter(own) {
         match e.kind() {
             EniKind::LambdaHyperplane => {
-                let pair = e.pair();
-                if e.status == "available" || !in_use.contains_key(&pair) {
+                if crate::inventory::is_unused(e, &in_use, functions_collected) {
                     unused
                         .entry(e.subnet_id.as_str())
                         .or_default()
                         .push(e.network_interface_id.clone());
-                } else {
+                } else if in_use.contains_key(&e.pair()) {
                     served
-                        .entry(pair)
+                        .entry(e.pair())
+                        .or_default()
+                        .push(e.network_interface_id.clone());
+                } else {
+                    unknown_use
+                        .entry(e.subnet_id.as_str())
                         .or_default()
                         .push(e.network_interface_id.clone());
                 }
@@ -301,6 +319,7 @@ fn of_region(account_id: &str, region: &RegionData, missing: Vec<String>) -> Reg
     drawn.extend(
         unused
             .keys()
+            .chain(unknown_use.keys())
             .chain(managed.keys())
             .filter_map(|s| subnets.get(s).map(|s| s.vpc_id.clone())),
     );
@@ -356,6 +375,7 @@ fn of_region(account_id: &str, region: &RegionData, missing: Vec<String>) -> Reg
                 .unwrap_or_default(),
             eni_pairs: pairs.get(subnet_id).cloned().unwrap_or_default(),
             unused_enis: unused.get(subnet_id).cloned().unwrap_or_default(),
+            enis_of_unknown_use: unknown_use.get(subnet_id).cloned().unwrap_or_default(),
             managed_instance_enis: managed.get(subnet_id).copied().unwrap_or_default(),
         }
     };

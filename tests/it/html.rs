@@ -339,6 +339,24 @@ fn a_failed_source_marks_the_picture_partial() {
         "without route tables no egress is claimed: {:?}",
         vpc.subnets.iter().map(|s| s.egress).collect::<Vec<_>>()
     );
+    // Without the function list no in-use ENI is called orphaned: it may serve an unlisted one.
+    let p = picture(healthy().gap("lambda", "ListFunctions", REGION));
+    assert!(p.missing.contains(&"lambda:ListFunctions".to_string()));
+    let subnets: Vec<_> = p.vpcs.iter().flat_map(|v| &v.subnets).collect();
+    assert!(
+        subnets.iter().all(|s| s.unused_enis.is_empty()),
+        "{subnets:?}"
+    );
+    for id in [PRIVATE_A, PRIVATE_B] {
+        let s = subnets
+            .iter()
+            .find(|s| s.subnet_id == id)
+            .expect("still drawn, for its ENIs");
+        assert!(
+            !s.enis_of_unknown_use.is_empty(),
+            "its ENI is shown, of unknown use: {s:?}"
+        );
+    }
     let p = picture(healthy().gap("ec2", "DescribeSubnets", REGION));
     assert!(p.missing.contains(&"ec2:DescribeSubnets".to_string()));
     let vpc = &p.vpcs[0];
