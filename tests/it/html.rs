@@ -411,3 +411,55 @@ fn egress_is_decided_by_the_working_default_route() {
     }
     assert_eq!(Egress::of(None), Egress::Unknown);
 }
+
+/// A finding a `[[suppress]]` entry accepts is listed, marked, with its record; the entries
+/// are listed with what became of them.
+#[test]
+fn suppressed_findings_are_shown_as_such() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = dir.path().join("vpcwarden.toml");
+    std::fs::write(
+        &config,
+        "[[suppress]]\ncheck = \"LAMBDA003\"\nresource = \"arn:aws:lambda:us-east-1:123456789012:function:legacy-report\"\nreason = \"retired in Q1\"\nowner = \"platform-team\"\nexpires = 2099-01-01\n",
+    )
+    .expect("write");
+    let html = demo_html(&["--config", config.to_str().expect("UTF-8")]);
+    let json = demo_json(&["--config", config.to_str().expect("UTF-8")]);
+    let id = json["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f.get("suppressed").is_some())
+        .and_then(|f| f["id"].as_str())
+        .expect("the entry suppresses a finding")
+        .to_string();
+    let row = between(&html, &format!("id=\"{id}\""), "</tr>");
+    assert!(row.contains("data-suppressed=\"true\""), "{row}");
+    assert!(
+        row.contains("<span class=\"tag\">suppressed</span>"),
+        "{row}"
+    );
+    let detail = between(
+        &html[html.find(&format!("id=\"{id}\"")).expect("row")..],
+        "<tr class=\"detail\"",
+        "</tr>",
+    );
+    assert!(
+        detail.contains("retired in Q1")
+            && detail.contains("platform-team")
+            && detail.contains("2099-01-01"),
+        "{detail}"
+    );
+    assert_eq!(
+        html.matches("data-suppressed=\"true\"").count(),
+        1,
+        "only that one"
+    );
+    let entries = between(&html, "<table class=\"suppressions\">", "</table>");
+    assert!(
+        entries.contains("retired in Q1") && entries.contains("active"),
+        "{entries}"
+    );
+    let count = between(&html, "data-count=\"suppressed\">", "<");
+    assert_eq!(count.trim(), "1");
+}
