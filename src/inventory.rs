@@ -313,22 +313,29 @@ fn region_enis(
             .collect(),
         unused_enis: lambda_enis
             .iter()
-            .filter(|e| is_unused(e, &in_use, functions_collected))
+            .filter(|e| {
+                is_unused(
+                    e,
+                    &in_use,
+                    functions_collected && region.lambda.versions_listed,
+                )
+            })
             .map(|e| EniRef::from(*e))
             .collect(),
         managed_instance_enis,
     }
 }
 
-/// Whether a Lambda ENI serves no function: it is `available` (detached), or, when the region's
-/// function list is complete (`functions_collected`), no function uses its pair. Without the list
-/// an in-use ENI may serve a function that was not listed, so it is never called unused.
+/// Whether a Lambda ENI serves no function: it is `available` (detached), or, when every user of
+/// a pair is known (`users_known`: the region's function list is complete and its published
+/// versions were listed, as EC2101 requires), no function or version uses its pair. Otherwise an
+/// in-use ENI may serve one that was not listed, so it is never called unused.
 pub fn is_unused<T>(
     eni: &NetworkInterface,
     in_use: &std::collections::BTreeMap<EniPair, T>,
-    functions_collected: bool,
+    users_known: bool,
 ) -> bool {
-    eni.status == "available" || (functions_collected && !in_use.contains_key(&eni.pair()))
+    eni.status == "available" || (users_known && !in_use.contains_key(&eni.pair()))
 }
 
 impl EniInventory {

@@ -222,6 +222,8 @@ struct RegionView {
     account_id: String,
     region: String,
     missing: Vec<String>,
+    /// Whether the region's functions were listed (else its counts are no counts).
+    functions_listed: bool,
     open: bool,
     function_count: usize,
     vpcs: Vec<VpcView>,
@@ -255,7 +257,6 @@ struct SubnetBox {
     subnet_id: String,
     known: bool,
     cidr_block: Option<String>,
-    public: bool,
     egress: &'static str,
     egress_class: &'static str,
     egress_target: Option<String>,
@@ -266,7 +267,6 @@ struct SubnetBox {
     text_x: usize,
     height: usize,
     lines: Vec<BoxLine>,
-    flagged: Option<String>,
 }
 
 /// One line of text in a subnet box, at its own y.
@@ -276,10 +276,14 @@ struct BoxLine {
     text: String,
     class: &'static str,
     href: Option<String>,
+    /// The whole name of the function or provider the line shows (the text may be cut), for
+    /// *Find a function*.
+    name: Option<String>,
 }
 
 #[derive(Serialize)]
 struct SubnetList {
+    anchor: String,
     subnet_id: String,
     functions: Vec<Placed>,
 }
@@ -450,7 +454,13 @@ impl Page {
                         })
                         .collect()
                 },
-                accounts: distinct(shown.iter().map(|f| f.account_id.as_str())),
+                // Every scanned account, so the accounts table's links always find theirs.
+                accounts: distinct(
+                    shown
+                        .iter()
+                        .map(|f| f.account_id.as_str())
+                        .chain(scan.accounts.iter().map(String::as_str)),
+                ),
                 regions: distinct(shown.iter().map(|f| f.region.as_str())),
             },
             findings,
@@ -655,6 +665,15 @@ fn arn_name(arn: &str) -> &str {
     if tail.is_empty() { arn } else { tail }
 }
 
+/// Failing first, then not evaluated, then the rest.
+fn mark_rank(mark: &str) -> u8 {
+    match mark {
+        "fail" => 0,
+        "not-evaluated" => 1,
+        _ => 2,
+    }
+}
+
 fn placed(arn: &str, worst: &HashMap<&str, &Finding>) -> Placed {
     let w = worst.get(arn);
     Placed {
@@ -682,26 +701,32 @@ fn region_view(r: &RegionNetwork, worst: &HashMap<&str, &Finding>) -> RegionView
             .flat_map(|s| &s.functions)
             .collect::<BTreeSet<_>>()
             .len();
-    // Subnet findings are on the subnet's ARN; find them by the id the ARN ends with.
-    let by_subnet: HashMap<&str, &Finding> = worst
-        .iter()
-        .filter_map(|(arn, f)| arn.split_once(":subnet/").map(|(_, id)| (id, *f)))
-        .collect();
+    let missing = |call: &str| r.missing.iter().any(|m| m == call);
+    let known = Known {
+        enis: !missing("ec2:DescribeNetworkInterfaces"),
+        anchor: region_anchor(r),
+    };
     RegionView {
         anchor: region_anchor(r),
         account_id: r.account_id.clone(),
         region: r.region.clone(),
         missing: r.missing.clone(),
+        functions_listed: !missing("lambda:ListFunctions"),
         open: function_count <= 50,
         function_count,
-        vpcs: r
-            .vpcs
-            .iter()
-            .map(|v| vpc_view(v, worst, &by_subnet))
-            .collect(),
+        vpcs: r.vpcs.iter().map(|v| vpc_view(v, worst, &known)).collect(),
         outside_vpc: r.outside_vpc.iter().map(|a| placed(a, worst)).collect(),
         network_unknown: r.network_unknown.iter().map(|a| placed(a, worst)).collect(),
     }
+}
+
+/// What a region's boxes need to know besides their subnet.
+struct Known {
+    /// Whether the region's ENIs were read (else no pair is said to lack one).
+    enis: bool,
+    /// The region's anchor, which makes the ids of its subnet lists unique on the page (a shared
+    /// VPC's subnet is drawn in the owner's picture and in each participant's).
+    anchor: String,
 }
 
 const COL_WIDTH: usize = 280;
@@ -722,11 +747,7 @@ fn fit(text: &str, max: usize) -> String {
     cut
 }
 
-fn vpc_view(
-    v: &VpcPicture,
-    worst: &HashMap<&str, &Finding>,
-    by_subnet: &HashMap<&str, &Finding>,
-) -> VpcView {
+fn vpc_view(v: &VpcPicture, worst: &HashMap<&str, &Finding>, known: &Known) -> VpcView {
     let mut zones: BTreeMap<String, Vec<&SubnetPicture>> = BTreeMap::new();
     for s in v.subnets.iter().chain(&v.unknown_subnets) {
         let zone = if s.availability_zone.is_empty() {
@@ -746,7 +767,7 @@ fn vpc_view(
             let boxes = subnets
                 .into_iter()
                 .map(|s| {
-                    let b = subnet_box(s, x + 8, y, worst, by_subnet);
+                    let b = subnet_box(s, x + 8, y, worst, known);
                     y += b.height + 10;
                     b
                 })
@@ -766,6 +787,7 @@ fn vpc_view(
         .chain(&v.unknown_subnets)
         .filter(|s| s.functions.len() > NAMES_PER_SUBNET)
         .map(|s| SubnetList {
+            anchor: list_anchor(known, &s.subnet_id),
             subnet_id: s.subnet_id.clone(),
             functions: s.functions.iter().map(|a| placed(a, worst)).collect(),
         })
@@ -783,86 +805,136 @@ fn vpc_view(
     }
 }
 
+fn list_anchor(known: &Known, subnet_id: &str) -> String {
+    format!("list-{}-{subnet_id}", known.anchor)
+}
+
+/// What kind of subnet its egress makes it, as the box says it and as its CSS class.
+fn subnet_kind(s: &SubnetPicture) -> (&'static str, &'static str) {
+    match s.egress {
+        Egress::InternetGateway => ("public", "public"),
+        Egress::None => ("isolated", "isolated"),
+        // Its route table was not read (or is the VPC owner's, in a shared VPC): no claim.
+        Egress::Unknown => ("route table unknown", "unknown"),
+        _ => ("private", "private"),
+    }
+}
+
 fn subnet_box(
     s: &SubnetPicture,
     x: usize,
     y: usize,
     worst: &HashMap<&str, &Finding>,
-    by_subnet: &HashMap<&str, &Finding>,
+    known: &Known,
 ) -> SubnetBox {
-    let mut lines = Vec::new();
-    let mut line = |text: String, class: &'static str, href: Option<String>| {
-        lines.push((text, class, href));
-    };
-    let public = s.egress == Egress::InternetGateway;
+    let mut lines: Vec<BoxLine> = Vec::new();
+    let mut line =
+        |text: String, class: &'static str, href: Option<String>, name: Option<String>| {
+            lines.push(BoxLine {
+                y: 0,
+                text: fit(&text, BOX_CHARS),
+                class,
+                href,
+                name,
+            });
+        };
+    let (kind, kind_class) = subnet_kind(s);
     line(
-        format!(
-            "{} · {}",
-            if public { "public" } else { "private" },
-            match s.egress {
-                Egress::InternetGateway => "egress: internet gateway".to_string(),
-                Egress::None if !s.endpoints.is_empty() => "egress: endpoints only".to_string(),
-                e => format!("egress: {}", e.label()),
-            }
-        ),
-        "egress",
+        match s.egress {
+            Egress::Unknown => kind.to_string(),
+            Egress::None if !s.endpoints.is_empty() => format!("{kind} · endpoints only"),
+            e => format!("{kind} · egress: {}", e.label()),
+        },
+        if s.egress == Egress::Unknown {
+            "not-evaluated"
+        } else {
+            "egress"
+        },
+        None,
         None,
     );
     if !s.endpoints.is_empty() {
         let names: Vec<&str> = s.endpoints.iter().map(|e| arn_name_dot(e)).collect();
-        line(format!("endpoints: {}", names.join(", ")), "meta", None);
+        line(
+            format!("endpoints: {}", names.join(", ")),
+            "meta",
+            None,
+            None,
+        );
     }
     for p in &s.capacity_providers {
         let pl = placed(p, worst);
         line(
             format!("▣ provider {}", pl.name),
             pl.mark,
-            pl.finding.map(|id| format!("#{id}")),
+            pl.finding.as_ref().map(|id| format!("#{id}")),
+            Some(pl.name),
         );
     }
-    for f in s.functions.iter().take(NAMES_PER_SUBNET) {
-        let pl = placed(f, worst);
+    // Those with failing findings first, so a crowded subnet still shows what is wrong.
+    let mut functions: Vec<Placed> = s.functions.iter().map(|f| placed(f, worst)).collect();
+    functions.sort_by_key(|p| mark_rank(p.mark));
+    let crowded = functions.len() > NAMES_PER_SUBNET;
+    if crowded {
+        let failing = functions.iter().filter(|p| p.mark == "fail").count();
         line(
-            format!("λ {}", pl.name),
-            pl.mark,
-            pl.finding.map(|id| format!("#{id}")),
-        );
-    }
-    if s.functions.len() > NAMES_PER_SUBNET {
-        line(
-            format!(
-                "… and {} more functions",
-                s.functions.len() - NAMES_PER_SUBNET
-            ),
-            "meta",
-            Some(format!("#list-{}", s.subnet_id)),
-        );
-    }
-    let enis: usize = s.eni_pairs.iter().map(|p| p.enis.len()).sum();
-    let pending = s.eni_pairs.iter().filter(|p| p.enis.is_empty()).count();
-    if !s.eni_pairs.is_empty() {
-        line(
-            format!(
-                "ENI pairs {} · ENIs {}{}",
-                s.eni_pairs.len(),
-                enis,
-                if pending > 0 {
-                    format!(" · {pending} lack an ENI")
-                } else {
-                    String::new()
-                }
-            ),
-            if pending > 0 { "not-evaluated" } else { "meta" },
+            format!("λ {} functions, {failing} failing", functions.len()),
+            if failing > 0 { "fail" } else { "meta" },
+            None,
             None,
         );
     }
+    for pl in functions.iter().take(NAMES_PER_SUBNET) {
+        line(
+            format!("λ {}", pl.name),
+            pl.mark,
+            pl.finding.as_ref().map(|id| format!("#{id}")),
+            Some(pl.name.clone()),
+        );
+    }
+    if crowded {
+        line(
+            format!("… and {} more", functions.len() - NAMES_PER_SUBNET),
+            "meta",
+            Some(format!("#{}", list_anchor(known, &s.subnet_id))),
+            None,
+        );
+    }
+    if !s.eni_pairs.is_empty() {
+        let enis: usize = s.eni_pairs.iter().map(|p| p.enis.len()).sum();
+        let pending = s.eni_pairs.iter().filter(|p| p.enis.is_empty()).count();
+        if !known.enis {
+            line(
+                format!("ENI pairs {} · ENIs not read", s.eni_pairs.len()),
+                "not-evaluated",
+                None,
+                None,
+            );
+        } else {
+            line(
+                format!(
+                    "ENI pairs {} · ENIs {enis}{}",
+                    s.eni_pairs.len(),
+                    if pending > 0 {
+                        format!(" · {pending} lack an ENI")
+                    } else {
+                        String::new()
+                    }
+                ),
+                if pending > 0 { "not-evaluated" } else { "meta" },
+                None,
+                None,
+            );
+        }
+    }
     for eni in s.unused_enis.iter().take(3) {
-        line(format!("orphaned ENI {eni}"), "fail", None);
+        line(format!("orphaned ENI {eni}"), "fail", None, None);
     }
     if s.unused_enis.len() > 3 {
         line(
             format!("… and {} more orphaned ENIs", s.unused_enis.len() - 3),
             "fail",
+            None,
             None,
         );
     }
@@ -874,6 +946,7 @@ fn subnet_box(
             ),
             "not-evaluated",
             None,
+            None,
         );
     }
     if s.managed_instance_enis > 0 {
@@ -881,32 +954,20 @@ fn subnet_box(
             format!("managed-instance ENIs: {}", s.managed_instance_enis),
             "meta",
             None,
+            None,
         );
     }
-    let flagged = by_subnet.get(s.subnet_id.as_str()).map(|f| f.id.clone());
     let top = y + 3 * LINE + 2;
-    let lines: Vec<BoxLine> = lines
-        .into_iter()
-        .enumerate()
-        .map(|(i, (text, class, href))| BoxLine {
-            y: top + i * LINE,
-            text: fit(&text, BOX_CHARS),
-            class,
-            href,
-        })
-        .collect();
+    for (i, l) in lines.iter_mut().enumerate() {
+        l.y = top + i * LINE;
+    }
     let height = 3 * LINE + 8 + lines.len() * LINE;
     SubnetBox {
         subnet_id: s.subnet_id.clone(),
         known: !s.availability_zone.is_empty(),
         cidr_block: s.cidr_block.clone(),
-        public,
         egress: s.egress.label(),
-        egress_class: match s.egress {
-            Egress::InternetGateway => "public",
-            Egress::None | Egress::Unknown => "isolated",
-            _ => "private",
-        },
+        egress_class: kind_class,
         egress_target: s.egress_target.clone(),
         endpoints: s.endpoints.clone(),
         free_ips: s.free_ips,
@@ -915,7 +976,6 @@ fn subnet_box(
         text_x: x + 8,
         height,
         lines,
-        flagged,
     }
 }
 

@@ -172,7 +172,8 @@ pub struct SubnetPicture {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unused_enis: Vec<String>,
     /// Lambda ENIs in it whose use cannot be told: in use, of a pair no listed function uses, while
-    /// the function list failed (they may serve a function that was not listed).
+    /// the function list failed or the published versions were not listed (they may serve one that
+    /// was not).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub enis_of_unknown_use: Vec<String>,
     /// Interfaces of Lambda Managed Instances in it.
@@ -206,10 +207,13 @@ pub fn of_account(account: &Account) -> Vec<RegionNetwork> {
                 .filter(|(svc, op)| account.gap(&region.region, svc, op).is_some())
                 .map(|(svc, op)| format!("{svc}:{op}"))
                 .collect();
-            let functions_collected = account
+            // Every user of an ENI pair is known only with the whole function list and the
+            // published versions (a version keeps its own VPC configuration).
+            let users_known = account
                 .gap(&region.region, "lambda", "ListFunctions")
-                .is_none();
-            of_region(&account.account_id, region, missing, functions_collected)
+                .is_none()
+                && region.lambda.versions_listed;
+            of_region(&account.account_id, region, missing, users_known)
         })
         .collect()
 }
@@ -225,7 +229,7 @@ fn of_region(
     account_id: &str,
     region: &RegionData,
     missing: Vec<String>,
-    functions_collected: bool,
+    users_known: bool,
 ) -> RegionNetwork {
     let ec2 = &region.ec2;
     let subnets: HashMap<&str, &Subnet> = ec2
@@ -280,7 +284,7 @@ fn of_region(
     for e in ec2.network_interfaces.iter().filter(own) {
         match e.kind() {
             EniKind::LambdaHyperplane => {
-                if crate::inventory::is_unused(e, &in_use, functions_collected) {
+                if crate::inventory::is_unused(e, &in_use, users_known) {
                     unused
                         .entry(e.subnet_id.as_str())
                         .or_default()

@@ -1091,6 +1091,15 @@ async fn a_large_table_shows_a_thousand_rows_at_a_time() {
     wait_for(json!([1000, 1000, false]), "still a thousand after a sort").await;
     b.one("#show-more").await.click().await.expect("click");
     wait_for(json!([1250, 1250, true]), "all after one more page").await;
+    // A sort starts again from the first page of its new order.
+    b.one("#findings-table th[data-sort=\"region\"]")
+        .await
+        .click()
+        .await
+        .expect("click");
+    wait_for(json!([1000, 1000, false]), "a page again after a sort").await;
+    b.one("#show-more").await.click().await.expect("click");
+    wait_for(json!([1250, 1250, true]), "all again").await;
     // A filter starts again from the first page of what it matches.
     choose(&b, "select#filter-status", "fail").await;
     wait_for(json!([1000, 1000, false]), "a page of failing rows").await;

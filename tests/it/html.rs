@@ -316,12 +316,7 @@ fn the_picture_shows_what_is_wrong_where_it_is() {
         .expect("b");
     assert_eq!(a.unused_enis, vec!["eni-orphan".to_string()]);
     assert_eq!(a.functions.len(), 1, "billing only");
-    assert_ne!(
-        a.egress,
-        Egress::NatGateway,
-        "no default route: {:?}",
-        a.egress
-    );
+    assert_eq!(a.egress, Egress::None, "no default route");
     assert!(
         b.eni_pairs.iter().all(|p| p.enis.is_empty()),
         "pending: {:?}",
@@ -462,4 +457,80 @@ fn suppressed_findings_are_shown_as_such() {
     );
     let count = between(&html, "data-count=\"suppressed\">", "<");
     assert_eq!(count.trim(), "1");
+}
+
+/// Published versions not listed: a version may still use a pair no function uses, so its ENI is
+/// of unknown use, not orphaned (as EC2101 says `not_evaluated`).
+#[test]
+fn without_the_versions_no_in_use_eni_is_called_orphaned() {
+    let extra = || lambda_eni("eni-version-pair", PRIVATE_A, &["sg-version"], "orders");
+    let listed = picture(healthy().ec2(REGION, |ec2| ec2.network_interfaces.push(extra())));
+    let a = |p: &RegionNetwork| {
+        p.vpcs[0]
+            .subnets
+            .iter()
+            .find(|s| s.subnet_id == PRIVATE_A)
+            .cloned()
+            .expect("a")
+    };
+    assert_eq!(a(&listed).unused_enis, vec!["eni-version-pair".to_string()]);
+    let unlisted = picture(
+        healthy()
+            .ec2(REGION, |ec2| ec2.network_interfaces.push(extra()))
+            .lambda(REGION, |l| l.versions_listed = false),
+    );
+    assert!(a(&unlisted).unused_enis.is_empty());
+    assert_eq!(
+        a(&unlisted).enis_of_unknown_use,
+        vec!["eni-version-pair".to_string()]
+    );
+}
+
+/// What the scan could not read is drawn as unknown, never as a fact: a region whose function
+/// list, ENIs and route tables failed.
+#[test]
+fn the_page_claims_nothing_a_failed_call_would_have_told() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let render = |scenario: crate::support::healthy::Scenario, name: &str| {
+        let path = dir.path().join(format!("{name}.json"));
+        std::fs::write(&path, scenario.snapshot().to_json()).expect("write");
+        let (code, html, err) = outcome(
+            vpcwarden()
+                .args(["audit", "--format", "html", "--from-snapshot"])
+                .arg(&path),
+        );
+        assert!(matches!(code, 0 | 3 | 4), "{err}");
+        html
+    };
+    let network = |html: &str| between(html, "<section id=\"network\">", "</section>").to_string();
+    let whole = network(&render(healthy(), "whole"));
+    assert!(
+        whole.contains("egress: NAT gateway") && whole.contains("ENI pairs 1 · ENIs 1"),
+        "{whole}"
+    );
+    let broken = network(&render(
+        healthy()
+            .gap("ec2", "DescribeNetworkInterfaces", REGION)
+            .gap("ec2", "DescribeRouteTables", REGION),
+        "broken",
+    ));
+    assert!(broken.contains("route table unknown"), "{broken}");
+    assert!(broken.contains("ENIs not read"), "{broken}");
+    for claim in [
+        "lack an ENI",
+        "orphaned ENI",
+        "egress: ",
+        "private ·",
+        "isolated ·",
+    ] {
+        assert!(!broken.contains(claim), "{claim}: {broken}");
+    }
+    assert!(broken.contains("Partial picture"), "{broken}");
+    let unlisted = network(&render(
+        healthy().gap("lambda", "ListFunctions", REGION),
+        "unlisted",
+    ));
+    assert!(unlisted.contains("functions not listed"), "{unlisted}");
+    assert!(!unlisted.contains("No Lambda functions here"), "{unlisted}");
+    assert!(!unlisted.contains("orphaned ENI"), "{unlisted}");
 }

@@ -21,7 +21,11 @@
         var text = r.textContent + " " + r.id;
         var resource = r.querySelector("td.resource");
         if (resource) { text += " " + resource.getAttribute("title"); }
-        if (detail) { text += " " + detail.textContent; }
+        if (detail) {
+          // The finding's own details, not a guide copied into it by an earlier opening.
+          var slot = detail.querySelector(".guide-slot");
+          text += " " + (slot ? detail.textContent.replace(slot.textContent, "") : detail.textContent);
+        }
         texts.set(r, text.toLowerCase());
       });
     }
@@ -126,10 +130,12 @@
         });
         parent.insertBefore(body, next);
         rows = order.map(function (o) { return o.row; });
-        apply();
+        refilter();
       };
       th.addEventListener("click", sort);
-      th.addEventListener("keydown", function (e) { if (e.key === "Enter") { sort(); } });
+      th.addEventListener("keydown", function (e) {
+        if (e.key === "Enter" || e.key === " ") { e.preventDefault(); sort(); }
+      });
     });
   }
 
@@ -148,7 +154,8 @@
   }, true);
 
   function openTarget() {
-    var id = decodeURIComponent(window.location.hash.slice(1));
+    var id;
+    try { id = decodeURIComponent(window.location.hash.slice(1)); } catch (err) { return; }
     if (!id) { return; }
     var row = document.getElementById(id);
     if (row && row.classList.contains("guide")) { row.open = true; return; }
@@ -194,7 +201,13 @@
         }
       });
       labels.forEach(function (t) {
-        t.classList.toggle("match", q !== "" && t.textContent.toLowerCase().indexOf(q) >= 0);
+        var name = (t.dataset.name || t.textContent).toLowerCase();
+        var hit = q !== "" && name.indexOf(q) >= 0;
+        t.classList.toggle("match", hit);
+        if (hit) {
+          var region = t.closest("details.network-region");
+          if (region) { region.open = true; }
+        }
       });
     });
   }
