@@ -61,6 +61,9 @@ pub struct RegionEnis {
     /// Whether the ENIs were collected; without them, which pairs have an ENI is unknown and no
     /// function is listed as lacking one.
     pub enis_collected: bool,
+    /// Whether the published versions were listed; without them an in-use Lambda ENI whose pair no
+    /// function uses is not called unused (a version, with its own VPC configuration, may use it).
+    pub versions_listed: bool,
     /// Each pair in use by functions.
     pub pairs: Vec<PairUse>,
     /// Functions with a pair that no ENI serves (not Inactive): Pending on the next invoke.
@@ -302,6 +305,7 @@ fn region_enis(
         gaps,
         functions_collected,
         enis_collected,
+        versions_listed: region.lambda.versions_listed,
         pairs,
         functions_without_eni,
         inactive_functions: region

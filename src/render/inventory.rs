@@ -104,6 +104,12 @@ pub fn table(inventory: &EniInventory) -> String {
                     g.service, g.operation, g.error_code, g.message
                 );
             }
+            if !region.versions_listed {
+                let _ = writeln!(
+                    out,
+                    "  Published versions were not listed: an in-use Lambda ENI whose pair no function uses is not called unused (a version may use it)."
+                );
+            }
             out.push('\n');
         }
     }

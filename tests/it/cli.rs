@@ -765,3 +765,33 @@ fn the_checks_list_keeps_its_columns_aligned() {
         .collect();
     assert_eq!(starts.len(), 1, "{text}");
 }
+
+/// Without the published versions, the inventory calls no in-use ENI unused (a version may use
+/// its pair), and says why; with them, the same ENI is unused.
+#[test]
+fn inventory_calls_no_in_use_eni_unused_without_the_versions() {
+    use crate::support::healthy::{PRIVATE_A, REGION, healthy, lambda_eni};
+    let extra = || lambda_eni("eni-version-pair", PRIVATE_A, &["sg-version"], "orders");
+    let unused = |scenario: crate::support::healthy::Scenario| {
+        let inv = vpcwarden::inventory::enis(&scenario.snapshot());
+        let region = &inv.accounts[0].regions[0];
+        let ids: Vec<String> = region
+            .unused_enis
+            .iter()
+            .map(|e| e.network_interface_id.clone())
+            .collect();
+        (ids, region.versions_listed)
+    };
+    let listed = healthy().ec2(REGION, |ec2| ec2.network_interfaces.push(extra()));
+    assert_eq!(unused(listed), (vec!["eni-version-pair".to_string()], true));
+    let unlisted = healthy()
+        .ec2(REGION, |ec2| ec2.network_interfaces.push(extra()))
+        .lambda(REGION, |l| l.versions_listed = false);
+    assert_eq!(unused(unlisted.clone()), (vec![], false));
+    let table =
+        vpcwarden::render::inventory::table(&vpcwarden::inventory::enis(&unlisted.snapshot()));
+    assert!(
+        table.contains("Published versions were not listed"),
+        "{table}"
+    );
+}
