@@ -150,29 +150,35 @@ pub struct Summary {
 impl Summary {
     /// Counts the findings and gaps.
     pub fn of(findings: &[Box<Finding>], gaps: usize) -> Summary {
-        let mut by_status: BTreeMap<String, usize> =
-            [Status::Fail, Status::Pass, Status::NotEvaluated]
-                .iter()
-                .map(|s| (s.as_str().to_string(), 0))
-                .collect();
-        let mut failing_by_severity: BTreeMap<String, usize> = Severity::ALL_DESC
-            .iter()
-            .map(|s| (s.as_str().to_string(), 0))
-            .collect();
+        // Counted in arrays (a million findings, no string per finding), named at the end.
+        const STATUSES: [Status; 3] = [Status::Fail, Status::Pass, Status::NotEvaluated];
+        let mut by_status = [0usize; STATUSES.len()];
+        let mut by_severity = [0usize; Severity::ALL_DESC.len()];
         let mut suppressed = 0;
         for f in findings {
             suppressed += usize::from(f.suppressed.is_some());
-            *by_status.entry(f.status.as_str().to_string()).or_default() += 1;
-            if f.status == Status::Fail {
-                *failing_by_severity
-                    .entry(f.severity.as_str().to_string())
-                    .or_default() += 1;
+            if let Some(i) = STATUSES.iter().position(|s| *s == f.status) {
+                by_status[i] += 1;
+            }
+            if f.status == Status::Fail
+                && let Some(i) = Severity::ALL_DESC.iter().position(|s| *s == f.severity)
+            {
+                by_severity[i] += 1;
             }
         }
+        let named = |names: &mut dyn Iterator<Item = &'static str>, counts: &[usize]| {
+            names
+                .zip(counts.iter().copied())
+                .map(|(k, n)| (k.to_string(), n))
+                .collect::<BTreeMap<String, usize>>()
+        };
         Summary {
             total: findings.len(),
-            by_status,
-            failing_by_severity,
+            by_status: named(&mut STATUSES.iter().map(|s| s.as_str()), &by_status),
+            failing_by_severity: named(
+                &mut Severity::ALL_DESC.iter().map(|s| s.as_str()),
+                &by_severity,
+            ),
             gaps,
             suppressed,
         }

@@ -402,8 +402,18 @@ pub fn sort_findings(findings: &mut FindingList) {
     // key held in one list (ranks of the code, account and region, found once per distinct value)
     // and reaches into a finding only for its ARN, instead of following four pointers per side.
     // The ranks order as the strings do, so the order is the strings' order.
+    // The distinct values are few (codes, accounts, regions) and come in runs (a check's findings
+    // are together): a value equal to the one before is skipped, not sorted with the others.
     fn ranks<'a>(values: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
-        values.collect::<BTreeSet<_>>().into_iter().collect()
+        let mut distinct = BTreeSet::new();
+        let mut last = None;
+        for v in values {
+            if last != Some(v) {
+                distinct.insert(v);
+                last = Some(v);
+            }
+        }
+        distinct.into_iter().collect()
     }
     let rank = |sorted: &[&str], v: &str| sorted.binary_search(&v).unwrap_or_default() as u32;
     let codes = ranks(findings.iter().map(|f| &*f.code));
