@@ -227,7 +227,7 @@ fn region_enis(
             .network_interfaces
             .iter()
             .filter(move |e| e.kind() == kind)
-            .filter(|e| e.owner_id.as_deref().is_none_or(|o| o == account_id))
+            .filter(|e| e.owned_by(account_id))
     };
     let lambda_enis: Vec<&NetworkInterface> = own(EniKind::LambdaHyperplane).collect();
     let managed_instance_enis = own(EniKind::LambdaManagedInstance)

@@ -121,6 +121,23 @@ pub struct ScanInfo {
     pub shard: Option<crate::targets::Shard>,
 }
 
+/// A scanned account's counts, for the per-account views (see [`Report::account_counts`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountCounts {
+    /// The 12-digit account id.
+    pub account_id: String,
+    /// Its name, when known.
+    pub name: Option<String>,
+    /// Its OU path, when known.
+    pub ou_path: Option<String>,
+    /// Failing findings by severity, in [`Severity::ALL_DESC`] order.
+    pub failing: [usize; Severity::ALL_DESC.len()],
+    /// Not-evaluated findings.
+    pub not_evaluated: usize,
+    /// Gaps.
+    pub gaps: usize,
+}
+
 /// A scanned account's name and place in the organization.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AccountDetail {
@@ -166,19 +183,18 @@ impl Summary {
                 by_severity[i] += 1;
             }
         }
-        let named = |names: &mut dyn Iterator<Item = &'static str>, counts: &[usize]| {
-            names
-                .zip(counts.iter().copied())
-                .map(|(k, n)| (k.to_string(), n))
-                .collect::<BTreeMap<String, usize>>()
-        };
         Summary {
             total: findings.len(),
-            by_status: named(&mut STATUSES.iter().map(|s| s.as_str()), &by_status),
-            failing_by_severity: named(
-                &mut Severity::ALL_DESC.iter().map(|s| s.as_str()),
-                &by_severity,
-            ),
+            by_status: STATUSES
+                .iter()
+                .zip(by_status)
+                .map(|(s, n)| (s.as_str().to_string(), n))
+                .collect(),
+            failing_by_severity: Severity::ALL_DESC
+                .iter()
+                .zip(by_severity)
+                .map(|(s, n)| (s.as_str().to_string(), n))
+                .collect(),
             gaps,
             suppressed,
         }
@@ -313,6 +329,57 @@ impl Report {
     /// from their own text.
     pub fn check(&self, code: &str) -> Option<&CheckInfo> {
         self.checks.iter().find(|c| c.code == code)
+    }
+
+    /// One row per scanned account, in `scan.accounts` order: its name and OU path when known,
+    /// failing findings by severity, not-evaluated findings and gaps. Counted in one pass over the
+    /// findings and one over the gaps, whatever the number of accounts.
+    pub fn account_counts(&self) -> Vec<AccountCounts> {
+        let mut rows: Vec<AccountCounts> = self
+            .scan
+            .accounts
+            .iter()
+            .map(|id| AccountCounts {
+                account_id: id.clone(),
+                name: None,
+                ou_path: None,
+                failing: [0; Severity::ALL_DESC.len()],
+                not_evaluated: 0,
+                gaps: 0,
+            })
+            .collect();
+        let index: std::collections::HashMap<&str, usize> = self
+            .scan
+            .accounts
+            .iter()
+            .enumerate()
+            .map(|(i, id)| (id.as_str(), i))
+            .collect();
+        let at = |id: &str| index.get(id).copied();
+        for d in &self.scan.account_details {
+            if let Some(i) = at(&d.account_id) {
+                rows[i].name = d.name.clone();
+                rows[i].ou_path = d.ou_path.clone();
+            }
+        }
+        for f in &self.findings {
+            let Some(i) = at(&f.account_id) else { continue };
+            match f.status {
+                Status::Fail => {
+                    if let Some(s) = Severity::ALL_DESC.iter().position(|s| *s == f.severity) {
+                        rows[i].failing[s] += 1;
+                    }
+                }
+                Status::NotEvaluated => rows[i].not_evaluated += 1,
+                Status::Pass => {}
+            }
+        }
+        for g in &self.gaps {
+            if let Some(i) = at(&g.account_id) {
+                rows[i].gaps += 1;
+            }
+        }
+        rows
     }
 
     /// Whether a failing finding no `[[suppress]]` entry accepts is at or above `threshold`.

@@ -161,7 +161,6 @@ struct FindingView {
     remediation: String,
     /// Whether its check has a guide on the page.
     guide: bool,
-    remediation_url: String,
     suppressed: Option<SuppressedView>,
     /// "new" or "was SEVERITY" against a baseline.
     baseline: Option<String>,
@@ -292,7 +291,6 @@ struct SubnetList {
 #[derive(Serialize, Clone)]
 struct Placed {
     name: String,
-    arn: String,
     /// The id of its worst failing (else not-evaluated) finding shown in the table.
     finding: Option<String>,
     mark: &'static str,
@@ -346,47 +344,43 @@ impl Page {
         let guided: BTreeSet<&str> = guides.iter().map(|g| g.code.as_str()).collect();
         let findings: Vec<FindingView> = shown
             .iter()
-            .map(|f| {
-                let check = report.check(&f.code);
-                FindingView {
-                    id: f.id.clone(),
-                    code: f.code.to_string(),
-                    title: f.title.to_string(),
-                    severity: f.severity.as_str(),
-                    severity_shown: if f.status == Status::Fail {
-                        f.severity.as_str()
-                    } else {
-                        ""
-                    },
-                    severity_rank: severity_rank(f),
-                    status: f.status.as_str(),
-                    status_rank: match f.status {
-                        Status::Fail => 0,
-                        Status::NotEvaluated => 1,
-                        Status::Pass => 2,
-                    },
-                    account_id: f.account_id.clone(),
-                    region: f.region.clone(),
-                    resource_short: super::table::short_arn(&f.resource_arn).to_string(),
-                    resource_arn: f.resource_arn.clone(),
-                    message: f.sentence().to_string(),
-                    evidence: (!f.evidence.is_empty()).then(|| {
-                        minijinja::Value::from_safe_string(escape_text(
-                            &serde_json::to_string_pretty(&f.evidence).unwrap_or_default(),
-                        ))
-                    }),
-                    compliance: f.compliance.to_vec(),
-                    remediation: f.remediation.to_string(),
-                    guide: guided.contains(&*f.code),
-                    remediation_url: check.map(|c| c.remediation_url.clone()).unwrap_or_default(),
-                    suppressed: f.suppressed.as_ref().map(|s| SuppressedView {
-                        reason: s.reason.clone(),
-                        owner: s.owner.clone(),
-                        expires: s.expires.clone(),
-                        ticket: s.ticket.clone(),
-                    }),
-                    baseline: marks.get(f.id.as_str()).cloned(),
-                }
+            .map(|f| FindingView {
+                id: f.id.clone(),
+                code: f.code.to_string(),
+                title: f.title.to_string(),
+                severity: f.severity.as_str(),
+                severity_shown: if f.status == Status::Fail {
+                    f.severity.as_str()
+                } else {
+                    ""
+                },
+                severity_rank: severity_rank(f),
+                status: f.status.as_str(),
+                status_rank: match f.status {
+                    Status::Fail => 0,
+                    Status::NotEvaluated => 1,
+                    Status::Pass => 2,
+                },
+                account_id: f.account_id.clone(),
+                region: f.region.clone(),
+                resource_short: super::table::short_arn(&f.resource_arn).to_string(),
+                resource_arn: f.resource_arn.clone(),
+                message: f.sentence().to_string(),
+                evidence: (!f.evidence.is_empty()).then(|| {
+                    minijinja::Value::from_safe_string(escape_text(
+                        &serde_json::to_string_pretty(&f.evidence).unwrap_or_default(),
+                    ))
+                }),
+                compliance: f.compliance.to_vec(),
+                remediation: f.remediation.to_string(),
+                guide: guided.contains(&*f.code),
+                suppressed: f.suppressed.as_ref().map(|s| SuppressedView {
+                    reason: s.reason.clone(),
+                    owner: s.owner.clone(),
+                    expires: s.expires.clone(),
+                    ticket: s.ticket.clone(),
+                }),
+                baseline: marks.get(f.id.as_str()).cloned(),
             })
             .collect();
         let worst = worst_findings(&shown);
@@ -605,44 +599,21 @@ fn check_rows(report: &Report) -> Vec<CheckRow> {
 }
 
 fn account_rows(report: &Report, with_network: &HashMap<&str, String>) -> Vec<AccountRow> {
-    let detail = |id: &str| {
-        report
-            .scan
-            .account_details
-            .iter()
-            .find(|d| d.account_id == id)
-    };
     report
-        .scan
-        .accounts
-        .iter()
-        .map(|id| {
-            let mine = report.findings.iter().filter(|f| &f.account_id == id);
-            let mut failing: Vec<(&'static str, usize)> =
-                Severity::ALL_DESC.iter().map(|s| (s.as_str(), 0)).collect();
-            let mut not_evaluated = 0;
-            for f in mine {
-                match f.status {
-                    Status::Fail => {
-                        if let Some(slot) =
-                            failing.iter_mut().find(|(s, _)| *s == f.severity.as_str())
-                        {
-                            slot.1 += 1;
-                        }
-                    }
-                    Status::NotEvaluated => not_evaluated += 1,
-                    Status::Pass => {}
-                }
-            }
-            AccountRow {
-                account_id: id.clone(),
-                name: detail(id).and_then(|d| d.name.clone()),
-                ou_path: detail(id).and_then(|d| d.ou_path.clone()),
-                failing,
-                not_evaluated,
-                gaps: report.gaps.iter().filter(|g| &g.account_id == id).count(),
-                network_anchor: with_network.get(id.as_str()).cloned(),
-            }
+        .account_counts()
+        .into_iter()
+        .map(|a| AccountRow {
+            network_anchor: with_network.get(a.account_id.as_str()).cloned(),
+            failing: Severity::ALL_DESC
+                .iter()
+                .map(|s| s.as_str())
+                .zip(a.failing)
+                .collect(),
+            account_id: a.account_id,
+            name: a.name,
+            ou_path: a.ou_path,
+            not_evaluated: a.not_evaluated,
+            gaps: a.gaps,
         })
         .collect()
 }
@@ -678,7 +649,6 @@ fn placed(arn: &str, worst: &HashMap<&str, &Finding>) -> Placed {
     let w = worst.get(arn);
     Placed {
         name: arn_name(arn).to_string(),
-        arn: arn.to_string(),
         finding: w.map(|f| f.id.clone()),
         mark: match w {
             Some(f) if f.status == Status::Fail => "fail",

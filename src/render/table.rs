@@ -354,47 +354,15 @@ fn accounts_summary(report: &Report, out: &mut String) {
     header.extend(Severity::ALL_DESC.iter().map(|s| s.as_str().to_string()));
     header.extend(["not evaluated".to_string(), "gaps".into()]);
     table.set_header(header);
-    for account in &report.scan.accounts {
-        let detail = report
-            .scan
-            .account_details
-            .iter()
-            .find(|d| &d.account_id == account);
-        let mine = || {
-            report
-                .findings
-                .iter()
-                .filter(move |f| &f.account_id == account)
-        };
+    for a in report.account_counts() {
         let mut row = vec![
-            account.clone(),
-            detail
-                .and_then(|d| d.name.clone())
-                .unwrap_or_else(|| "-".into()),
-            detail
-                .and_then(|d| d.ou_path.clone())
-                .unwrap_or_else(|| "-".into()),
+            a.account_id,
+            a.name.unwrap_or_else(|| "-".into()),
+            a.ou_path.unwrap_or_else(|| "-".into()),
         ];
-        for severity in Severity::ALL_DESC {
-            let n = mine()
-                .filter(|f| f.status == Status::Fail && f.severity == severity)
-                .count();
-            row.push(n.to_string());
-        }
-        row.push(
-            mine()
-                .filter(|f| f.status == Status::NotEvaluated)
-                .count()
-                .to_string(),
-        );
-        row.push(
-            report
-                .gaps
-                .iter()
-                .filter(|g| &g.account_id == account)
-                .count()
-                .to_string(),
-        );
+        row.extend(a.failing.iter().map(usize::to_string));
+        row.push(a.not_evaluated.to_string());
+        row.push(a.gaps.to_string());
         table.add_row(row);
     }
     let _ = writeln!(out, "{table}");

@@ -7,7 +7,7 @@
 //! the same picture (`vpcwarden report --from-report FILE --format html`).
 
 use crate::checks::network::{Target, is_default};
-use crate::snapshot::{Account, EniKind, RegionData, RouteTable, Subnet, VpcConfig};
+use crate::snapshot::{Account, EniKind, RegionData, Route, RouteTable, Subnet, VpcConfig};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -90,35 +90,40 @@ pub enum Egress {
 impl Egress {
     /// The egress of a subnet's route table (`None`: the table is unknown).
     pub fn of(table: Option<&RouteTable>) -> Egress {
+        Egress::decide(table).0
+    }
+
+    /// The egress of a subnet's route table and the default route that decides it.
+    pub fn decide(table: Option<&RouteTable>) -> (Egress, Option<&Route>) {
         let Some(table) = table else {
-            return Egress::Unknown;
+            return (Egress::Unknown, None);
         };
-        let kinds: Vec<Egress> = table
+        let kinds: Vec<(Egress, &Route)> = table
             .routes
             .iter()
             .filter(|r| is_default(r))
-            .map(|r| match Target::of(&r.target) {
-                Target::NatGateway => Egress::NatGateway,
-                Target::Instance => Egress::NatInstance,
-                Target::TransitGateway => Egress::TransitGateway,
-                Target::VpnGateway => Egress::VpnGateway,
-                Target::Peering => Egress::Peering,
-                Target::InternetGateway => Egress::InternetGateway,
-                Target::EgressOnlyInternetGateway => Egress::EgressOnlyIpv6,
-                Target::Local | Target::Other => Egress::Other,
+            .map(|r| {
+                let kind = match Target::of(&r.target) {
+                    Target::NatGateway => Egress::NatGateway,
+                    Target::Instance => Egress::NatInstance,
+                    Target::TransitGateway => Egress::TransitGateway,
+                    Target::VpnGateway => Egress::VpnGateway,
+                    Target::Peering => Egress::Peering,
+                    Target::InternetGateway => Egress::InternetGateway,
+                    Target::EgressOnlyInternetGateway => Egress::EgressOnlyIpv6,
+                    Target::Local | Target::Other => Egress::Other,
+                };
+                (kind, r)
             })
             .collect();
         // The IPv4 path decides (Lambda ENIs always have IPv4); an internet gateway anywhere
         // makes the subnet public.
-        if kinds.contains(&Egress::InternetGateway) {
-            return Egress::InternetGateway;
-        }
         kinds
             .iter()
-            .copied()
-            .find(|k| *k != Egress::EgressOnlyIpv6)
-            .or(kinds.first().copied())
-            .unwrap_or(Egress::None)
+            .find(|(k, _)| *k == Egress::InternetGateway)
+            .or_else(|| kinds.iter().find(|(k, _)| *k != Egress::EgressOnlyIpv6))
+            .or(kinds.first())
+            .map_or((Egress::None, None), |(k, r)| (*k, Some(*r)))
     }
 
     /// A short label.
@@ -278,10 +283,11 @@ fn of_region(
     let mut unused: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     let mut unknown_use: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     let mut managed: BTreeMap<&str, usize> = BTreeMap::new();
-    let own = |e: &&crate::snapshot::NetworkInterface| {
-        e.owner_id.as_deref().is_none_or(|o| o == account_id)
-    };
-    for e in ec2.network_interfaces.iter().filter(own) {
+    for e in ec2
+        .network_interfaces
+        .iter()
+        .filter(|e| e.owned_by(account_id))
+    {
         match e.kind() {
             EniKind::LambdaHyperplane => {
                 if crate::inventory::is_unused(e, &in_use, users_known) {
@@ -351,7 +357,7 @@ fn of_region(
     let picture = |subnet_id: &str, subnet: Option<&Subnet>, vpc_id: &str| {
         let table = region.route_table_for(subnet_id, vpc_id).map(|(t, _)| t);
         let p = placed.get(subnet_id);
-        let egress = Egress::of(table);
+        let (egress, route) = Egress::decide(table);
         SubnetPicture {
             subnet_id: subnet_id.to_string(),
             availability_zone: subnet
@@ -360,16 +366,7 @@ fn of_region(
             cidr_block: subnet.and_then(|s| s.cidr_block.clone()),
             free_ips: subnet.and_then(|s| s.available_ip_address_count),
             egress,
-            egress_target: table.and_then(|t| {
-                t.routes
-                    .iter()
-                    .filter(|r| is_default(r))
-                    .map(|r| r.target.clone())
-                    .find(|t| {
-                        egress != Egress::InternetGateway
-                            || Target::of(t) == Target::InternetGateway
-                    })
-            }),
+            egress_target: route.map(|r| r.target.clone()),
             endpoints: endpoints_of(subnet_id, table),
             functions: p
                 .map(|p| p.functions.iter().cloned().collect())

@@ -303,6 +303,12 @@ impl NetworkInterface {
         }
     }
 
+    /// Whether the ENI is `account_id`'s own (or its owner was not recorded): in a shared VPC a
+    /// participant's ENIs are listed to the owner too, and belong to the participant's views.
+    pub fn owned_by(&self, account_id: &str) -> bool {
+        self.owner_id.as_deref().is_none_or(|o| o == account_id)
+    }
+
     /// The ENI's (subnet, security-group set) pair.
     pub fn pair(&self) -> EniPair {
         EniPair::new(&self.subnet_id, &self.security_group_ids)
