@@ -136,13 +136,17 @@ fn audit(mut args: AuditArgs) -> Result<Exit, AppError> {
         report.scan.compact_pass = args.compact_pass;
         report
     } else {
+        let mut phase = Phase::start();
         let (snapshot, source) = load_snapshot(&args.source, plan)?;
+        phase.done("load");
         if let Some(path) = &args.save_snapshot {
             write_file(path, &snapshot.to_json())?;
         }
         let findings =
             checks::run_with(&snapshot, &config, &selected, detail).context("a check failed")?;
+        phase.done("checks");
         let mut report = Report::new(&snapshot, findings, ran, source, crate::now_rfc3339());
+        phase.done("report");
         report.scan.compact_pass = args.compact_pass;
         // The process ends after this report is written: freeing a snapshot of 100,000
         // functions piece by piece would cost seconds that exit does at once (no peak grows:
@@ -163,9 +167,11 @@ fn audit(mut args: AuditArgs) -> Result<Exit, AppError> {
         report.baseline = Some(Box::new(diff));
     }
     let options = args.view.options(args.output.as_deref());
+    let mut phase = Phase::start();
     write_with(args.output.as_deref(), |out| {
         render::write(&report, args.format, options, out)
     })?;
+    phase.done("write");
     if args.export == Some(ExportTarget::Securityhub)
         && !export_securityhub(&args.source.target, &report, &args.securityhub)?
     {
@@ -175,6 +181,34 @@ fn audit(mut args: AuditArgs) -> Result<Exit, AppError> {
     // As for the snapshot above: a million findings are left to the process exit to free.
     std::mem::forget(report);
     Ok(exit)
+}
+
+/// Where an audit's time and memory go, logged at debug level (`-vv`): each phase's wall time
+/// and the process's peak resident memory after it (Linux). How the scale bench is read.
+struct Phase(std::time::Instant);
+
+impl Phase {
+    fn start() -> Phase {
+        Phase(std::time::Instant::now())
+    }
+
+    /// Logs the phase that ends now and starts the next.
+    fn done(&mut self, name: &str) {
+        let peak_mb = std::fs::read_to_string("/proc/self/status")
+            .ok()
+            .and_then(|s| {
+                let line = s.lines().find(|l| l.starts_with("VmHWM:"))?;
+                let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+                Some(kb / 1024)
+            });
+        tracing::debug!(
+            phase = name,
+            ms = self.0.elapsed().as_millis() as u64,
+            peak_mb,
+            "phase done"
+        );
+        self.0 = std::time::Instant::now();
+    }
 }
 
 /// Says on stderr which `[[suppress]]` entries have expired or gone stale: a scheduled run's log

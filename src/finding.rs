@@ -92,26 +92,26 @@ impl fmt::Display for Status {
 }
 
 /// One check's verdict on one resource. The JSON v1 form is [`crate::report::v1::Finding`], frozen;
-/// this type may change. The check's own facts (code, title, remediation...) are shared with its
-/// template, not copied: a scan of 100,000 functions holds about a million findings.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// this type may change. A scan of 100,000 functions holds about a million findings until its
+/// report is written, so a finding is kept small: the check's own facts (title, remediation...)
+/// are one pointer shared with its template, its account and region are shared with the
+/// findings beside it, and its evidence is held as text (see [`Evidence`]).
+#[derive(Debug, Clone, PartialEq)]
 pub struct Finding {
     /// Stable id: see [`finding_id`].
     pub id: String,
     /// Check code, e.g. `LAMBDA003`.
     pub code: Arc<str>,
-    /// Check slug, e.g. `function-not-in-vpc`.
-    pub slug: Arc<str>,
-    /// The check's title (states the problem).
-    pub title: Arc<str>,
+    /// The check's facts every finding of it shares (slug, title, compliance, remediation).
+    pub check: Arc<CheckFacts>,
     /// Severity (the catalog's, or the check's override for this finding).
     pub severity: Severity,
     /// `fail`, `pass` or `not_evaluated`.
     pub status: Status,
     /// The account of the resource.
-    pub account_id: String,
+    pub account_id: Arc<str>,
     /// The region of the resource, or `global`.
-    pub region: String,
+    pub region: Arc<str>,
     /// ASFF resource type, e.g. `AwsLambdaFunction`.
     pub resource_type: Arc<str>,
     /// The resource's real ARN.
@@ -119,14 +119,22 @@ pub struct Finding {
     /// One sentence derived from the evidence, for people.
     pub message: String,
     /// Structured facts: which statement, which policy, which subnet... Keys sorted.
-    pub evidence: Map<String, Value>,
-    /// Compliance control ids, e.g. `["Lambda.3"]`.
-    pub compliance: Arc<[String]>,
-    /// What to do, in one paragraph; the catalog (`vpcwarden explain CODE`) has the full steps.
-    pub remediation: Arc<str>,
+    pub evidence: Evidence,
     /// The `[[suppress]]` entry that accepts this risk, when one does (see [`crate::suppress`]).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suppressed: Option<Arc<crate::suppress::Suppressed>>,
+}
+
+/// What every finding of one check says alike, shared by them all.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CheckFacts {
+    /// Check slug, e.g. `function-not-in-vpc`.
+    pub slug: String,
+    /// The check's title (states the problem).
+    pub title: String,
+    /// Compliance control ids, e.g. `["Lambda.3"]`.
+    pub compliance: Vec<String>,
+    /// What to do, in one paragraph; the catalog (`vpcwarden explain CODE`) has the full steps.
+    pub remediation: String,
 }
 
 impl Finding {
@@ -134,7 +142,7 @@ impl Finding {
     /// of a compact report (see [`PassDetail::Compact`]), which carries no message.
     pub fn sentence(&self) -> &str {
         if self.message.is_empty() {
-            &self.title
+            &self.check.title
         } else {
             &self.message
         }
@@ -143,6 +151,138 @@ impl Finding {
     /// Whether this is a passing finding stripped to what identifies it.
     pub fn is_compact_pass(&self) -> bool {
         self.status == Status::Pass && self.message.is_empty() && self.evidence.is_empty()
+    }
+
+    /// Check slug, e.g. `function-not-in-vpc`.
+    pub fn slug(&self) -> &str {
+        &self.check.slug
+    }
+
+    /// The check's title (states the problem).
+    pub fn title(&self) -> &str {
+        &self.check.title
+    }
+
+    /// Compliance control ids, e.g. `["Lambda.3"]`.
+    pub fn compliance(&self) -> &[String] {
+        &self.check.compliance
+    }
+
+    /// What to do, in one paragraph.
+    pub fn remediation(&self) -> &str {
+        &self.check.remediation
+    }
+}
+
+/// A finding's evidence: a JSON object with sorted keys, held as its compact JSON text.
+///
+/// A scan of 100,000 functions keeps some 165,000 failing findings until its report is written;
+/// held as trees of JSON values their evidence was a third of the scan's memory, as text it is a
+/// quarter of that. Readers get the object back with [`Evidence::to_map`]; the report writers
+/// stream the text into their output as it is read (the bytes of writing the object itself).
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Evidence(Option<Box<str>>);
+
+impl Evidence {
+    /// The evidence of `map`, in its key order.
+    pub fn from_map(map: &Map<String, Value>) -> Evidence {
+        if map.is_empty() {
+            return Evidence(None);
+        }
+        // A map of JSON values with string keys always serialises.
+        Evidence(serde_json::to_string(map).ok().map(String::into_boxed_str))
+    }
+
+    /// The evidence of `pairs`, sorted by key, a later pair replacing an earlier one of its key.
+    fn from_pairs(mut pairs: Vec<(String, Value)>) -> Evidence {
+        if pairs.is_empty() {
+            return Evidence(None);
+        }
+        // Stable: of two pairs with one key the later stays last, and is the one kept.
+        pairs.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut kept: Vec<(String, Value)> = Vec::with_capacity(pairs.len());
+        for pair in pairs {
+            match kept.last_mut() {
+                Some(last) if last.0 == pair.0 => *last = pair,
+                _ => kept.push(pair),
+            }
+        }
+        struct Pairs<'a>(&'a [(String, Value)]);
+        impl Serialize for Pairs<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_map(self.0.iter().map(|(k, v)| (k, v)))
+            }
+        }
+        Evidence(
+            serde_json::to_string(&Pairs(&kept))
+                .ok()
+                .map(String::into_boxed_str),
+        )
+    }
+
+    /// No facts.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_none()
+    }
+
+    /// The facts as a JSON object.
+    pub fn to_map(&self) -> Map<String, Value> {
+        match &self.0 {
+            // The text is one this type wrote from a map: it reads back.
+            Some(text) => serde_json::from_str(text).unwrap_or_default(),
+            None => Map::new(),
+        }
+    }
+
+    /// One fact, if present.
+    pub fn get(&self, key: &str) -> Option<Value> {
+        self.to_map().remove(key)
+    }
+
+    /// Changes the facts with `change`; the keys stay sorted. For the few facts added to a
+    /// finding once it is built (a configured severity, a second gap).
+    pub fn update(&mut self, change: impl FnOnce(&mut Map<String, Value>)) {
+        let mut map = self.to_map();
+        change(&mut map);
+        map.sort_keys();
+        *self = Evidence::from_map(&map);
+    }
+
+    /// The compact JSON text (`{}` when empty).
+    pub fn as_json(&self) -> &str {
+        self.0.as_deref().unwrap_or("{}")
+    }
+}
+
+impl fmt::Debug for Evidence {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_json())
+    }
+}
+
+impl From<Map<String, Value>> for Evidence {
+    fn from(map: Map<String, Value>) -> Evidence {
+        Evidence::from_map(&map)
+    }
+}
+
+impl Serialize for Evidence {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        match &self.0 {
+            // Token by token into the serialiser at hand, so a pretty writer indents it as it
+            // would the object itself.
+            Some(text) => {
+                serde_transcode::transcode(&mut serde_json::Deserializer::from_str(text), s)
+            }
+            None => s.serialize_map(Some(0))?.end(),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Evidence {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Evidence, D::Error> {
+        Map::deserialize(d).map(|m| Evidence::from_map(&m))
     }
 }
 
@@ -209,32 +349,49 @@ pub enum FindingError {
 pub struct FindingTemplate {
     /// Check code.
     pub code: Arc<str>,
-    /// Check slug.
-    pub slug: Arc<str>,
-    /// Check title.
-    pub title: Arc<str>,
+    /// Slug, title, compliance and remediation, shared by every finding of the check.
+    pub facts: Arc<CheckFacts>,
     /// Default severity.
     pub severity: Severity,
     /// Default resource type.
     pub resource_type: Arc<str>,
-    /// Compliance ids.
-    pub compliance: Arc<[String]>,
-    /// Remediation summary.
-    pub remediation: Arc<str>,
+}
+
+/// The shared copy of a short string that nearly every finding repeats (an account id, a
+/// region): a million findings then hold a pointer each, not a million copies. Each thread keeps
+/// the few it saw last; an organization's thousands of accounts pass through, not pile up.
+fn shared(s: &str) -> Arc<str> {
+    use std::cell::RefCell;
+    const KEPT: usize = 64;
+    thread_local! {
+        static SEEN: RefCell<Vec<Arc<str>>> = const { RefCell::new(Vec::new()) };
+    }
+    SEEN.with_borrow_mut(|seen| {
+        if let Some(known) = seen.iter().rev().find(|k| ***k == *s) {
+            return known.clone();
+        }
+        if seen.len() == KEPT {
+            seen.clear();
+        }
+        let new: Arc<str> = Arc::from(s);
+        seen.push(new.clone());
+        new
+    })
 }
 
 /// Builds one finding from a check's template; refuses to build without a resource and a status.
 #[derive(Debug, Clone)]
 pub struct FindingBuilder<'t> {
     template: &'t FindingTemplate,
-    account_id: String,
-    region: String,
+    account_id: Arc<str>,
+    region: Arc<str>,
     resource_type: Option<Arc<str>>,
     resource_arn: Option<String>,
     status: Option<Status>,
     severity: Option<Severity>,
     message: String,
-    evidence: Map<String, Value>,
+    evidence: Vec<(String, Value)>,
+    detail: PassDetail,
 }
 
 impl<'t> FindingBuilder<'t> {
@@ -242,15 +399,22 @@ impl<'t> FindingBuilder<'t> {
     pub fn new(template: &'t FindingTemplate, account_id: &str, region: &str) -> Self {
         FindingBuilder {
             template,
-            account_id: account_id.to_string(),
-            region: region.to_string(),
+            account_id: shared(account_id),
+            region: shared(region),
             resource_type: None,
             resource_arn: None,
             status: None,
             severity: None,
             message: String::new(),
-            evidence: Map::new(),
+            evidence: Vec::new(),
+            detail: PassDetail::Full,
         }
+    }
+
+    /// How much a passing finding keeps: a compact one is built without message and evidence.
+    pub fn pass_detail(mut self, detail: PassDetail) -> Self {
+        self.detail = detail;
+        self
     }
 
     /// The resource, by ARN, of the catalog's resource type.
@@ -285,9 +449,9 @@ impl<'t> FindingBuilder<'t> {
         self
     }
 
-    /// Adds one structured fact.
+    /// Adds one structured fact (a later fact of the same key replaces it).
     pub fn evidence(mut self, key: &str, value: impl Into<Value>) -> Self {
-        self.evidence.insert(key.to_string(), value.into());
+        self.evidence.push((key.to_string(), value.into()));
         self
     }
 
@@ -301,13 +465,11 @@ impl<'t> FindingBuilder<'t> {
             code: t.code.to_string(),
             resource: resource_arn.clone(),
         })?;
-        let mut evidence: Vec<(String, Value)> = self.evidence.into_iter().collect();
-        evidence.sort_by(|a, b| a.0.cmp(&b.0));
+        let compact = self.detail == PassDetail::Compact && status == Status::Pass;
         Ok(Finding {
             id: finding_id(&t.code, &self.account_id, &self.region, &resource_arn),
             code: t.code.clone(),
-            slug: t.slug.clone(),
-            title: t.title.clone(),
+            check: t.facts.clone(),
             severity: self.severity.unwrap_or(t.severity),
             status,
             account_id: self.account_id,
@@ -316,10 +478,12 @@ impl<'t> FindingBuilder<'t> {
                 .resource_type
                 .unwrap_or_else(|| t.resource_type.clone()),
             resource_arn,
-            message: self.message,
-            evidence: evidence.into_iter().collect(),
-            compliance: t.compliance.clone(),
-            remediation: t.remediation.clone(),
+            message: if compact { String::new() } else { self.message },
+            evidence: if compact {
+                Evidence::default()
+            } else {
+                Evidence::from_pairs(self.evidence)
+            },
             suppressed: None,
         })
     }
@@ -332,12 +496,14 @@ mod tests {
     fn template() -> FindingTemplate {
         FindingTemplate {
             code: "LAMBDA003".into(),
-            slug: "function-not-in-vpc".into(),
-            title: "t".into(),
+            facts: Arc::new(CheckFacts {
+                slug: "function-not-in-vpc".into(),
+                title: "t".into(),
+                compliance: vec!["Lambda.3".into()],
+                remediation: "r".into(),
+            }),
             severity: Severity::Low,
             resource_type: "AwsLambdaFunction".into(),
-            compliance: vec!["Lambda.3".into()].into(),
-            remediation: "r".into(),
         }
     }
 
@@ -390,7 +556,10 @@ mod tests {
             .expect("complete");
         assert_eq!(ok.severity, Severity::High);
         assert_eq!(&*ok.resource_type, "AwsLambdaFunction");
-        assert_eq!(ok.evidence.keys().collect::<Vec<_>>(), vec!["a", "b"]);
+        assert_eq!(
+            ok.evidence.to_map().keys().collect::<Vec<_>>(),
+            vec!["a", "b"]
+        );
     }
 
     #[test]

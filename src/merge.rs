@@ -290,7 +290,7 @@ pub fn reports(pieces: Vec<Piece>, max_hours_apart: u32) -> Result<Merged, Merge
         };
         for f in report.findings {
             part(&mut parts, &f.account_id);
-            if let Some(p) = parts.get_mut(&f.account_id) {
+            if let Some(p) = parts.get_mut(&*f.account_id) {
                 p.findings.push(f);
             }
         }

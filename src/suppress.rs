@@ -235,8 +235,8 @@ impl Suppression {
     pub fn covers(&self, f: &Finding) -> bool {
         if f.status == Status::Pass
             || self.code.as_deref().is_some_and(|c| c != &*f.code)
-            || self.account.as_deref().is_some_and(|a| a != f.account_id)
-            || self.region.as_deref().is_some_and(|r| r != f.region)
+            || self.account.as_deref().is_some_and(|a| a != &*f.account_id)
+            || self.region.as_deref().is_some_and(|r| r != &*f.region)
         {
             return false;
         }
@@ -423,8 +423,12 @@ reason = "matches nothing"
         Box::new(Finding {
             id: crate::finding::finding_id(code, "111111111111", region, arn),
             code: code.into(),
-            slug: slug.into(),
-            title: "t".into(),
+            check: Arc::new(crate::finding::CheckFacts {
+                slug: slug.into(),
+                title: "t".into(),
+                compliance: Vec::new(),
+                remediation: "r".into(),
+            }),
             severity: Severity::Low,
             status,
             account_id: "111111111111".into(),
@@ -433,8 +437,6 @@ reason = "matches nothing"
             resource_arn: arn.into(),
             message: "m".into(),
             evidence: Default::default(),
-            compliance: Arc::from(Vec::new()),
-            remediation: "r".into(),
             suppressed: None,
         })
     }

@@ -143,12 +143,14 @@ impl CatalogEntry {
         let m = &self.meta;
         FindingTemplate {
             code: m.code.as_str().into(),
-            slug: m.slug.as_str().into(),
-            title: m.title.as_str().into(),
+            facts: std::sync::Arc::new(crate::finding::CheckFacts {
+                slug: m.slug.clone(),
+                title: m.title.clone(),
+                compliance: m.compliance.clone(),
+                remediation: format!("{} See {}", m.remediation.trim(), m.remediation_url),
+            }),
             severity: m.severity,
             resource_type: m.resource_type.as_str().into(),
-            compliance: m.compliance.as_slice().into(),
-            remediation: format!("{} See {}", m.remediation.trim(), m.remediation_url).into(),
         }
     }
 

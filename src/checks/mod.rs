@@ -17,8 +17,8 @@ pub mod settings;
 
 use crate::config::Config;
 use crate::finding::{
-    Finding, FindingBuilder, FindingError, FindingList, FindingTemplate, PassDetail, Severity,
-    Status,
+    Evidence, Finding, FindingBuilder, FindingError, FindingList, FindingTemplate, PassDetail,
+    Severity, Status,
 };
 use crate::snapshot::{self, Account, Gap, Snapshot};
 use catalog::{CatalogEntry, CatalogError};
@@ -364,7 +364,13 @@ pub fn run_with(
     for (_, found) in results {
         all.append(&mut found?);
     }
+    let sorting = std::time::Instant::now();
     sort_findings(&mut all);
+    tracing::debug!(
+        findings = all.len(),
+        sort_ms = sorting.elapsed().as_millis() as u64,
+        "findings sorted"
+    );
     Ok(all)
 }
 
@@ -417,8 +423,8 @@ pub fn sort_findings(findings: &mut FindingList) {
     }
     let rank = |sorted: &[&str], v: &str| sorted.binary_search(&v).unwrap_or_default() as u32;
     let codes = ranks(findings.iter().map(|f| &*f.code));
-    let accounts = ranks(findings.iter().map(|f| f.account_id.as_str()));
-    let regions = ranks(findings.iter().map(|f| f.region.as_str()));
+    let accounts = ranks(findings.iter().map(|f| &*f.account_id));
+    let regions = ranks(findings.iter().map(|f| &*f.region));
     let mut keys: Vec<SortKey<'_>> = findings
         .iter()
         .enumerate()
@@ -455,7 +461,7 @@ pub struct Findings<'a> {
 impl<'a> Findings<'a> {
     /// A builder for a finding in this account and region.
     pub fn builder(&self, account_id: &str, region: &str) -> FindingBuilder<'a> {
-        FindingBuilder::new(&self.check.template, account_id, region)
+        FindingBuilder::new(&self.check.template, account_id, region).pass_detail(self.detail)
     }
 
     /// The first gap among the check's `requires` that leaves a resource of `account` in `region`
@@ -502,23 +508,22 @@ impl<'a> Findings<'a> {
     /// Adds a built finding, at the severity the configuration sets for the check (the one the
     /// check gave kept in the evidence), reduced as the run's [`PassDetail`] wants it.
     fn keep(&mut self, mut finding: Box<Finding>) {
+        // Built by this run's builders a compact pass is lean already; one built elsewhere is made so.
+        let compact = self.detail == PassDetail::Compact && finding.status == Status::Pass;
+        if compact {
+            finding.message = String::new();
+            finding.evidence = Evidence::default();
+        }
         if let Some(severity) = self.setting.and_then(|s| s.severity)
             && severity != finding.severity
         {
-            // Evidence keys stay sorted.
-            let mut evidence: Vec<(String, serde_json::Value)> =
-                std::mem::take(&mut finding.evidence).into_iter().collect();
-            evidence.push((
-                settings::ORIGINAL_SEVERITY.to_string(),
-                json!(finding.severity.as_str()),
-            ));
-            evidence.sort_by(|a, b| a.0.cmp(&b.0));
-            finding.evidence = evidence.into_iter().collect();
+            if !compact {
+                let original = finding.severity.as_str();
+                finding.evidence.update(|e| {
+                    e.insert(settings::ORIGINAL_SEVERITY.to_string(), json!(original));
+                });
+            }
             finding.severity = severity;
-        }
-        if self.detail == PassDetail::Compact && finding.status == Status::Pass {
-            finding.message = String::new();
-            finding.evidence = serde_json::Map::new();
         }
         self.out.push(finding);
     }
@@ -561,16 +566,15 @@ impl Findings<'_> {
         // region on the account: a second failed list joins the first one's finding.
         let arn = account_arn(account);
         if let Some(f) = self.out.iter_mut().find(|f| {
-            f.resource_arn == arn && f.region == region && f.status == Status::NotEvaluated
+            f.resource_arn == arn && &*f.region == region && f.status == Status::NotEvaluated
         }) {
             f.message = format!("{} {}", f.message, gap_sentence(gap));
-            let further = f
-                .evidence
-                .entry("further_gaps")
-                .or_insert_with(|| json!([]));
-            if let Some(list) = further.as_array_mut() {
-                list.push(gap_evidence(gap));
-            }
+            f.evidence.update(|e| {
+                let further = e.entry("further_gaps").or_insert_with(|| json!([]));
+                if let Some(list) = further.as_array_mut() {
+                    list.push(gap_evidence(gap));
+                }
+            });
             return Ok(());
         }
         self.not_evaluated(account, region, Some("AwsAccount"), &arn, gap)
@@ -645,12 +649,14 @@ mod tests {
         use crate::finding::{FindingTemplate, Severity};
         let template = |code: &str, severity| FindingTemplate {
             code: code.into(),
-            slug: "s".into(),
-            title: "t".into(),
+            facts: std::sync::Arc::new(crate::finding::CheckFacts {
+                slug: "s".into(),
+                title: "t".into(),
+                compliance: Vec::new(),
+                remediation: "r".into(),
+            }),
             severity,
             resource_type: "AwsLambdaFunction".into(),
-            compliance: Vec::new().into(),
-            remediation: "r".into(),
         };
         let templates = [
             template("LAMBDA003", Severity::Low),

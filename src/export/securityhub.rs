@@ -221,16 +221,20 @@ pub async fn export(
         account_id: account.clone(),
         ..ExportSummary::default()
     };
-    for f in report.findings.iter().filter(|f| f.account_id != account) {
+    for f in report
+        .findings
+        .iter()
+        .filter(|f| *f.account_id != *account.as_str())
+    {
         *summary
             .other_accounts
-            .entry(f.account_id.clone())
+            .entry(f.account_id.to_string())
             .or_default() += 1;
     }
     let sent: Vec<_> = report
         .findings
         .iter()
-        .filter(|f| f.account_id == account)
+        .filter(|f| *f.account_id == *account.as_str())
         .filter(|f| !(options.only_failed && f.status == Status::Pass))
         .collect();
     let mut by_region: BTreeMap<String, Vec<&crate::finding::Finding>> = BTreeMap::new();

@@ -181,7 +181,7 @@ pub fn label(severity: Severity) -> &'static str {
 
 /// The Security Hub region of a finding: its own, or the home region for account-wide ones.
 pub fn hub_region<'a>(finding: &'a Finding, home: &'a str) -> &'a str {
-    if finding.region == GLOBAL_REGION {
+    if &*finding.region == GLOBAL_REGION {
         home
     } else {
         &finding.region
@@ -245,7 +245,7 @@ pub fn finding(
         ),
         None => (
             vec![FALLBACK_TYPE.to_string()],
-            f.remediation.to_string(),
+            f.remediation().to_string(),
             FALLBACK_URL.to_string(),
         ),
     };
@@ -261,12 +261,12 @@ pub fn finding(
     };
     let mut product_fields = BTreeMap::new();
     product_fields.insert(CODE_FIELD.to_string(), f.code.to_string());
-    product_fields.insert("vpcwarden/Slug".to_string(), f.slug.to_string());
+    product_fields.insert("vpcwarden/Slug".to_string(), f.slug().to_string());
     product_fields.insert(
         "vpcwarden/Status".to_string(),
         f.status.as_str().to_string(),
     );
-    product_fields.insert(REGION_FIELD.to_string(), f.region.clone());
+    product_fields.insert(REGION_FIELD.to_string(), f.region.to_string());
     product_fields.insert(
         "vpcwarden/ToolVersion".to_string(),
         crate::TOOL_VERSION.to_string(),
@@ -278,7 +278,7 @@ pub fn finding(
         product_name: "vpcwarden".to_string(),
         company_name: "vpcwarden".to_string(),
         generator_id: format!("vpcwarden/{}", f.code),
-        aws_account_id: f.account_id.clone(),
+        aws_account_id: f.account_id.to_string(),
         region: region.clone(),
         types: types.clone(),
         created_at: created_at.unwrap_or(updated_at).to_string(),
@@ -295,8 +295,12 @@ pub fn finding(
         },
         compliance: AsffCompliance {
             status: status.to_string(),
-            related_requirements: f.compliance.iter().map(|c| format!("{FSBP}/{c}")).collect(),
-            security_control_id: f.compliance.first().cloned(),
+            related_requirements: f
+                .compliance()
+                .iter()
+                .map(|c| format!("{FSBP}/{c}"))
+                .collect(),
+            security_control_id: f.compliance().first().cloned(),
         },
         record_state: "ACTIVE".to_string(),
         product_fields,
@@ -359,10 +363,10 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
 /// `CODE: title`; a passing finding of a compact report of a check this build does not know has
 /// no title, and is titled by its code alone.
 fn title(f: &Finding) -> String {
-    if f.title.is_empty() {
+    if f.title().is_empty() {
         f.code.to_string()
     } else {
-        format!("{}: {}", f.code, f.title)
+        format!("{}: {}", f.code, f.title())
     }
 }
 

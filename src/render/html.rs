@@ -347,7 +347,7 @@ impl Page {
             .map(|f| FindingView {
                 id: f.id.clone(),
                 code: f.code.to_string(),
-                title: f.title.to_string(),
+                title: f.title().to_string(),
                 severity: f.severity.as_str(),
                 severity_shown: if f.status == Status::Fail {
                     f.severity.as_str()
@@ -361,8 +361,8 @@ impl Page {
                     Status::NotEvaluated => 1,
                     Status::Pass => 2,
                 },
-                account_id: f.account_id.clone(),
-                region: f.region.clone(),
+                account_id: f.account_id.to_string(),
+                region: f.region.to_string(),
                 resource_short: super::table::short_arn(&f.resource_arn).to_string(),
                 resource_arn: f.resource_arn.clone(),
                 message: f.sentence().to_string(),
@@ -371,8 +371,8 @@ impl Page {
                         &serde_json::to_string_pretty(&f.evidence).unwrap_or_default(),
                     ))
                 }),
-                compliance: f.compliance.to_vec(),
-                remediation: f.remediation.to_string(),
+                compliance: f.compliance().to_vec(),
+                remediation: f.remediation().to_string(),
                 guide: guided.contains(&*f.code),
                 suppressed: f.suppressed.as_ref().map(|s| SuppressedView {
                     reason: s.reason.clone(),
@@ -452,10 +452,10 @@ impl Page {
                 accounts: distinct(
                     shown
                         .iter()
-                        .map(|f| f.account_id.as_str())
+                        .map(|f| &*f.account_id)
                         .chain(scan.accounts.iter().map(String::as_str)),
                 ),
-                regions: distinct(shown.iter().map(|f| f.region.as_str())),
+                regions: distinct(shown.iter().map(|f| &*f.region)),
             },
             findings,
             guides,
@@ -583,8 +583,8 @@ fn check_rows(report: &Report) -> Vec<CheckRow> {
     for f in &report.findings {
         let row = rows.entry(&f.code).or_insert_with(|| CheckRow {
             code: f.code.to_string(),
-            slug: f.slug.to_string(),
-            title: f.title.to_string(),
+            slug: f.slug().to_string(),
+            title: f.title().to_string(),
             fail: 0,
             not_evaluated: 0,
             pass: 0,

@@ -53,7 +53,7 @@ pub fn event(f: &Finding, check: Option<&CheckInfo>, home: &str, time: i64) -> V
         "type": f.resource_type,
         "cloud_partition": partition_of(&f.resource_arn),
     });
-    if f.region != GLOBAL_REGION {
+    if &*f.region != GLOBAL_REGION {
         resource["region"] = json!(f.region);
     }
     let (types, remediation, url) = match check {
@@ -62,7 +62,7 @@ pub fn event(f: &Finding, check: Option<&CheckInfo>, home: &str, time: i64) -> V
             c.remediation.clone(),
             Some(c.remediation_url.clone()),
         ),
-        None => (Vec::new(), f.remediation.to_string(), None),
+        None => (Vec::new(), f.remediation().to_string(), None),
     };
     let mut event = json!({
         "activity_id": 1,
@@ -93,10 +93,10 @@ pub fn event(f: &Finding, check: Option<&CheckInfo>, home: &str, time: i64) -> V
         },
         "finding_info": {
             "uid": f.id,
-            "title": f.title,
+            "title": f.title(),
             "desc": f.sentence(),
             "types": types,
-            "analytic": { "uid": f.code, "name": f.slug, "type_id": 1, "type": "Rule" },
+            "analytic": { "uid": f.code, "name": f.slug(), "type_id": 1, "type": "Rule" },
             "created_time": time,
             "first_seen_time": time,
             "last_seen_time": time,
@@ -115,7 +115,7 @@ pub fn event(f: &Finding, check: Option<&CheckInfo>, home: &str, time: i64) -> V
             "vpcwarden_status": f.status.as_str(),
             "vpcwarden_severity": f.severity.as_str(),
             "compliance": {
-                "controls": f.compliance,
+                "controls": f.compliance(),
                 "status": match f.status {
                     Status::Fail => "FAILED",
                     Status::Pass => "PASSED",

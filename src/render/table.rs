@@ -58,7 +58,7 @@ pub fn render(report: &Report, options: RenderOptions) -> String {
                     },
                     None => f.status.to_string(),
                 }),
-                Cell::new(format!("{} {}", f.code, f.slug)),
+                Cell::new(format!("{} {}", f.code, f.slug())),
                 Cell::new(format!("{}\n{}", f.account_id, f.region)),
                 Cell::new(short_arn(&f.resource_arn)),
                 Cell::new(match &f.suppressed {
@@ -178,14 +178,14 @@ fn compact(
     if several {
         let mut order: Vec<&str> = report.scan.accounts.iter().map(String::as_str).collect();
         for f in rows {
-            if !order.contains(&f.account_id.as_str()) {
+            if !order.contains(&&*f.account_id) {
                 order.push(&f.account_id);
             }
         }
         for account in order {
             let mine: Vec<_> = rows
                 .iter()
-                .filter(|f| f.account_id == account)
+                .filter(|f| &*f.account_id == account)
                 .copied()
                 .collect();
             if !mine.is_empty() {
@@ -231,14 +231,14 @@ fn compact(
                         "-".to_string()
                     },
                     status,
-                    format!("{} {}", f.code, f.slug),
+                    format!("{} {}", f.code, f.slug()),
                     if several {
-                        f.region.clone()
+                        f.region.to_string()
                     } else {
                         format!("{} {}", f.account_id, f.region)
                     },
                     short_arn(&f.resource_arn).to_string(),
-                    f.title.to_string(),
+                    f.title().to_string(),
                 ]
             })
             .collect();

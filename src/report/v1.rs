@@ -11,6 +11,7 @@ use crate::snapshot;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// The value of `schema`.
 pub const SCHEMA: &str = "vpcwarden.findings/v1";
@@ -307,16 +308,24 @@ impl Report {
         }
         let checks: Vec<CheckInfo> = codes.into_iter().filter_map(&mut lookup).collect();
         // A compact report's passing findings get their check's facts back from the catalog.
-        let whole = |f: Finding| -> finding::Finding {
+        // Findings of one check that say the same of it share one copy of what they say.
+        let mut facts: Vec<Arc<finding::CheckFacts>> = Vec::new();
+        let mut whole = |f: Finding| -> finding::Finding {
             let mut f = finding::Finding::from(f);
             if f.status == finding::Status::Pass
-                && f.title.is_empty()
+                && f.check.title.is_empty()
                 && let Some(c) = checks.iter().find(|c| *c.code == *f.code)
             {
-                f.slug = c.slug.as_str().into();
-                f.title = c.title.as_str().into();
-                f.compliance = c.compliance.as_slice().into();
-                f.remediation = format!("{} See {}", c.remediation, c.remediation_url).into();
+                f.check = Arc::new(finding::CheckFacts {
+                    slug: c.slug.clone(),
+                    title: c.title.clone(),
+                    compliance: c.compliance.clone(),
+                    remediation: format!("{} See {}", c.remediation, c.remediation_url),
+                });
+            }
+            match facts.iter().find(|known| **known == f.check) {
+                Some(known) => f.check = known.clone(),
+                None => facts.push(f.check.clone()),
             }
             f
         };
@@ -550,7 +559,7 @@ struct FindingView<'a> {
     resource_type: &'a str,
     resource_arn: &'a str,
     message: &'a str,
-    evidence: &'a Map<String, Value>,
+    evidence: &'a finding::Evidence,
     compliance: &'a [String],
     remediation: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -562,8 +571,8 @@ impl<'a> From<&'a finding::Finding> for FindingView<'a> {
         FindingView {
             id: &f.id,
             code: &f.code,
-            slug: &f.slug,
-            title: &f.title,
+            slug: f.slug(),
+            title: f.title(),
             severity: f.severity.into(),
             status: f.status.into(),
             account_id: &f.account_id,
@@ -572,10 +581,23 @@ impl<'a> From<&'a finding::Finding> for FindingView<'a> {
             resource_arn: &f.resource_arn,
             message: &f.message,
             evidence: &f.evidence,
-            compliance: &f.compliance,
-            remediation: &f.remediation,
+            compliance: f.compliance(),
+            remediation: f.remediation(),
             suppressed: f.suppressed.as_deref().map(Suppressed::from),
         }
+    }
+}
+
+/// The internal finding writes as its v1 form (tests snapshot it so).
+impl Serialize for finding::Finding {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        FindingView::from(self).serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for finding::Finding {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<finding::Finding, D::Error> {
+        Finding::deserialize(d).map(finding::Finding::from)
     }
 }
 
@@ -628,18 +650,18 @@ impl From<&finding::Finding> for Finding {
         Finding {
             id: f.id.clone(),
             code: f.code.to_string(),
-            slug: f.slug.to_string(),
-            title: f.title.to_string(),
+            slug: f.slug().to_string(),
+            title: f.title().to_string(),
             severity: f.severity.into(),
             status: f.status.into(),
-            account_id: f.account_id.clone(),
-            region: f.region.clone(),
+            account_id: f.account_id.to_string(),
+            region: f.region.to_string(),
             resource_type: f.resource_type.to_string(),
             resource_arn: f.resource_arn.clone(),
             message: f.message.clone(),
-            evidence: f.evidence.clone(),
-            compliance: f.compliance.to_vec(),
-            remediation: f.remediation.to_string(),
+            evidence: f.evidence.to_map(),
+            compliance: f.compliance().to_vec(),
+            remediation: f.remediation().to_string(),
             suppressed: f.suppressed.as_deref().map(Suppressed::from),
         }
     }
@@ -650,18 +672,20 @@ impl From<Finding> for finding::Finding {
         finding::Finding {
             id: f.id,
             code: f.code.into(),
-            slug: f.slug.into(),
-            title: f.title.into(),
+            check: Arc::new(finding::CheckFacts {
+                slug: f.slug,
+                title: f.title,
+                compliance: f.compliance,
+                remediation: f.remediation,
+            }),
             severity: f.severity.into(),
             status: f.status.into(),
-            account_id: f.account_id,
-            region: f.region,
+            account_id: f.account_id.into(),
+            region: f.region.into(),
             resource_type: f.resource_type.into(),
             resource_arn: f.resource_arn,
             message: f.message,
-            evidence: f.evidence,
-            compliance: f.compliance.into(),
-            remediation: f.remediation.into(),
+            evidence: finding::Evidence::from_map(&f.evidence),
             suppressed: f.suppressed.map(|s| std::sync::Arc::new(s.into())),
         }
     }
@@ -707,8 +731,12 @@ mod tests {
         let f = finding::Finding {
             id: "0123456789abcdef0123456789abcdef".into(),
             code: "LAMBDA001".into(),
-            slug: "function-policy-public".into(),
-            title: "t".into(),
+            check: Arc::new(finding::CheckFacts {
+                slug: "function-policy-public".into(),
+                title: "t".into(),
+                compliance: vec!["Lambda.1".into(), "X.2".into()],
+                remediation: "r".into(),
+            }),
             severity: finding::Severity::Critical,
             status: finding::Status::NotEvaluated,
             account_id: "123456789012".into(),
@@ -716,9 +744,7 @@ mod tests {
             resource_type: "AwsLambdaFunction".into(),
             resource_arn: "arn:aws:lambda:eu-west-1:123456789012:function:f".into(),
             message: "m\u{e9}".into(),
-            evidence,
-            compliance: vec!["Lambda.1".into(), "X.2".into()].into(),
-            remediation: "r".into(),
+            evidence: finding::Evidence::from_map(&evidence),
             suppressed: Some(std::sync::Arc::new(crate::suppress::Suppressed {
                 reason: "accepted".into(),
                 owner: Some("team".into()),

@@ -67,10 +67,10 @@ struct Place {
 impl Place {
     /// Whether a finding is about a resource the gap leaves without its input.
     fn covers(&self, f: &Finding) -> bool {
-        f.account_id == self.account
+        *f.account_id == *self.account
             && match &self.resource {
                 Some(arn) => &f.resource_arn == arn,
-                None => self.region == GLOBAL_REGION || f.region == self.region,
+                None => self.region == GLOBAL_REGION || *f.region == *self.region,
             }
     }
 }
@@ -165,15 +165,15 @@ fn run(snapshot: &Snapshot, check: &Check) -> Vec<Finding> {
 /// (an SCP can only take rights away: the identity verdict stands, marked; see the IAM002 page).
 fn declares_without(f: &Finding, input: &Input) -> bool {
     input.service.as_str() == "organizations"
-        && f.evidence.get("scps_evaluated") == Some(&serde_json::Value::Bool(false))
+        && f.evidence.get("scps_evaluated") == Some(serde_json::Value::Bool(false))
 }
 
 type Key = (String, String, String);
 
 fn key(f: &Finding) -> Key {
     (
-        f.account_id.clone(),
-        f.region.clone(),
+        f.account_id.to_string(),
+        f.region.to_string(),
         f.resource_arn.clone(),
     )
 }

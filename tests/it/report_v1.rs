@@ -107,7 +107,7 @@ fn checks_this_build_does_not_know_still_export_from_their_findings() {
                 a.types,
                 ["Software and Configuration Checks/AWS Security Best Practices"]
             );
-            assert_eq!(a.remediation.recommendation.text, *f.remediation);
+            assert_eq!(a.remediation.recommendation.text, f.remediation());
             assert!(a.remediation.recommendation.url.contains("asff-top-level"));
         } else {
             let known = known.expect("catalog facts");
@@ -198,7 +198,8 @@ fn a_compact_report_read_back_exports_passing_findings_with_their_check_facts() 
         if finding.status == vpcwarden::finding::Status::Pass {
             assert!(finding.is_compact_pass());
             assert_eq!(
-                c.description, *finding.title,
+                c.description,
+                finding.title(),
                 "no message: the title says it"
             );
         } else {

@@ -49,7 +49,7 @@ fn judge<'t>(
             return out.push(
                 b.status(Status::Fail)
                     .evidence("public_invocation", None::<bool>)
-                    .evidence("policy_unavailable", missing.evidence.clone())
+                    .evidence("policy_unavailable", missing.evidence.to_map())
                     .message(format!(
                         "The function URL {} of {} has AuthType NONE: no caller is authenticated. Whether the resource policy admits anonymous callers is unknown: {}",
                         url.url,

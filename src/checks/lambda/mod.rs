@@ -91,11 +91,11 @@ pub fn each_surface<'t>(
                 .strip_prefix(function.arn.as_str())
                 .and_then(|q| q.strip_prefix(':'))
                 .map(str::to_string);
-            // Whole findings: the one picked below is reduced as `out` wants it when kept.
+            // The builders are `out`'s: a pass is as lean as `out` wants it.
             let mut scratch = Findings {
                 check: out.check,
                 out: Vec::new(),
-                detail: crate::finding::PassDetail::Full,
+                detail: out.detail,
                 // The configured severity is applied once, when `out` keeps the one picked.
                 setting: None,
             };
@@ -128,10 +128,12 @@ pub fn each_surface<'t>(
         let (_, mut finding) = judged.swap_remove(pick);
         // Qualified views keep the function's unqualified ARN (the builder's), whatever their own.
         finding.resource_arn = function.arn.clone();
-        if !listed.is_empty() {
-            finding
-                .evidence
-                .insert("surfaces".into(), serde_json::Value::Array(listed));
+        let lean =
+            out.detail == crate::finding::PassDetail::Compact && finding.status == Status::Pass;
+        if !listed.is_empty() && !lean {
+            finding.evidence.update(|e| {
+                e.insert("surfaces".into(), serde_json::Value::Array(listed));
+            });
         }
         // A pass on what was read is not a pass while a qualifier went unread; a not-evaluated
         // verdict keeps its own, more specific reason.

@@ -78,14 +78,14 @@ mod eni_orphaned {
             "the NAT gateway's and the endpoint's requester-managed ENIs are not Lambda's"
         );
         assert_eq!(
-            findings[3].evidence["functions_using_pair"],
+            findings[3].evidence.to_map()["functions_using_pair"],
             json!(["orders:7"])
         );
-        let avail = &findings[0].evidence;
+        let avail = findings[0].evidence.to_map();
         assert_eq!(avail["reason"], "not_in_use");
         assert_eq!(avail["function_name"], "orders");
         assert_eq!(avail["function_exists"], true);
-        let old = &findings[1].evidence;
+        let old = findings[1].evidence.to_map();
         assert_eq!(old["reason"], "pair_unused");
         assert_eq!(old["function_name"], "retired-fn");
         assert_eq!(old["function_exists"], false);
@@ -99,7 +99,7 @@ mod eni_orphaned {
         );
         assert_eq!(&*findings[1].resource_type, "AwsEc2NetworkInterface");
         assert_eq!(
-            findings[2].evidence["functions_using_pair"],
+            findings[2].evidence.to_map()["functions_using_pair"],
             json!(["reports"])
         );
         insta::assert_json_snapshot!("eni_orphaned_failing", findings);
@@ -113,7 +113,7 @@ mod eni_orphaned {
             [(Pass, E1, "eni-functions-a"), (Pass, E1, "eni-functions-b")]
         );
         assert_eq!(
-            findings[0].evidence["functions_using_pair"],
+            findings[0].evidence.to_map()["functions_using_pair"],
             json!(["billing", "orders"])
         );
         insta::assert_json_snapshot!("eni_orphaned_clean", findings);
@@ -158,18 +158,21 @@ mod eni_orphaned {
             "another account's ENI in a shared VPC gets no finding"
         );
         assert_eq!(
-            findings[4].evidence["reason"],
+            findings[4].evidence.to_map()["reason"],
             "published_versions_not_read"
         );
         assert_eq!(
-            findings[0].evidence["function_exists"],
+            findings[0].evidence.to_map()["function_exists"],
             serde_json::Value::Null
         );
         assert_eq!(
-            findings[1].evidence["gap"]["operation"],
+            findings[1].evidence.to_map()["gap"]["operation"],
             "DescribeNetworkInterfaces"
         );
-        assert_eq!(findings[2].evidence["gap"]["operation"], "ListFunctions");
+        assert_eq!(
+            findings[2].evidence.to_map()["gap"]["operation"],
+            "ListFunctions"
+        );
         insta::assert_json_snapshot!("eni_orphaned_incomplete", findings);
     }
 }
@@ -253,11 +256,11 @@ mod managed_instances {
             ],
             "a managed instance's ENI, in use or available, gets no finding"
         );
-        assert_eq!(findings[0].evidence["reason"], "not_in_use");
-        assert_eq!(findings[1].evidence["reason"], "pair_unused");
+        assert_eq!(findings[0].evidence.to_map()["reason"], "not_in_use");
+        assert_eq!(findings[1].evidence.to_map()["reason"], "pair_unused");
         // On the shared pair, the Hyperplane ENI still lists the functions, not the instance.
         assert_eq!(
-            find(&findings, "eni-functions-a").evidence["functions_using_pair"],
+            find(&findings, "eni-functions-a").evidence.to_map()["functions_using_pair"],
             json!(["billing", "orders"])
         );
     }
@@ -448,16 +451,21 @@ mod vpc_endpoint_sg_open {
             ],
             "gateway and deleted endpoints get no finding"
         );
-        let open = &findings[0].evidence;
+        let open = findings[0].evidence.to_map();
         assert_eq!(open["open_rules"][0]["group_id"], "sg-open");
         assert_eq!(open["open_rules"][0]["source"], "0.0.0.0/0");
         assert_eq!(
             open["narrower_sources"],
             json!({"function_security_groups": [FUNCTION_SG], "vpc_cidr": "10.0.0.0/16"})
         );
-        assert_eq!(findings[1].evidence["open_rules"][0]["source"], "::/0");
         assert_eq!(
-            findings[2].evidence["open_rules"].as_array().map(Vec::len),
+            findings[1].evidence.to_map()["open_rules"][0]["source"],
+            "::/0"
+        );
+        assert_eq!(
+            findings[2].evidence.to_map()["open_rules"]
+                .as_array()
+                .map(Vec::len),
             Some(1),
             "only the open source of the range rule is cited"
         );
@@ -472,7 +480,7 @@ mod vpc_endpoint_sg_open {
     fn clean_case_passes() {
         let findings = healthy().run(SLUG);
         assert_eq!(short(&findings), [(Pass, E1, "vpce-lambda")]);
-        assert_eq!(findings[0].evidence["vpc_id"], VPC);
+        assert_eq!(findings[0].evidence.to_map()["vpc_id"], VPC);
         insta::assert_json_snapshot!("vpc_endpoint_sg_open_clean", findings);
     }
 
@@ -504,15 +512,15 @@ mod vpc_endpoint_sg_open {
             ]
         );
         assert_eq!(
-            findings[2].evidence["reason"],
+            findings[2].evidence.to_map()["reason"],
             "security_group_not_collected"
         );
         assert_eq!(
-            find(&findings, "vpce-09missing").evidence["security_groups_not_found"],
+            find(&findings, "vpce-09missing").evidence.to_map()["security_groups_not_found"],
             json!(["sg-gone"])
         );
         assert_eq!(
-            findings[3].evidence["gap"]["operation"],
+            findings[3].evidence.to_map()["gap"]["operation"],
             "DescribeSecurityGroups"
         );
         insta::assert_json_snapshot!("vpc_endpoint_sg_open_incomplete", findings);

@@ -159,7 +159,7 @@ mod role_eni_write_unconditioned {
         // ci-deploy-role (admin, but neither Lambda-trusting nor used by a function) is not judged.
         let managed = find(&findings, "eni-managed-role");
         assert_eq!(
-            managed.evidence["allowed_actions"],
+            managed.evidence.to_map()["allowed_actions"],
             json!([
                 "ec2:AssignPrivateIpAddresses",
                 "ec2:CreateNetworkInterface",
@@ -167,14 +167,18 @@ mod role_eni_write_unconditioned {
                 "ec2:UnassignPrivateIpAddresses"
             ])
         );
-        assert_eq!(managed.evidence["granted_by"][0]["policy_id"], VPC_ACCESS);
         assert_eq!(
-            managed.evidence["remediation_statements"][0]["statement"]["Condition"]["Null"]["lambda:SourceFunctionArn"],
+            managed.evidence.to_map()["granted_by"][0]["policy_id"],
+            VPC_ACCESS
+        );
+        assert_eq!(
+            managed.evidence.to_map()["remediation_statements"][0]["statement"]["Condition"]["Null"]
+                ["lambda:SourceFunctionArn"],
             "true",
             "the remediation rewrites the granting statement with the guard"
         );
         assert_eq!(
-            managed.evidence["functions"],
+            managed.evidence.to_map()["functions"],
             json!([function_arn(REGION, "worker")])
         );
         insta::assert_json_snapshot!("role_eni_write_unconditioned_failing", findings);
@@ -187,7 +191,7 @@ mod role_eni_write_unconditioned {
             short(&findings),
             [(Pass, G, "billing-role"), (Pass, G, "orders-role")]
         );
-        assert_eq!(findings[0].evidence["scps_evaluated"], true);
+        assert_eq!(findings[0].evidence.to_map()["scps_evaluated"], true);
         insta::assert_json_snapshot!("role_eni_write_unconditioned_clean", findings);
     }
 
@@ -198,7 +202,7 @@ mod role_eni_write_unconditioned {
             .run(SLUG);
         assert_eq!(short(&findings), [(NotEvaluated, G, "root")]);
         assert_eq!(
-            findings[0].evidence["gap"]["operation"],
+            findings[0].evidence.to_map()["gap"]["operation"],
             "GetAccountAuthorizationDetails"
         );
         insta::assert_json_snapshot!("role_eni_write_unconditioned_incomplete", findings);
@@ -240,7 +244,10 @@ mod role_admin_access {
         // Everything but IAM and Organizations is broad, but not administrator access.
         assert_eq!(find(&findings, "power-role").status, Pass);
         assert_eq!(find(&findings, "eni-ec2star-role").status, Pass);
-        assert_eq!(findings[0].evidence["granted_by"][0]["policy_id"], ADMIN);
+        assert_eq!(
+            findings[0].evidence.to_map()["granted_by"][0]["policy_id"],
+            ADMIN
+        );
         assert!(
             !findings
                 .iter()
@@ -279,9 +286,8 @@ mod role_admin_access {
                 (Pass, G, "orders-role"),
             ]
         );
-        let error = findings[0].evidence["policy_errors"][0]
-            .as_str()
-            .expect("error text");
+        let evidence = findings[0].evidence.to_map();
+        let error = evidence["policy_errors"][0].as_str().expect("error text");
         assert!(error.contains("role/broken-role inline bad"), "{error}");
         assert!(
             error.contains("Statement[0].Condition.StringEqualz"),
@@ -380,7 +386,7 @@ mod principal_vpc_guardrail_missing {
             "reader and the execution roles have no Lambda rights; the service-linked role is skipped"
         );
         let create_only = &findings[1];
-        let leaks: Vec<(String, String)> = create_only.evidence["outcomes"]
+        let leaks: Vec<(String, String)> = create_only.evidence.to_map()["outcomes"]
             .as_array()
             .expect("outcomes")
             .iter()
@@ -437,7 +443,8 @@ mod principal_vpc_guardrail_missing {
         // A VPC-only guardrail keeps functions in the approved VPC, not in the approved subnets.
         let vpc_guarded = find(&findings, "dev-guarded");
         assert_eq!(vpc_guarded.status, Fail);
-        let leaks: Vec<&str> = vpc_guarded.evidence["outcomes"]
+        let leaks_evidence = vpc_guarded.evidence.to_map();
+        let leaks: Vec<&str> = leaks_evidence["outcomes"]
             .as_array()
             .expect("outcomes")
             .iter()
@@ -508,7 +515,7 @@ mod principal_vpc_guardrail_missing {
             "User dev-functions-only may create Lambda capacity providers outside the approved network: \
              lambda:CreateCapacityProvider in an unapproved subnet and security group."
         );
-        let provider = &leaky.evidence["outcomes"]
+        let provider = &leaky.evidence.to_map()["outcomes"]
             .as_array()
             .expect("outcomes")
             .iter()
@@ -553,7 +560,7 @@ mod principal_vpc_guardrail_missing {
                 (Pass, G, "deploy-role"),
             ]
         );
-        assert_eq!(findings[0].evidence["reason"], "decision_unknown");
+        assert_eq!(findings[0].evidence.to_map()["reason"], "decision_unknown");
         assert!(
             findings[1].message.contains("group deleted-group"),
             "{}",
@@ -642,7 +649,7 @@ mod role_logs_missing {
             "a role no function uses gets no finding"
         );
         // cart cannot write its logs; checkout, on the same role, can.
-        let other = &findings[1].evidence["missing"];
+        let other = &findings[1].evidence.to_map()["missing"];
         assert!(
             other
                 .as_array()
@@ -650,7 +657,10 @@ mod role_logs_missing {
                 .iter()
                 .all(|m| { m["function"].as_str().is_some_and(|f| f.ends_with(":cart")) })
         );
-        assert_eq!(findings[0].evidence["missing"][0]["explicit_deny"], true);
+        assert_eq!(
+            findings[0].evidence.to_map()["missing"][0]["explicit_deny"],
+            true
+        );
         insta::assert_json_snapshot!("role_logs_missing_failing", findings);
     }
 
@@ -691,9 +701,12 @@ mod role_logs_missing {
                 (NotEvaluated, G, "orders-role"),
             ]
         );
-        assert_eq!(findings[0].evidence["gap"]["operation"], "ListFunctions");
-        assert_eq!(findings[1].evidence["reason"], "policy_unreadable");
-        assert_eq!(findings[2].evidence["reason"], "decision_unknown");
+        assert_eq!(
+            findings[0].evidence.to_map()["gap"]["operation"],
+            "ListFunctions"
+        );
+        assert_eq!(findings[1].evidence.to_map()["reason"], "policy_unreadable");
+        assert_eq!(findings[2].evidence.to_map()["reason"], "decision_unknown");
         // The event-source check cannot call a Lambda role free of mappings it cannot see either.
         let es = s.run("role-event-source-permission-missing");
         assert!(!es.is_empty());
@@ -798,7 +811,7 @@ mod role_event_source_permission_missing {
             "an MSK mapping is not judged; a role with no poll-based mapping gets no finding"
         );
         let actions = |i: usize| -> Vec<String> {
-            findings[i].evidence["missing"]
+            findings[i].evidence.to_map()["missing"]
                 .as_array()
                 .expect("missing")
                 .iter()
@@ -818,7 +831,10 @@ mod role_event_source_permission_missing {
         let findings = healthy().run(SLUG);
         // billing-role reads billing's queue; orders-role has no mapping.
         assert_eq!(short(&findings), [(Pass, G, "billing-role")]);
-        assert_eq!(findings[0].evidence["mappings"][0]["source"], "sqs");
+        assert_eq!(
+            findings[0].evidence.to_map()["mappings"][0]["source"],
+            "sqs"
+        );
         insta::assert_json_snapshot!("role_event_source_permission_missing_clean", findings);
     }
 
@@ -855,10 +871,10 @@ mod role_event_source_permission_missing {
             ]
         );
         assert_eq!(
-            findings[0].evidence["gap"]["operation"],
+            findings[0].evidence.to_map()["gap"]["operation"],
             "ListEventSourceMappings"
         );
-        assert_eq!(findings[1].evidence["reason"], "decision_unknown");
+        assert_eq!(findings[1].evidence.to_map()["reason"], "decision_unknown");
         insta::assert_json_snapshot!("role_event_source_permission_missing_incomplete", findings);
     }
 }
@@ -915,7 +931,10 @@ mod role_invoke_any_function {
                 (Pass, G, "unused-trusting"),
             ]
         );
-        assert_eq!(findings[0].evidence["granted_by"][0]["sid"], "InvokeAny");
+        assert_eq!(
+            findings[0].evidence.to_map()["granted_by"][0]["sid"],
+            "InvokeAny"
+        );
         insta::assert_json_snapshot!("role_invoke_any_function_failing", findings);
     }
 
@@ -950,7 +969,7 @@ mod role_invoke_any_function {
                 (Pass, G, "orders-role"),
             ]
         );
-        assert_eq!(findings[0].evidence["reason"], "decision_unknown");
+        assert_eq!(findings[0].evidence.to_map()["reason"], "decision_unknown");
         insta::assert_json_snapshot!("role_invoke_any_function_incomplete", findings);
     }
 }
@@ -1043,7 +1062,7 @@ mod principal_layer_guardrail_missing {
 
     /// (action, case, network) of the allowed outcomes.
     fn leaks(f: &vpcwarden::finding::Finding) -> Vec<(String, String, String)> {
-        f.evidence["outcomes"]
+        f.evidence.to_map()["outcomes"]
             .as_array()
             .expect("outcomes")
             .iter()
@@ -1140,7 +1159,7 @@ mod principal_layer_guardrail_missing {
             unguarded.message
         );
         assert_eq!(
-            unguarded.evidence["trusted_layer_accounts"],
+            unguarded.evidence.to_map()["trusted_layer_accounts"],
             json!(["999999999999"])
         );
     }
@@ -1197,9 +1216,9 @@ mod principal_layer_guardrail_missing {
             ]
         );
         let elsewhere = find(&findings, "dev-elsewhere");
-        assert_eq!(elsewhere.evidence["reason"], "decision_unknown");
+        assert_eq!(elsewhere.evidence.to_map()["reason"], "decision_unknown");
         assert!(
-            elsewhere.evidence["outcomes"]
+            elsewhere.evidence.to_map()["outcomes"]
                 .as_array()
                 .expect("outcomes")
                 .iter()
@@ -1302,14 +1321,17 @@ mod principal_pass_any_capacity_provider {
         let star = find(&findings, "dev-star");
         assert_eq!(&*star.resource_type, "AwsIamUser");
         assert_eq!(
-            star.evidence["allowed_by"][0]["policy_id"],
+            star.evidence.to_map()["allowed_by"][0]["policy_id"],
             "user/dev-star inline p"
         );
-        assert_eq!(star.evidence["providers"][APP_CP], "allowed");
+        assert_eq!(star.evidence.to_map()["providers"][APP_CP], "allowed");
         let own = find(&findings, "dev-own-provider");
-        assert_eq!(own.evidence["decision"], "implicit_deny");
-        assert_eq!(own.evidence["providers"][APP_CP], "allowed");
-        assert_eq!(find(&findings, "dev-fenced").evidence["decision"], "denied");
+        assert_eq!(own.evidence.to_map()["decision"], "implicit_deny");
+        assert_eq!(own.evidence.to_map()["providers"][APP_CP], "allowed");
+        assert_eq!(
+            find(&findings, "dev-fenced").evidence.to_map()["decision"],
+            "denied"
+        );
         insta::assert_json_snapshot!("principal_pass_any_capacity_provider_failing", findings);
     }
 
@@ -1346,9 +1368,9 @@ mod principal_pass_any_capacity_provider {
             ]
         );
         let tagged = find(&findings, "dev-tagged");
-        assert_eq!(tagged.evidence["reason"], "decision_unknown");
+        assert_eq!(tagged.evidence.to_map()["reason"], "decision_unknown");
         assert!(
-            tagged.evidence["unknown"]
+            tagged.evidence.to_map()["unknown"]
                 .as_str()
                 .is_some_and(|u| u.contains("aws:resourcetag/team")),
             "{tagged:#?}"

@@ -139,24 +139,24 @@ fn aliases_and_versions_are_judged_as_the_function() {
         f.resource_arn,
         "arn:aws:lambda:us-east-1:111111111111:function:alias-public"
     );
-    assert_eq!(f.evidence["qualifier"], "live");
+    assert_eq!(f.evidence.to_map()["qualifier"], "live");
     assert!(f.message.contains("alias-public:live"), "{}", f.message);
     assert_eq!(
-        f.evidence["surfaces"],
+        f.evidence.to_map()["surfaces"],
         json!([{"qualifier": "live", "status": "fail"}])
     );
     assert_eq!(find(&public, "version-unread").status, NotEvaluated);
     assert_eq!(find(&public, "aliases-unread").status, NotEvaluated);
     // The function's own unread policy stays the reason given, not the unread aliases.
     assert_eq!(
-        find(&public, "nothing-read").evidence["reason"],
+        find(&public, "nothing-read").evidence.to_map()["reason"],
         "GetPolicy_not_collected"
     );
     assert_eq!(find(&public, "version-private").status, Pass);
     let url = s.run("function-url-auth-none");
     let f = find(&url, "alias-url");
     assert_eq!(f.status, Fail, "the alias's own URL has AuthType NONE");
-    assert_eq!(f.evidence["qualifier"], "live");
+    assert_eq!(f.evidence.to_map()["qualifier"], "live");
     assert_eq!(find(&url, "alias-public").status, Pass);
 }
 
@@ -178,12 +178,12 @@ fn functions_on_a_capacity_provider_are_placed_by_its_network() {
     let findings = s.run("function-not-in-vpc");
     let ha = find(&findings, "mi-ha");
     assert_eq!(
-        ha.evidence["capacity_provider"],
+        ha.evidence.to_map()["capacity_provider"],
         "arn:aws:lambda:us-east-1:111111111111:capacity-provider:cp-ha"
     );
-    assert_eq!(ha.evidence["vpc_id"], "vpc-app");
+    assert_eq!(ha.evidence.to_map()["vpc_id"], "vpc-app");
     assert_eq!(
-        find(&findings, "mi-unlisted").evidence["reason"],
+        find(&findings, "mi-unlisted").evidence.to_map()["reason"],
         "capacity_provider_unknown"
     );
     // A failed ListCapacityProviders is named as the gap.
@@ -192,7 +192,7 @@ fn functions_on_a_capacity_provider_are_placed_by_its_network() {
         .gap("lambda", "ListCapacityProviders", E1)
         .run("function-single-az");
     assert_eq!(
-        find(&denied, "mi-ha").evidence["gap"]["operation"],
+        find(&denied, "mi-ha").evidence.to_map()["gap"]["operation"],
         "ListCapacityProviders"
     );
     assert_eq!(
@@ -220,9 +220,9 @@ fn capacity_providers_get_the_placement_findings_once_on_their_own_arn() {
     assert_eq!(verdicts("function-no-egress"), [Pass, Pass]);
     let public = s.run("function-public-subnet");
     let cp = find(&public, "cp-public");
-    assert_eq!(cp.evidence["capacity_provider_name"], "cp-public");
+    assert_eq!(cp.evidence.to_map()["capacity_provider_name"], "cp-public");
     assert_eq!(
-        cp.evidence["public_subnets"][0]["subnet_id"],
+        cp.evidence.to_map()["public_subnets"][0]["subnet_id"],
         "subnet-public-a"
     );
     assert!(
@@ -257,9 +257,12 @@ fn capacity_providers_get_the_placement_findings_once_on_their_own_arn() {
         .filter(|f| &*f.resource_type == "AwsAccount")
         .collect();
     assert_eq!(on_account.len(), 1, "{both:#?}");
-    assert_eq!(on_account[0].evidence["gap"]["operation"], "ListFunctions");
     assert_eq!(
-        on_account[0].evidence["further_gaps"][0]["operation"],
+        on_account[0].evidence.to_map()["gap"]["operation"],
+        "ListFunctions"
+    );
+    assert_eq!(
+        on_account[0].evidence.to_map()["further_gaps"][0]["operation"],
         "ListCapacityProviders"
     );
     assert!(on_account[0].message.contains("ListCapacityProviders"));
@@ -270,7 +273,7 @@ fn capacity_providers_get_the_placement_findings_once_on_their_own_arn() {
         .run("function-single-az");
     assert_eq!(find(&no_subnets, "cp-ha").status, NotEvaluated);
     assert_eq!(
-        find(&no_subnets, "cp-ha").evidence["gap"]["operation"],
+        find(&no_subnets, "cp-ha").evidence.to_map()["gap"]["operation"],
         "DescribeSubnets"
     );
 }
@@ -464,11 +467,17 @@ mod function_not_in_vpc {
             ]
         );
         let edge = find(&findings, "edge-auth");
-        assert_eq!(edge.evidence["lambda_at_edge"], true);
-        assert_eq!(edge.evidence["trust_statements"][0]["sid"], "LambdaAndEdge");
-        assert_eq!(find(&findings, "orders").evidence["vpc_id"], VPC);
-        assert_eq!(find(&findings, "orphan-role").evidence["role_found"], false);
-        assert!(findings.iter().all(|f| *f.compliance == ["Lambda.3"]));
+        assert_eq!(edge.evidence.to_map()["lambda_at_edge"], true);
+        assert_eq!(
+            edge.evidence.to_map()["trust_statements"][0]["sid"],
+            "LambdaAndEdge"
+        );
+        assert_eq!(find(&findings, "orders").evidence.to_map()["vpc_id"], VPC);
+        assert_eq!(
+            find(&findings, "orphan-role").evidence.to_map()["role_found"],
+            false
+        );
+        assert!(findings.iter().all(|f| f.compliance() == ["Lambda.3"]));
         insta::assert_json_snapshot!("function_not_in_vpc_failing", findings);
     }
 
@@ -508,11 +517,11 @@ mod function_not_in_vpc {
         );
         assert_eq!(&*findings[0].resource_type, "AwsAccount");
         assert_eq!(
-            findings[0].evidence["gap"]["error_code"],
+            findings[0].evidence.to_map()["gap"]["error_code"],
             "AccessDeniedException"
         );
         assert_eq!(
-            findings[1].evidence["gap"]["operation"],
+            findings[1].evidence.to_map()["gap"]["operation"],
             "GetAccountAuthorizationDetails"
         );
         insta::assert_json_snapshot!("function_not_in_vpc_incomplete", findings);
@@ -528,9 +537,12 @@ mod function_not_in_vpc {
             .run(SLUG);
         let public = find(&findings, "public-api");
         assert_eq!(public.status, NotEvaluated);
-        assert_eq!(public.evidence["reason"], "trust_policy_unreadable");
+        assert_eq!(
+            public.evidence.to_map()["reason"],
+            "trust_policy_unreadable"
+        );
         assert!(
-            public.evidence["trust_policy_error"]
+            public.evidence.to_map()["trust_policy_error"]
                 .as_str()
                 .expect("error")
                 .contains("role/orders-role"),
@@ -553,7 +565,7 @@ mod function_not_in_vpc {
         let f = edge_verdict(json!({"Version": "2012-10-17", "Statement":
             {"Effect": "Allow", "Principal": {"Service": "edgelambda.amazonaws.com"}, "Action": "sts:Assume*"}}));
         assert_eq!(f.status, Pass);
-        assert_eq!(f.evidence["lambda_at_edge"], true);
+        assert_eq!(f.evidence.to_map()["lambda_at_edge"], true);
     }
 
     #[test]
@@ -563,14 +575,14 @@ mod function_not_in_vpc {
              "Condition": {"StringEquals": {"aws:SourceAccount": "111111111111"}}}
         ]}));
         assert_eq!(f.status, NotEvaluated);
-        assert_eq!(f.evidence["reason"], "trust_policy_undecided");
+        assert_eq!(f.evidence.to_map()["reason"], "trust_policy_undecided");
     }
 
     #[test]
     fn a_lambda_only_role_fails() {
         let f = edge_verdict(trust(&["lambda.amazonaws.com"]));
         assert_eq!(f.status, Fail);
-        assert_eq!(f.evidence["lambda_at_edge"], false);
+        assert_eq!(f.evidence.to_map()["lambda_at_edge"], false);
     }
 }
 
@@ -610,14 +622,14 @@ mod function_single_az {
             "a function outside a VPC gets no finding"
         );
         assert_eq!(
-            findings[1].evidence["availability_zones"],
+            findings[1].evidence.to_map()["availability_zones"],
             json!(["us-east-1a"])
         );
         assert_eq!(
-            findings[1].evidence["subnets"][1]["subnet_id"],
+            findings[1].evidence.to_map()["subnets"][1]["subnet_id"],
             "subnet-public-a"
         );
-        assert!(findings.iter().all(|f| *f.compliance == ["Lambda.5"]));
+        assert!(findings.iter().all(|f| f.compliance() == ["Lambda.5"]));
         insta::assert_json_snapshot!("function_single_az_failing", findings);
     }
 
@@ -639,7 +651,7 @@ mod function_single_az {
                 (Pass, E1, "three-azs"),
             ]
         );
-        assert_eq!(findings[0].evidence["min_azs"], 3);
+        assert_eq!(findings[0].evidence.to_map()["min_azs"], 3);
     }
 
     #[test]
@@ -685,11 +697,20 @@ mod function_single_az {
                 (Pass, E1, "two-known-azs"),
             ]
         );
-        assert_eq!(findings[0].evidence["gap"]["operation"], "DescribeSubnets");
-        assert_eq!(findings[3].evidence["gap"]["operation"], "ListFunctions");
-        assert_eq!(findings[4].evidence["reason"], "subnet_not_collected");
         assert_eq!(
-            findings[4].evidence["subnets_not_found"],
+            findings[0].evidence.to_map()["gap"]["operation"],
+            "DescribeSubnets"
+        );
+        assert_eq!(
+            findings[3].evidence.to_map()["gap"]["operation"],
+            "ListFunctions"
+        );
+        assert_eq!(
+            findings[4].evidence.to_map()["reason"],
+            "subnet_not_collected"
+        );
+        assert_eq!(
+            findings[4].evidence.to_map()["subnets_not_found"],
             json!(["subnet-gone"])
         );
         insta::assert_json_snapshot!("function_single_az_incomplete", findings);
@@ -725,7 +746,7 @@ mod function_public_subnet {
                 (Pass, E1, "orders"),
             ]
         );
-        let public = &findings[0].evidence["public_subnets"];
+        let public = &findings[0].evidence.to_map()["public_subnets"];
         assert_eq!(public.as_array().map(Vec::len), Some(1));
         assert_eq!(public[0]["subnet_id"], "subnet-public-a");
         assert_eq!(public[0]["route_table_id"], "rtb-public");
@@ -733,10 +754,10 @@ mod function_public_subnet {
         assert_eq!(public[0]["target"], "igw-app");
         // The blackholed IPv4 route of rtb-v6 does not count; its ::/0 route does.
         assert_eq!(
-            findings[1].evidence["public_subnets"][0]["destination"],
+            findings[1].evidence.to_map()["public_subnets"][0]["destination"],
             "::/0"
         );
-        let legacy = &findings[2].evidence["public_subnets"];
+        let legacy = &findings[2].evidence.to_map()["public_subnets"];
         assert_eq!(legacy[0]["route_table_source"], "main");
         assert_eq!(legacy[1]["route_table_id"], "rtb-main-legacy");
         insta::assert_json_snapshot!("function_public_subnet_failing", findings);
@@ -754,7 +775,7 @@ mod function_public_subnet {
             ]
         );
         assert_eq!(
-            findings[0].evidence["subnets"][0]["route_table_id"],
+            findings[0].evidence.to_map()["subnets"][0]["route_table_id"],
             "rtb-private"
         );
         insta::assert_json_snapshot!("function_public_subnet_clean", findings);
@@ -792,13 +813,22 @@ mod function_public_subnet {
             ]
         );
         assert_eq!(
-            findings[1].evidence["gap"]["operation"],
+            findings[1].evidence.to_map()["gap"]["operation"],
             "DescribeRouteTables"
         );
-        assert_eq!(findings[4].evidence["reason"], "route_table_unknown");
+        assert_eq!(
+            findings[4].evidence.to_map()["reason"],
+            "route_table_unknown"
+        );
         let sibling = find(&findings, "vpc-known-from-sibling");
-        assert_eq!(sibling.evidence["subnets"][0]["route_table_source"], "main");
-        assert_eq!(sibling.evidence["subnets"][0]["route_table_id"], "rtb-main");
+        assert_eq!(
+            sibling.evidence.to_map()["subnets"][0]["route_table_source"],
+            "main"
+        );
+        assert_eq!(
+            sibling.evidence.to_map()["subnets"][0]["route_table_id"],
+            "rtb-main"
+        );
         insta::assert_json_snapshot!("function_public_subnet_incomplete", findings);
     }
 }
@@ -854,23 +884,23 @@ mod function_no_egress {
         );
         // The deleted endpoint of vpc-isolated carries nothing.
         assert_eq!(
-            find(&findings, "isolated").evidence["vpc_id"],
+            find(&findings, "isolated").evidence.to_map()["vpc_id"],
             "vpc-isolated"
         );
         let endpoints = find(&findings, "endpoints-only");
-        let services = &endpoints.evidence["reachable_services"];
+        let services = &endpoints.evidence.to_map()["reachable_services"];
         assert_eq!(
             services[0]["service_name"],
             "com.amazonaws.us-east-1.lambda"
         );
         assert_eq!(services[1]["service_name"], "com.amazonaws.us-east-1.s3");
-        assert_eq!(endpoints.evidence["internet_route"], false);
+        assert_eq!(endpoints.evidence.to_map()["internet_route"], false);
         assert_eq!(
-            find(&findings, "ipv6-egress").evidence["egress_routes"][0]["target_kind"],
+            find(&findings, "ipv6-egress").evidence.to_map()["egress_routes"][0]["target_kind"],
             "egress_only_internet_gateway"
         );
         assert_eq!(
-            find(&findings, "transit").evidence["egress_routes"][0]["target_kind"],
+            find(&findings, "transit").evidence.to_map()["egress_routes"][0]["target_kind"],
             "transit_gateway"
         );
         insta::assert_json_snapshot!("function_no_egress_failing", findings);
@@ -900,7 +930,7 @@ mod function_no_egress {
         let f = find(&served, "endpoints-only");
         assert_eq!(f.status, Pass);
         assert_eq!(
-            f.evidence["reachable_services"][0]["subnets_served"],
+            f.evidence.to_map()["reachable_services"][0]["subnets_served"],
             json!(["endpoints-a", "endpoints-b"])
         );
         // Associated with a table that governs neither subnet: it serves nothing here.
@@ -910,7 +940,10 @@ mod function_no_egress {
         let unknown = only_gateway(Collected::NotCollected);
         let f = find(&unknown, "endpoints-only");
         assert_eq!(f.status, NotEvaluated);
-        assert_eq!(f.evidence["reason"], "endpoint_route_tables_unknown");
+        assert_eq!(
+            f.evidence.to_map()["reason"],
+            "endpoint_route_tables_unknown"
+        );
     }
 
     #[test]
@@ -925,7 +958,7 @@ mod function_no_egress {
             ]
         );
         assert_eq!(
-            findings[0].evidence["egress_routes"][0]["target_kind"],
+            findings[0].evidence.to_map()["egress_routes"][0]["target_kind"],
             "nat_gateway"
         );
         insta::assert_json_snapshot!("function_no_egress_clean", findings);
@@ -972,14 +1005,17 @@ mod function_no_egress {
             ]
         );
         assert_eq!(
-            findings[0].evidence["gap"]["operation"],
+            findings[0].evidence.to_map()["gap"]["operation"],
             "DescribeVpcEndpoints"
         );
         assert_eq!(
-            findings[1].evidence["gap"]["error_code"],
+            findings[1].evidence.to_map()["gap"]["error_code"],
             "RequestLimitExceeded"
         );
-        assert_eq!(findings[4].evidence["reason"], "route_table_unknown");
+        assert_eq!(
+            findings[4].evidence.to_map()["reason"],
+            "route_table_unknown"
+        );
         insta::assert_json_snapshot!("function_no_egress_incomplete", findings);
     }
 }
@@ -1005,7 +1041,7 @@ mod function_policy_public {
         let orders = find(&findings, "orders");
         assert_eq!(orders.status, Pass, "named accounts are not the public");
         assert_eq!(
-            orders.evidence["named_accounts"],
+            orders.evidence.to_map()["named_accounts"],
             json!([{"account": "222222222222", "in_organization": true},
                    {"account": "444455556666", "in_organization": false}])
         );
@@ -1083,18 +1119,21 @@ mod function_policy_public {
             ],
             "statements scoped by organization, source or account are never public"
         );
-        assert!(findings.iter().all(|f| *f.compliance == ["Lambda.1"]));
-        assert_eq!(findings[0].evidence["allowed_by"][0]["sid"], "AnyAccount");
+        assert!(findings.iter().all(|f| f.compliance() == ["Lambda.1"]));
         assert_eq!(
-            findings[0].evidence["allowed_by"][0]["statement"]["Principal"]["AWS"],
+            findings[0].evidence.to_map()["allowed_by"][0]["sid"],
+            "AnyAccount"
+        );
+        assert_eq!(
+            findings[0].evidence.to_map()["allowed_by"][0]["statement"]["Principal"]["AWS"],
             "*"
         );
         assert_eq!(
-            findings[2].evidence["public_action"],
+            findings[2].evidence.to_map()["public_action"],
             "lambda:InvokeFunctionUrl"
         );
         assert_eq!(
-            findings[2].evidence["allowed_by"][1]["sid"],
+            findings[2].evidence.to_map()["allowed_by"][1]["sid"],
             "FunctionURLInvokeAllowPublicAccess"
         );
         insta::assert_json_snapshot!("function_policy_public_failing", findings);
@@ -1170,10 +1209,10 @@ mod function_policy_public {
         // The function's own document denies outsiders; its alias's does not.
         let f = find(&findings, "deny-not-principal");
         assert_eq!(f.status, Fail);
-        assert_eq!(f.evidence["qualifier"], "live");
-        assert_eq!(f.evidence["allowed_by"][0]["sid"], "LiveForAnyone");
+        assert_eq!(f.evidence.to_map()["qualifier"], "live");
+        assert_eq!(f.evidence.to_map()["allowed_by"][0]["sid"], "LiveForAnyone");
         assert_eq!(
-            f.evidence["surfaces"],
+            f.evidence.to_map()["surfaces"],
             json!([{"qualifier": "live", "status": "fail"}])
         );
         // Without the alias, the Deny with NotPrincipal decides, and is cited.
@@ -1201,8 +1240,8 @@ mod function_policy_public {
             short(&findings),
             [(Pass, E1, "billing"), (Pass, E1, "orders")]
         );
-        assert_eq!(findings[0].evidence["resource_policy"], false);
-        assert_eq!(findings[1].evidence["resource_policy"], true);
+        assert_eq!(findings[0].evidence.to_map()["resource_policy"], false);
+        assert_eq!(findings[1].evidence.to_map()["resource_policy"], true);
         insta::assert_json_snapshot!("function_policy_public_clean", findings);
     }
 
@@ -1252,11 +1291,14 @@ mod function_policy_public {
                 (Pass, E1, "orders"),
             ]
         );
-        assert_eq!(findings[2].evidence["reason"], "decision_unknown");
-        assert_eq!(findings[3].evidence["reason"], "policy_unreadable");
-        assert_eq!(findings[4].evidence["gap"]["operation"], "GetPolicy");
+        assert_eq!(findings[2].evidence.to_map()["reason"], "decision_unknown");
+        assert_eq!(findings[3].evidence.to_map()["reason"], "policy_unreadable");
         assert_eq!(
-            findings[5].evidence["gap"]["operation"],
+            findings[4].evidence.to_map()["gap"]["operation"],
+            "GetPolicy"
+        );
+        assert_eq!(
+            findings[5].evidence.to_map()["gap"]["operation"],
             "GetFunctionUrlConfig"
         );
         insta::assert_json_snapshot!("function_policy_public_incomplete", findings);
@@ -1292,7 +1334,7 @@ mod function_policy_unscoped_service {
         let scoped = find(&findings, "deny-scoped");
         assert_eq!(scoped.status, Pass);
         assert_eq!(
-            scoped.evidence["denied_by"][0]["statements"][0]["sid"],
+            scoped.evidence.to_map()["denied_by"][0]["statements"][0]["sid"],
             "OnlyOurBuckets"
         );
         assert_eq!(find(&findings, "deny-elsewhere").status, Fail);
@@ -1400,7 +1442,7 @@ mod function_policy_unscoped_service {
                 (Pass, E1, "sns-topic"),
             ]
         );
-        let two = &findings[4].evidence["unscoped"];
+        let two = &findings[4].evidence.to_map()["unscoped"];
         assert_eq!(two.as_array().map(Vec::len), Some(1));
         assert_eq!(two[0]["principal"], "apigateway.amazonaws.com");
         assert_eq!(two[0]["statements"][0]["sid"], "Api");
@@ -1416,7 +1458,7 @@ mod function_policy_unscoped_service {
         );
         // orders lets API Gateway invoke it for its own API only.
         assert_eq!(
-            findings[1].evidence["service_principals"],
+            findings[1].evidence.to_map()["service_principals"],
             json!(["apigateway.amazonaws.com"])
         );
         insta::assert_json_snapshot!("function_policy_unscoped_service_clean", findings);
@@ -1445,8 +1487,11 @@ mod function_policy_unscoped_service {
                 (Pass, E1, "orders"),
             ]
         );
-        assert_eq!(findings[0].evidence["reason"], "decision_unknown");
-        assert_eq!(findings[1].evidence["gap"]["operation"], "GetPolicy");
+        assert_eq!(findings[0].evidence.to_map()["reason"], "decision_unknown");
+        assert_eq!(
+            findings[1].evidence.to_map()["gap"]["operation"],
+            "GetPolicy"
+        );
         insta::assert_json_snapshot!("function_policy_unscoped_service_incomplete", findings);
     }
 }
@@ -1476,13 +1521,13 @@ mod function_url_auth_none {
             ]
         );
         assert_eq!(findings[0].severity, Severity::High);
-        assert_eq!(findings[0].evidence["public_invocation"], true);
+        assert_eq!(findings[0].evidence.to_map()["public_invocation"], true);
         assert_eq!(
-            findings[0].evidence["allowed_by"][0]["sid"],
+            findings[0].evidence.to_map()["allowed_by"][0]["sid"],
             "FunctionURLAllowPublicAccess"
         );
         assert_eq!(findings[1].severity, Severity::Medium);
-        assert_eq!(findings[1].evidence["public_invocation"], false);
+        assert_eq!(findings[1].evidence.to_map()["public_invocation"], false);
         // The grant of before October 2025 alone no longer opens the URL.
         assert_eq!(findings[2].severity, Severity::Medium);
         insta::assert_json_snapshot!("function_url_auth_none_failing", findings);
@@ -1496,8 +1541,8 @@ mod function_url_auth_none {
             short(&findings),
             [(Pass, E1, "billing"), (Pass, E1, "orders")]
         );
-        assert_eq!(findings[0].evidence["auth_type"], "AWS_IAM");
-        assert_eq!(findings[1].evidence["url"], Value::Null);
+        assert_eq!(findings[0].evidence.to_map()["auth_type"], "AWS_IAM");
+        assert_eq!(findings[1].evidence.to_map()["url"], Value::Null);
         insta::assert_json_snapshot!("function_url_auth_none_clean", findings);
     }
 
@@ -1531,7 +1576,7 @@ mod function_url_auth_none {
         );
         assert_eq!(findings[0].severity, Severity::Medium);
         assert_eq!(
-            findings[0].evidence["policy_unavailable"]["gap"]["operation"],
+            findings[0].evidence.to_map()["policy_unavailable"]["gap"]["operation"],
             "GetPolicy"
         );
         insta::assert_json_snapshot!("function_url_auth_none_incomplete", findings);
@@ -1571,7 +1616,7 @@ mod function_url_cors_wildcard {
             [(Pass, E1, "billing"), (Pass, E1, "orders")]
         );
         assert_eq!(
-            findings[0].evidence["allow_origins"],
+            findings[0].evidence.to_map()["allow_origins"],
             json!(["https://app.example.com"])
         );
         insta::assert_json_snapshot!("function_url_cors_wildcard_clean", findings);
@@ -1592,7 +1637,7 @@ mod function_url_cors_wildcard {
             ]
         );
         assert_eq!(
-            findings[1].evidence["gap"]["operation"],
+            findings[1].evidence.to_map()["gap"]["operation"],
             "GetFunctionUrlConfig"
         );
         insta::assert_json_snapshot!("function_url_cors_wildcard_incomplete", findings);
@@ -1631,9 +1676,12 @@ mod function_runtime_deprecated {
                 (Pass, E1, "orders"),
             ]
         );
-        assert!(findings.iter().all(|f| *f.compliance == ["Lambda.2"]));
-        assert_eq!(findings[2].evidence["deprecation_date"], "2023-12-04");
-        assert!(findings[2].evidence["days_left"].as_i64() < Some(0));
+        assert!(findings.iter().all(|f| f.compliance() == ["Lambda.2"]));
+        assert_eq!(
+            findings[2].evidence.to_map()["deprecation_date"],
+            "2023-12-04"
+        );
+        assert!(findings[2].evidence.to_map()["days_left"].as_i64() < Some(0));
         insta::assert_json_snapshot!("function_runtime_deprecated_failing", findings);
     }
 
@@ -1658,10 +1706,12 @@ mod function_runtime_deprecated {
             .collected_at(&format!("{y}-{m:02}-01T00:00:00Z"))
             .run(SLUG);
         let warned = find(&findings, "orders");
-        assert_eq!(warned.evidence["runtime"], "python3.12");
+        assert_eq!(warned.evidence.to_map()["runtime"], "python3.12");
         assert_eq!(warned.status, Fail);
         assert_eq!(warned.severity, Severity::Low);
-        let days = warned.evidence["days_left"].as_i64().expect("days");
+        let days = warned.evidence.to_map()["days_left"]
+            .as_i64()
+            .expect("days");
         assert!((28..=92).contains(&days), "{days}");
         assert!(warned.message.contains(&format!("{days} days left")));
     }
@@ -1691,7 +1741,7 @@ mod function_runtime_deprecated {
                 (Pass, E1, "orders"),
             ]
         );
-        assert_eq!(findings[1].evidence["reason"], "runtime_unknown");
+        assert_eq!(findings[1].evidence.to_map()["reason"], "runtime_unknown");
         insta::assert_json_snapshot!("function_runtime_deprecated_incomplete", findings);
     }
 }
@@ -1737,9 +1787,12 @@ mod function_layer_cross_account {
         let findings = members.run(SLUG);
         let foreign = find(&findings, "foreign-layer");
         assert_eq!(foreign.status, Fail, "members are not trusted by default");
-        assert_eq!(foreign.evidence["layers"][1]["in_organization"], true);
         assert_eq!(
-            find(&findings, "trusted-layer").evidence["layers"][0]["in_organization"],
+            foreign.evidence.to_map()["layers"][1]["in_organization"],
+            true
+        );
+        assert_eq!(
+            find(&findings, "trusted-layer").evidence.to_map()["layers"][0]["in_organization"],
             false
         );
         let config = Config {
@@ -1752,7 +1805,7 @@ mod function_layer_cross_account {
         // Without an organization run, membership is not claimed either way.
         let findings = failing().run(SLUG);
         assert!(
-            findings[0].evidence["layers"][1]
+            findings[0].evidence.to_map()["layers"][1]
                 .get("in_organization")
                 .is_none()
         );
@@ -1770,7 +1823,7 @@ mod function_layer_cross_account {
                 (Pass, E1, "orders"),
             ]
         );
-        let foreign = &findings[0].evidence["untrusted_layers"];
+        let foreign = &findings[0].evidence.to_map()["untrusted_layers"];
         assert_eq!(foreign.as_array().map(Vec::len), Some(1));
         assert_eq!(foreign[0]["owner"], "999988887777");
         insta::assert_json_snapshot!("function_layer_cross_account_failing", findings);
@@ -1795,7 +1848,10 @@ mod function_layer_cross_account {
             short(&findings),
             [(Pass, E1, "billing"), (Pass, E1, "orders")]
         );
-        assert_eq!(findings[1].evidence["layers"][0]["owner"], "111111111111");
+        assert_eq!(
+            findings[1].evidence.to_map()["layers"][0]["owner"],
+            "111111111111"
+        );
         insta::assert_json_snapshot!("function_layer_cross_account_clean", findings);
     }
 
@@ -1835,7 +1891,7 @@ mod capacity_provider_shared_roles {
         );
         assert_eq!(&*findings[0].resource_type, "Other");
         assert_eq!(
-            findings[0].evidence["execution_roles"]["arn:aws:iam::111111111111:role/billing-role"],
+            findings[0].evidence.to_map()["execution_roles"]["arn:aws:iam::111111111111:role/billing-role"],
             json!(["mi-ha-billing"])
         );
         insta::assert_json_snapshot!("capacity_provider_shared_roles_failing", findings);
@@ -1853,14 +1909,17 @@ mod capacity_provider_shared_roles {
         // A function a failed ListFunctions did not return may run on any provider.
         let findings = healthy().gap("lambda", "ListFunctions", E1).run(SLUG);
         assert_eq!(short(&findings), [(NotEvaluated, E1, "app-cp")]);
-        assert_eq!(findings[0].evidence["gap"]["operation"], "ListFunctions");
+        assert_eq!(
+            findings[0].evidence.to_map()["gap"]["operation"],
+            "ListFunctions"
+        );
         let denied = healthy()
             .lambda(E1, |l| l.capacity_providers = Collected::NotCollected)
             .gap("lambda", "ListCapacityProviders", E1)
             .run(SLUG);
         assert_eq!(short(&denied), [(NotEvaluated, E1, "root")]);
         assert_eq!(
-            denied[0].evidence["gap"]["operation"],
+            denied[0].evidence.to_map()["gap"]["operation"],
             "ListCapacityProviders"
         );
         insta::assert_json_snapshot!("capacity_provider_shared_roles_incomplete", findings);
@@ -1965,7 +2024,10 @@ mod capacity_provider_operator_role_broad {
         );
         let star = find(&findings, "ec2-star");
         assert_eq!(&*star.resource_type, "Other");
-        let beyond = star.evidence["beyond_reference"].as_array().expect("list");
+        let beyond_evidence = star.evidence.to_map();
+        let beyond = beyond_evidence["beyond_reference"]
+            .as_array()
+            .expect("list");
         let actions: Vec<&str> = beyond.iter().filter_map(|b| b["action"].as_str()).collect();
         assert!(actions.contains(&"ec2:terminateinstances"), "{actions:?}");
         assert!(
@@ -1974,7 +2036,8 @@ mod capacity_provider_operator_role_broad {
         );
         assert_eq!(beyond[0]["granted_by"][0]["sid"], "AllEc2");
         let run_any = find(&findings, "run-any");
-        let beyond = run_any.evidence["beyond_reference"]
+        let beyond_evidence = run_any.evidence.to_map();
+        let beyond = beyond_evidence["beyond_reference"]
             .as_array()
             .expect("list");
         assert!(
@@ -1984,7 +2047,8 @@ mod capacity_provider_operator_role_broad {
             "as the scaler calls it, RunInstances on an instance is the managed policy's: {beyond:#?}"
         );
         let not_action = find(&findings, "not-action");
-        let actions: Vec<&str> = not_action.evidence["beyond_reference"]
+        let actions_evidence = not_action.evidence.to_map();
+        let actions: Vec<&str> = actions_evidence["beyond_reference"]
             .as_array()
             .expect("list")
             .iter()
@@ -1999,7 +2063,7 @@ mod capacity_provider_operator_role_broad {
             find(&findings, "s3-read").message
         );
         assert_eq!(
-            find(&findings, "managed-only").evidence["reference_policy_source"],
+            find(&findings, "managed-only").evidence.to_map()["reference_policy_source"],
             "snapshot"
         );
         insta::assert_json_snapshot!("capacity_provider_operator_role_broad_failing", findings);
@@ -2010,7 +2074,7 @@ mod capacity_provider_operator_role_broad {
         let findings = healthy().run(SLUG);
         assert_eq!(short(&findings), [(Pass, E1, "app-cp")]);
         assert_eq!(
-            findings[0].evidence["operator_role_name"],
+            findings[0].evidence.to_map()["operator_role_name"],
             "app-cp-operator"
         );
         // Without the snapshot's copy of the managed policy, the built-in one decides the same.
@@ -2035,7 +2099,10 @@ mod capacity_provider_operator_role_broad {
             })
             .run(SLUG);
         assert_eq!(short(&built_in), [(Pass, E1, "app-cp")]);
-        assert_eq!(built_in[0].evidence["reference_policy_source"], "built_in");
+        assert_eq!(
+            built_in[0].evidence.to_map()["reference_policy_source"],
+            "built_in"
+        );
         // A permissions boundary of the managed policy itself takes an `"Action": "*"` away.
         let bounded = operators(&[(
             "bounded",
@@ -2058,7 +2125,7 @@ mod capacity_provider_operator_role_broad {
             .run(SLUG);
         assert_eq!(short(&findings), [(NotEvaluated, E1, "app-cp")]);
         assert_eq!(
-            findings[0].evidence["gap"]["operation"],
+            findings[0].evidence.to_map()["gap"]["operation"],
             "GetAccountAuthorizationDetails"
         );
         // A grant that hinges on a tag nobody knows, and nothing else beyond the reference.
@@ -2070,7 +2137,7 @@ mod capacity_provider_operator_role_broad {
         .run(SLUG);
         let t = find(&tagged, "tagged");
         assert_eq!(t.status, NotEvaluated);
-        assert_eq!(t.evidence["reason"], "decision_unknown");
+        assert_eq!(t.evidence.to_map()["reason"], "decision_unknown");
         // An operator role of another account; one of this account that was deleted grants nothing.
         let elsewhere = healthy()
             .lambda(E1, |l| {
@@ -2082,7 +2149,7 @@ mod capacity_provider_operator_role_broad {
             .run(SLUG);
         assert_eq!(short(&elsewhere), [(NotEvaluated, E1, "app-cp")]);
         assert_eq!(
-            elsewhere[0].evidence["reason"],
+            elsewhere[0].evidence.to_map()["reason"],
             "operator_role_in_other_account"
         );
         let deleted = healthy()
@@ -2096,7 +2163,7 @@ mod capacity_provider_operator_role_broad {
             })
             .run(SLUG);
         assert_eq!(short(&deleted), [(Pass, E1, "app-cp")]);
-        assert_eq!(deleted[0].evidence["role_found"], false);
+        assert_eq!(deleted[0].evidence.to_map()["role_found"], false);
         // The providers of a region whose list failed are accounted for on the account.
         let denied = healthy()
             .lambda(E1, |l| l.capacity_providers = Collected::NotCollected)

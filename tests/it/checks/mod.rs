@@ -215,19 +215,19 @@ fn an_account_that_could_not_be_entered_is_not_evaluated_by_every_check() {
             .expect("runs");
     let theirs: Vec<_> = findings
         .iter()
-        .filter(|f| f.account_id == "333333333333")
+        .filter(|f| &*f.account_id == "333333333333")
         .collect();
     assert_eq!(theirs.len(), all.len(), "one finding per check");
     for f in &theirs {
         assert_eq!(f.status, NotEvaluated, "{}: {}", f.code, f.message);
         assert_eq!(f.resource_arn, "arn:aws:iam::333333333333:root");
-        assert_eq!(f.evidence["gap"]["operation"], "AssumeRole");
+        assert_eq!(f.evidence.to_map()["gap"]["operation"], "AssumeRole");
     }
     // The account that was read is judged as before.
     assert!(
         findings
             .iter()
-            .filter(|f| f.account_id != "333333333333")
+            .filter(|f| &*f.account_id != "333333333333")
             .all(|f| f.status == Pass)
     );
     let inventory = vpcwarden::inventory::enis(&snapshot);

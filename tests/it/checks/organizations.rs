@@ -26,7 +26,7 @@ mod account_vpc_guardrail_missing {
             .run(SLUG);
         assert_eq!(short(&findings), [(Fail, G, "root")]);
         assert_eq!(&*findings[0].resource_type, "AwsAccount");
-        assert_eq!(findings[0].evidence["scp_levels"], 3);
+        assert_eq!(findings[0].evidence.to_map()["scp_levels"], 3);
         insta::assert_json_snapshot!("account_vpc_guardrail_missing_failing", findings);
     }
 
@@ -34,9 +34,8 @@ mod account_vpc_guardrail_missing {
     fn clean_case_an_ou_scp_guards_the_account() {
         let findings = healthy().run(SLUG);
         assert_eq!(short(&findings), [(Pass, G, "root")]);
-        let outcomes = findings[0].evidence["outcomes"]
-            .as_array()
-            .expect("outcomes");
+        let outcomes_evidence = findings[0].evidence.to_map();
+        let outcomes = outcomes_evidence["outcomes"].as_array().expect("outcomes");
         assert!(outcomes.iter().all(|o| o["decision"] == "denied"));
         assert_eq!(outcomes[0]["by"][0]["sid"], "OnlyApprovedVpc");
         insta::assert_json_snapshot!("account_vpc_guardrail_missing_clean", findings);
@@ -49,7 +48,7 @@ mod account_vpc_guardrail_missing {
             .run(SLUG);
         assert_eq!(short(&findings), [(NotEvaluated, G, "root")]);
         assert_eq!(
-            findings[0].evidence["gap"]["operation"],
+            findings[0].evidence.to_map()["gap"]["operation"],
             "ListPoliciesForTarget"
         );
         insta::assert_json_snapshot!("account_vpc_guardrail_missing_incomplete", findings);
@@ -104,7 +103,8 @@ mod account_layer_guardrail_missing {
             .run(SLUG);
         assert_eq!(short(&findings), [(Fail, G, "root")]);
         // The no-VPC probes meet the VPC guardrail and test nothing; vpc-app shows the gap.
-        let networks: Vec<&str> = findings[0].evidence["outcomes"]
+        let networks_evidence = findings[0].evidence.to_map();
+        let networks: Vec<&str> = networks_evidence["outcomes"]
             .as_array()
             .expect("outcomes")
             .iter()
@@ -142,9 +142,8 @@ mod account_layer_guardrail_missing {
     fn clean_case_an_ou_scp_keeps_layers_trusted() {
         let findings = healthy().run(SLUG);
         assert_eq!(short(&findings), [(Pass, G, "root")]);
-        let outcomes = findings[0].evidence["outcomes"]
-            .as_array()
-            .expect("outcomes");
+        let outcomes_evidence = findings[0].evidence.to_map();
+        let outcomes = outcomes_evidence["outcomes"].as_array().expect("outcomes");
         assert!(outcomes.iter().all(|o| o["decision"] == "denied"));
         assert!(
             outcomes
@@ -160,7 +159,10 @@ mod account_layer_guardrail_missing {
             .gap("organizations", "DescribePolicy", G)
             .run(SLUG);
         assert_eq!(short(&findings), [(NotEvaluated, G, "root")]);
-        assert_eq!(findings[0].evidence["gap"]["operation"], "DescribePolicy");
+        assert_eq!(
+            findings[0].evidence.to_map()["gap"]["operation"],
+            "DescribePolicy"
+        );
         insta::assert_json_snapshot!("account_layer_guardrail_missing_incomplete", findings);
     }
 }

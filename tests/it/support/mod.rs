@@ -33,7 +33,7 @@ pub fn short(findings: &[Finding]) -> Vec<(Status, &str, &str)> {
         .iter()
         .map(|f| {
             let last = f.resource_arn.rsplit([':', '/']).next().unwrap_or_default();
-            (f.status, f.region.as_str(), last)
+            (f.status, &*f.region, last)
         })
         .collect()
 }
