@@ -458,62 +458,217 @@ fn summary_of(r: &internal::Report) -> Summary {
 
 /// Writes `r` as the v1 document (the bytes of [`Report::to_json`] of its conversion) to `out`
 /// as it is serialised: each finding is converted when its turn comes, so a report of a million
-/// findings never exists twice in memory, nor as one string.
+/// findings never exists twice in memory, nor as one string. The findings, nearly all of the
+/// document, are serialised side by side, one worker per core, and written in their order.
 pub fn write_json(r: &internal::Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    let mut ser = serde_json::Serializer::pretty(&mut *out);
-    ReportView(r).serialize(&mut ser)?;
-    out.write_all(b"\n")
+    // The object as serde_json's pretty printer writes a struct: each field on a line of its
+    // own, indented by two spaces, its value indented as deep.
+    let mut first = true;
+    let mut field = |out: &mut dyn std::io::Write, key: &str| -> std::io::Result<()> {
+        out.write_all(if first { b"{\n  \"" } else { b",\n  \"" })?;
+        first = false;
+        out.write_all(key.as_bytes())?;
+        out.write_all(b"\": ")
+    };
+    field(out, "schema")?;
+    write_indented(out, &SCHEMA, 1)?;
+    field(out, "scan")?;
+    write_indented(out, &scan_of(r), 1)?;
+    field(out, "findings")?;
+    write_findings(out, &r.findings, r.scan.compact_pass)?;
+    field(out, "gaps")?;
+    write_indented(out, &r.gaps.iter().map(Gap::from).collect::<Vec<_>>(), 1)?;
+    if !r.suppressions.is_empty() {
+        let entries: Vec<Suppression> = r.suppressions.iter().map(Suppression::from).collect();
+        field(out, "suppressions")?;
+        write_indented(out, &entries, 1)?;
+    }
+    field(out, "summary")?;
+    write_indented(out, &summary_of(r), 1)?;
+    if let Some(network) = &r.network {
+        field(out, "network")?;
+        write_indented(out, network, 1)?;
+    }
+    out.write_all(b"\n}\n")
 }
 
-/// [`Report`]'s fields, in its order, with the findings converted one at a time.
-struct ReportView<'a>(&'a internal::Report);
+/// Appends `value` as pretty JSON nested `depth` levels deep (see [`Nested`]).
+fn push_indented(buf: &mut Vec<u8>, value: &impl Serialize, depth: usize) -> std::io::Result<()> {
+    let mut ser = serde_json::Serializer::with_formatter(
+        buf,
+        Nested {
+            depth,
+            has_value: false,
+        },
+    );
+    value.serialize(&mut ser).map_err(std::io::Error::from)
+}
 
-impl Serialize for ReportView<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let r = self.0;
-        let mut st = s.serialize_struct("Report", 7)?;
-        st.serialize_field("schema", SCHEMA)?;
-        st.serialize_field("scan", &scan_of(r))?;
-        st.serialize_field(
-            "findings",
-            &FindingsView {
-                findings: &r.findings,
-                compact_pass: r.scan.compact_pass,
-            },
-        )?;
-        st.serialize_field("gaps", &r.gaps.iter().map(Gap::from).collect::<Vec<_>>())?;
-        if !r.suppressions.is_empty() {
-            let entries: Vec<Suppression> = r.suppressions.iter().map(Suppression::from).collect();
-            st.serialize_field("suppressions", &entries)?;
+/// serde_json's `PrettyFormatter` (two spaces a level) starting `depth` levels deep, so a value
+/// serialised alone reads as it would inside the document.
+struct Nested {
+    depth: usize,
+    has_value: bool,
+}
+
+impl Nested {
+    fn line<W: ?Sized + std::io::Write>(&self, w: &mut W, lead: &[u8]) -> std::io::Result<()> {
+        const SPACES: [u8; 32] = [b' '; 32];
+        w.write_all(lead)?;
+        let mut n = 2 * self.depth;
+        while n > 0 {
+            let k = n.min(SPACES.len());
+            w.write_all(&SPACES[..k])?;
+            n -= k;
         }
-        st.serialize_field("summary", &summary_of(r))?;
-        if let Some(network) = &r.network {
-            st.serialize_field("network", network)?;
+        Ok(())
+    }
+
+    fn open<W: ?Sized + std::io::Write>(&mut self, w: &mut W, b: &[u8]) -> std::io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        w.write_all(b)
+    }
+
+    fn close<W: ?Sized + std::io::Write>(&mut self, w: &mut W, b: &[u8]) -> std::io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            self.line(w, b"\n")?;
         }
-        st.end()
+        w.write_all(b)
     }
 }
 
-/// The findings as v1 findings, written as they are borrowed (no copy of their evidence).
-struct FindingsView<'a> {
-    findings: &'a [Box<finding::Finding>],
-    compact_pass: bool,
+impl serde_json::ser::Formatter for Nested {
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.open(w, b"[")
+    }
+
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.line(w, if first { b"\n" } else { b",\n" })
+    }
+
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, _w: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.open(w, b"{")
+    }
+
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.line(w, if first { b"\n" } else { b",\n" })
+    }
+
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, _w: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
 }
 
-impl Serialize for FindingsView<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeSeq;
-        let mut seq = s.serialize_seq(Some(self.findings.len()))?;
-        for f in self.findings {
-            if self.compact_pass && f.status == finding::Status::Pass {
-                seq.serialize_element(&CompactPassView::from(&**f))?;
+/// Writes `value` as pretty JSON nested `depth` levels deep.
+fn write_indented(
+    out: &mut dyn std::io::Write,
+    value: &impl Serialize,
+    depth: usize,
+) -> std::io::Result<()> {
+    let mut buf = Vec::new();
+    push_indented(&mut buf, value, depth)?;
+    out.write_all(&buf)
+}
+
+/// The `findings` array, at the first level of the document. Blocks of findings are serialised
+/// by one worker per core while the blocks before them are written, so the writer holds a few
+/// blocks (a few MB), not the document.
+fn write_findings(
+    out: &mut dyn std::io::Write,
+    findings: &[Box<finding::Finding>],
+    compact_pass: bool,
+) -> std::io::Result<()> {
+    const BLOCK: usize = 256;
+    if findings.is_empty() {
+        return out.write_all(b"[]");
+    }
+    out.write_all(b"[")?;
+    let block = |from: usize,
+                 part: &[Box<finding::Finding>],
+                 mut buf: Vec<u8>|
+     -> std::io::Result<Vec<u8>> {
+        buf.clear();
+        for (i, f) in part.iter().enumerate() {
+            buf.extend_from_slice(if from + i == 0 { b"\n    " } else { b",\n    " });
+            if compact_pass && f.status == finding::Status::Pass {
+                push_indented(&mut buf, &CompactPassView::from(&**f), 2)?;
             } else {
-                seq.serialize_element(&FindingView::from(&**f))?;
+                push_indented(&mut buf, &FindingView::from(&**f), 2)?;
             }
         }
-        seq.end()
-    }
+        Ok(buf)
+    };
+    let workers = std::thread::available_parallelism()
+        .map(usize::from)
+        .unwrap_or(1)
+        .clamp(1, 8);
+    let blocks: Vec<&[Box<finding::Finding>]> = findings.chunks(BLOCK).collect();
+    std::thread::scope(|scope| -> std::io::Result<()> {
+        // Worker `w` serialises blocks w, w + workers, ... and hands each over through a channel
+        // of one: it runs at most a block ahead of the writer, which takes the blocks in order.
+        // Each written block's buffer goes back to its worker for a later block: the writer's
+        // memory stays a few buffers, however long the report.
+        let lanes: Vec<_> = (0..workers)
+            .map(|w| {
+                let (tx, rx) = std::sync::mpsc::sync_channel::<std::io::Result<Vec<u8>>>(1);
+                let (recycle, recycled) = std::sync::mpsc::channel::<Vec<u8>>();
+                let blocks = &blocks;
+                scope.spawn(move || {
+                    for k in (w..blocks.len()).step_by(workers) {
+                        let buf = recycled.try_recv().unwrap_or_default();
+                        if tx.send(block(k * BLOCK, blocks[k], buf)).is_err() {
+                            // The writer stopped (an error): nothing more is wanted.
+                            return;
+                        }
+                    }
+                });
+                (rx, recycle)
+            })
+            .collect();
+        for k in 0..blocks.len() {
+            let (rx, recycle) = &lanes[k % workers];
+            match rx.recv() {
+                Ok(buf) => {
+                    let buf = buf?;
+                    out.write_all(&buf)?;
+                    // A worker that has finished no longer takes buffers back.
+                    let _ = recycle.send(buf);
+                }
+                // A worker that ended early panicked: the scope surfaces its panic.
+                Err(_) => break,
+            }
+        }
+        Ok(())
+    })?;
+    out.write_all(b"\n  ]")
 }
 
 /// A passing finding of a compact report: [`Finding`]'s fields that identify it, in its order.

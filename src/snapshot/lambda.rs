@@ -205,7 +205,9 @@ impl Function {
     /// qualifier, with that qualifier's policy and URL and no qualifiers.
     pub fn surfaces(&self) -> Vec<std::borrow::Cow<'_, Function>> {
         let mut out = vec![std::borrow::Cow::Borrowed(self)];
-        if let Collected::Present(qualifiers) = &self.qualifiers {
+        if let Collected::Present(qualifiers) = &self.qualifiers
+            && !qualifiers.is_empty()
+        {
             let mut base = self.clone();
             base.qualifiers = Collected::Absent;
             for q in qualifiers {

@@ -214,3 +214,21 @@ fn a_compact_report_read_back_exports_passing_findings_with_their_check_facts() 
         assert!(!a.title.ends_with(": "), "{}", a.title);
     }
 }
+
+/// The JSON writer serialises the findings in blocks, side by side, and indents each block as the
+/// document nests it: its bytes are those of serde's pretty printer on the whole document, across
+/// block boundaries (here 1,000 findings, blocks of 256), and with no finding at all.
+#[test]
+fn the_block_writer_writes_the_bytes_of_the_whole_document() {
+    let mut report = read_back(registry);
+    let one_of_each = report.findings.clone();
+    assert!(!one_of_each.is_empty());
+    report.findings = one_of_each.iter().cycle().take(1000).cloned().collect();
+    for case in ["1000 findings", "no findings"] {
+        let mut written = Vec::new();
+        v1::write_json(&report, &mut written).expect("write to memory");
+        let written = String::from_utf8(written).expect("UTF-8");
+        assert_same(&written, &v1::Report::from(&report).to_json(), case);
+        report.findings.clear();
+    }
+}
