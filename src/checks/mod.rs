@@ -25,6 +25,7 @@ use catalog::{CatalogEntry, CatalogError};
 use iam::principals::AccountPolicies;
 use inputs::Input;
 use serde_json::json;
+use std::sync::Arc;
 use std::sync::OnceLock;
 
 /// What a check reads: the snapshot, the configuration, and (built on first use, shared by every
@@ -311,6 +312,11 @@ pub fn run_with(
         (check.run)(&ctx, &mut out)?;
         // Joined below into one list: the slack of a grown list would be held until then.
         out.out.shrink_to_fit();
+        // Sorted here, by the worker, in the output order: all of one check's findings share
+        // its code, so the lists are joined in order below by their runs of status and severity.
+        // Stable: two findings of one resource (which a check does not make) keep their order.
+        out.out
+            .sort_by(|a, b| place_in_check(a).cmp(&place_in_check(b)));
         Ok(out.out)
     };
     // Checks are pure and independent: they run side by side, one worker per core, each taking the
@@ -355,23 +361,62 @@ pub fn run_with(
         })
     };
     results.sort_by_key(|(i, _)| *i);
-    let mut all = Vec::with_capacity(
-        results
-            .iter()
-            .map(|(_, r)| r.as_ref().map_or(0, Vec::len))
-            .sum(),
-    );
-    for (_, found) in results {
-        all.append(&mut found?);
+    let lists = results
+        .into_iter()
+        .map(|(_, r)| r)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(join_sorted(lists))
+}
+
+/// A finding's place among its check's findings (which share its code) in the output order.
+fn place_in_check(f: &Finding) -> (Status, std::cmp::Reverse<Severity>, &str, &str, &str) {
+    (
+        f.status,
+        std::cmp::Reverse(f.severity),
+        &f.account_id,
+        &f.region,
+        &f.resource_arn,
+    )
+}
+
+/// One list in the output order (see [`sort_findings`]) of the checks' lists, each sorted by
+/// [`place_in_check`]: each list is cut into its runs of one status, severity and code, and the
+/// runs are joined in the order of those. No two findings are compared again.
+fn join_sorted(lists: Vec<FindingList>) -> FindingList {
+    type Run = (Status, std::cmp::Reverse<Severity>, Arc<str>, FindingList);
+    fn close(run: &mut FindingList, runs: &mut Vec<Run>) {
+        if let Some(first) = run.first() {
+            let (status, severity, code) = (first.status, first.severity, first.code.clone());
+            runs.push((
+                status,
+                std::cmp::Reverse(severity),
+                code,
+                std::mem::take(run),
+            ));
+        }
     }
-    let sorting = std::time::Instant::now();
-    sort_findings(&mut all);
-    tracing::debug!(
-        findings = all.len(),
-        sort_ms = sorting.elapsed().as_millis() as u64,
-        "findings sorted"
-    );
-    Ok(all)
+    let total = lists.iter().map(Vec::len).sum();
+    let mut runs: Vec<Run> = Vec::new();
+    for list in lists {
+        let mut run: FindingList = Vec::new();
+        for f in list {
+            if run
+                .last()
+                .is_some_and(|l| (l.status, l.severity, &l.code) != (f.status, f.severity, &f.code))
+            {
+                close(&mut run, &mut runs);
+            }
+            run.push(f);
+        }
+        close(&mut run, &mut runs);
+    }
+    // Stable: should two runs share a place, they keep the lists' order.
+    runs.sort_by(|a, b| (a.0, a.1, &a.2).cmp(&(b.0, b.1, &b.2)));
+    let mut all = Vec::with_capacity(total);
+    for (.., run) in runs {
+        all.extend(run);
+    }
+    all
 }
 
 /// A finding's place in the output order, then its index: status, most severe first, and the
@@ -672,9 +717,16 @@ mod tests {
                     for region in ["us-east-1", "eu-west-1", "global"] {
                         for resource in ["arn:b", "arn:a", "arn:c"] {
                             n += 1;
+                            // A check's findings may differ in severity (a configured one).
+                            let severity = if n.is_multiple_of(5) {
+                                Severity::Medium
+                            } else {
+                                t.severity
+                            };
                             let f = FindingBuilder::new(t, account, region)
                                 .resource(&format!("{resource}{}", n % 7))
                                 .status(status)
+                                .severity(severity)
                                 .build()
                                 .expect("complete");
                             findings.push(Box::new(f));
@@ -702,9 +754,25 @@ mod tests {
                     &b.resource_arn,
                 ))
         });
+        let want: Vec<&str> = expected.iter().map(|f| f.id.as_str()).collect();
+        // As `run` joins them: each check's list sorted by its worker, then cut and joined.
+        let lists: Vec<FindingList> = templates
+            .iter()
+            .map(|t| {
+                let mut list: FindingList = findings
+                    .iter()
+                    .filter(|f| f.code == t.code)
+                    .cloned()
+                    .collect();
+                list.sort_by(|a, b| place_in_check(a).cmp(&place_in_check(b)));
+                list
+            })
+            .collect();
+        let joined = join_sorted(lists);
+        let got: Vec<&str> = joined.iter().map(|f| f.id.as_str()).collect();
+        assert_eq!(got, want);
         sort_findings(&mut findings);
         let got: Vec<&str> = findings.iter().map(|f| f.id.as_str()).collect();
-        let want: Vec<&str> = expected.iter().map(|f| f.id.as_str()).collect();
         assert_eq!(got, want);
         assert_eq!(got.len(), 162);
     }
