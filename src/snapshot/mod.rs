@@ -319,30 +319,44 @@ impl Snapshot {
 
     /// Reads a snapshot from JSON text; `path` only names the source in errors.
     ///
-    /// The schema version is checked before the body is decoded, so a snapshot of another major
-    /// version is refused with a message that says so rather than with a confusing field error.
+    /// A snapshot of another major version is refused with a message that says so, also when its
+    /// body does not decode, rather than with a confusing field error.
     pub fn from_json(path: &str, text: &str) -> Result<Snapshot, SnapshotError> {
         #[derive(serde::Deserialize)]
         struct Header {
             schema_version: Option<serde_json::Value>,
         }
-        let header: Header = decode(path, text)?;
-        let found = match header.schema_version {
-            Some(serde_json::Value::String(s)) => s,
-            Some(other) => other.to_string(),
-            None => String::new(),
+        let refuse = |found: String| -> Result<(), SnapshotError> {
+            if found.is_empty() || major(&found) != major(SCHEMA_VERSION) {
+                return Err(SnapshotError::SchemaVersion {
+                    path: path.to_string(),
+                    found,
+                    supported: major(SCHEMA_VERSION).to_string(),
+                    tool: crate::TOOL_VERSION.to_string(),
+                });
+            }
+            Ok(())
         };
-        if found.is_empty() || major(&found) != major(SCHEMA_VERSION) {
-            return Err(SnapshotError::SchemaVersion {
-                path: path.to_string(),
-                found,
-                supported: major(SCHEMA_VERSION).to_string(),
-                tool: crate::TOOL_VERSION.to_string(),
-            });
+        // One pass over the document when it decodes: reading its version first was a second
+        // pass over every byte.
+        match decode::<Snapshot>(path, text) {
+            Ok(mut snapshot) => {
+                refuse(snapshot.schema_version.clone())?;
+                snapshot.normalize();
+                Ok(snapshot)
+            }
+            // A document of another version is refused for its version, not for a field that
+            // changed with it.
+            Err(error) => {
+                let header: Header = decode(path, text)?;
+                refuse(match header.schema_version {
+                    Some(serde_json::Value::String(s)) => s,
+                    Some(other) => other.to_string(),
+                    None => String::new(),
+                })?;
+                Err(error)
+            }
         }
-        let mut snapshot: Snapshot = decode(path, text)?;
-        snapshot.normalize();
-        Ok(snapshot)
     }
 
     /// Reads a snapshot file.
@@ -445,6 +459,26 @@ mod tests {
         "organizations": null
       }]
     }"#;
+
+    /// The version is checked after one pass that decodes the whole document: a document of
+    /// another major version is refused whether or not its body would decode, and a minor
+    /// version of this one is read and kept.
+    #[test]
+    fn another_major_version_is_refused_even_when_its_body_decodes() {
+        let v2 = OLD.replacen("\"1.0\"", "\"2.0\"", 1);
+        match Snapshot::from_json("v2.json", &v2) {
+            Err(SnapshotError::SchemaVersion { found, .. }) => assert_eq!(found, "2.0"),
+            other => panic!("a 2.0 snapshot must be refused for its version: {other:?}"),
+        }
+        let undecodable = v2.replacen("\"account_id\": \"111122223333\"", "\"account_id\": 5", 1);
+        assert!(matches!(
+            Snapshot::from_json("v2.json", &undecodable),
+            Err(SnapshotError::SchemaVersion { .. })
+        ));
+        let minor = OLD.replacen("\"1.0\"", "\"1.7\"", 1);
+        let read = Snapshot::from_json("v17.json", &minor).expect("a 1.x snapshot loads");
+        assert_eq!(read.schema_version, "1.7");
+    }
 
     #[test]
     fn an_old_snapshot_without_a_collected_field_reads_as_not_collected() {
