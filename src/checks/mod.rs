@@ -292,6 +292,7 @@ pub fn run_with(
     };
     let ctx = CheckContext::new(snapshot, config);
     let run_one = |check: &Check| -> Result<FindingList, FindingError> {
+        let started = std::time::Instant::now();
         let mut out = Findings {
             check,
             out: Vec::new(),
@@ -317,6 +318,12 @@ pub fn run_with(
         // Stable: two findings of one resource (which a check does not make) keep their order.
         out.out
             .sort_by(|a, b| place_in_check(a).cmp(&place_in_check(b)));
+        tracing::debug!(
+            check = check.code(),
+            findings = out.out.len(),
+            ms = started.elapsed().as_millis() as u64,
+            "check ran"
+        );
         Ok(out.out)
     };
     // Checks are pure and independent: they run side by side, one worker per core, each taking the

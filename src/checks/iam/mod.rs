@@ -206,16 +206,19 @@ pub struct Needs {
 }
 
 impl Needs {
-    /// Records one decision about `what` (a JSON description of the request).
-    pub fn record(&mut self, decision: &Decision, mut what: Value) {
+    /// Records one decision about the request `what` describes (as JSON), which is written only
+    /// for a request that is not allowed: most are, once per function.
+    pub fn record(&mut self, decision: &Decision, what: impl FnOnce() -> Value) {
         match decision {
             Decision::Allowed { .. } => {}
             Decision::Denied { explicit, by } => {
+                let mut what = what();
                 what["explicit_deny"] = json!(explicit);
                 what["denied_by"] = json!(by);
                 self.missing.push(what);
             }
             Decision::Unknown { reason, statements } => {
+                let mut what = what();
                 what["unknown"] = json!(reason);
                 what["statements"] = json!(statements);
                 self.unknown.push(what);

@@ -119,8 +119,7 @@ fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingErro
                 .chain(source.on_any.iter().map(|a| (*a, "*")));
             for (action, resource) in asks {
                 let request = Request::new(action, resource).with_context(context.clone());
-                needs.record(
-                    &evaluate_identity(&request, &engine),
+                needs.record(&evaluate_identity(&request, &engine), || {
                     json!({
                         "function": unqualified(&m.function_arn),
                         "mapping_uuid": m.uuid,
@@ -128,8 +127,8 @@ fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingErro
                         "event_source_arn": source_arn,
                         "action": action,
                         "resource": resource,
-                    }),
-                );
+                    })
+                });
             }
         }
         let b = out

@@ -39,13 +39,19 @@ fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingErro
                     format!("{group}:log-stream:2026/01/01/[$LATEST]vpcwarden-probe"),
                 ),
             ];
-            let context = code_context(account, exec.role, &function.arn, region);
+            // One request, its action and resource changed between the two asks.
+            let mut request = Request::new("", "").with_context(code_context(
+                account,
+                exec.role,
+                &function.arn,
+                region,
+            ));
             for (action, resource) in asks {
-                let request = Request::new(action, resource.clone()).with_context(context.clone());
-                needs.record(
-                    &evaluate_identity(&request, &engine),
-                    json!({ "function": function.arn, "action": action, "resource": resource }),
-                );
+                request.action = action.to_string();
+                request.resource = resource;
+                needs.record(&evaluate_identity(&request, &engine), || {
+                    json!({ "function": function.arn, "action": action, "resource": request.resource })
+                });
             }
         }
         let b = role_finding(out, account, exec).evidence("scps_evaluated", scps.unknown.is_none());
