@@ -228,8 +228,13 @@ impl Evidence {
     /// The facts as a JSON object.
     pub fn to_map(&self) -> Map<String, Value> {
         match &self.0 {
-            // The text is one this type wrote from a map: it reads back.
-            Some(text) => serde_json::from_str(text).unwrap_or_default(),
+            // The text is one this type wrote from a map: it reads back (at any depth, and with
+            // every float as it was: serde_json's `float_roundtrip`).
+            Some(text) => {
+                let mut de = serde_json::Deserializer::from_str(text);
+                de.disable_recursion_limit();
+                Map::deserialize(&mut de).unwrap_or_default()
+            }
             None => Map::new(),
         }
     }
@@ -239,12 +244,12 @@ impl Evidence {
         self.to_map().remove(key)
     }
 
-    /// Changes the facts with `change`; the keys stay sorted. For the few facts added to a
-    /// finding once it is built (a configured severity, a second gap).
+    /// Changes the facts with `change`, for the few added to a finding once it is built (a
+    /// second gap, the surfaces judged). A new key goes last, as `Map::insert` puts it; `change`
+    /// sorts them when it wants them sorted.
     pub fn update(&mut self, change: impl FnOnce(&mut Map<String, Value>)) {
         let mut map = self.to_map();
         change(&mut map);
-        map.sort_keys();
         *self = Evidence::from_map(&map);
     }
 
@@ -273,7 +278,9 @@ impl Serialize for Evidence {
             // Token by token into the serialiser at hand, so a pretty writer indents it as it
             // would the object itself.
             Some(text) => {
-                serde_transcode::transcode(&mut serde_json::Deserializer::from_str(text), s)
+                let mut de = serde_json::Deserializer::from_str(text);
+                de.disable_recursion_limit();
+                serde_transcode::transcode(&mut de, s)
             }
             None => s.serialize_map(Some(0))?.end(),
         }
@@ -536,6 +543,53 @@ mod tests {
         );
     }
     const FROZEN_ID: &str = "2818e9cbfe7e2792e9bff9ef84f63cf7";
+
+    /// Evidence written as text reads and writes as the object it was: a key added later goes
+    /// last (as `Map::insert` puts it), floats keep every digit, empty containers stay empty.
+    #[test]
+    fn evidence_as_text_is_the_object_it_was() {
+        let t = template();
+        let f = FindingBuilder::new(&t, "1", "r")
+            .resource("arn:x")
+            .status(Status::Fail)
+            .evidence(
+                "z",
+                serde_json::json!({"n": 0.9770072689183194, "big": u64::MAX}),
+            )
+            .evidence("a", serde_json::json!([{}, [], -0.0, 1e-7]))
+            .evidence("a", "replaced")
+            .build()
+            .expect("complete");
+        // Keys sorted at the top (the builder's order); a nested object keeps its own.
+        let mut expected = Map::new();
+        expected.insert("a".into(), "replaced".into());
+        expected.insert(
+            "z".into(),
+            serde_json::json!({"n": 0.9770072689183194, "big": u64::MAX}),
+        );
+        assert_eq!(f.evidence.to_map(), expected);
+        assert_eq!(
+            serde_json::to_string_pretty(&f.evidence).expect("text"),
+            serde_json::to_string_pretty(&expected).expect("map")
+        );
+        let mut e = f.evidence.clone();
+        e.update(|m| {
+            m.insert("m".into(), serde_json::json!([0.1, 3600.5]));
+        });
+        assert_eq!(
+            e.to_map().keys().map(String::as_str).collect::<Vec<_>>(),
+            ["a", "z", "m"]
+        );
+        assert_eq!(e.get("m"), Some(serde_json::json!([0.1, 3600.5])));
+        // Deeper than serde_json's default limit of 128 levels still reads back.
+        let mut deep = serde_json::json!(1);
+        for _ in 0..200 {
+            deep = serde_json::json!([deep]);
+        }
+        let mut map = Map::new();
+        map.insert("deep".into(), deep.clone());
+        assert_eq!(Evidence::from_map(&map).get("deep"), Some(deep));
+    }
 
     #[test]
     fn build_refuses_a_finding_without_resource_or_status() {

@@ -571,8 +571,10 @@ impl<'a> Findings<'a> {
         {
             if !compact {
                 let original = finding.severity.as_str();
+                // Evidence keys stay sorted.
                 finding.evidence.update(|e| {
                     e.insert(settings::ORIGINAL_SEVERITY.to_string(), json!(original));
+                    e.sort_keys();
                 });
             }
             finding.severity = severity;
