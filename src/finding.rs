@@ -174,7 +174,8 @@ impl Finding {
     }
 }
 
-/// A finding's evidence: a JSON object with sorted keys, held as its compact JSON text.
+/// A finding's evidence: a JSON object (its keys sorted by the builder; one added later goes last),
+/// held as its compact JSON text.
 ///
 /// A scan of 100,000 functions keeps some 165,000 failing findings until its report is written;
 /// held as trees of JSON values their evidence was a third of the scan's memory, as text it is a
@@ -265,12 +266,6 @@ impl fmt::Debug for Evidence {
     }
 }
 
-impl From<Map<String, Value>> for Evidence {
-    fn from(map: Map<String, Value>) -> Evidence {
-        Evidence::from_map(&map)
-    }
-}
-
 impl Serialize for Evidence {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -303,6 +298,13 @@ pub enum PassDetail {
     /// else: `audit --compact-pass`, for scans where passing findings are the great majority and
     /// their evidence would be most of the report and of the memory it takes.
     Compact,
+}
+
+impl PassDetail {
+    /// Whether a finding of `status` is kept without its message and evidence.
+    pub fn strips(self, status: Status) -> bool {
+        self == PassDetail::Compact && status == Status::Pass
+    }
 }
 
 /// A scan's findings, each boxed: joining the checks' lists and sorting them move 8-byte handles,
@@ -472,7 +474,7 @@ impl<'t> FindingBuilder<'t> {
             code: t.code.to_string(),
             resource: resource_arn.clone(),
         })?;
-        let compact = self.detail == PassDetail::Compact && status == Status::Pass;
+        let compact = self.detail.strips(status);
         Ok(Finding {
             id: finding_id(&t.code, &self.account_id, &self.region, &resource_arn),
             code: t.code.clone(),

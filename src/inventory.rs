@@ -8,7 +8,7 @@
 //! provider (those serve a provider's instances, not a pair).
 
 use crate::snapshot::{
-    EniKind, EniPair, Gap, NetworkInterface, ProviderSource, RegionData, Snapshot,
+    Account, EniKind, EniPair, Gap, NetworkInterface, ProviderSource, RegionData, Snapshot,
 };
 use serde::Serialize;
 
@@ -197,6 +197,7 @@ pub fn enis(snapshot: &Snapshot) -> EniInventory {
                         gaps,
                         has(("lambda", "ListFunctions")),
                         has(("ec2", "DescribeNetworkInterfaces")),
+                        pair_users_known(account, region),
                     )
                 })
                 .collect(),
@@ -218,6 +219,7 @@ fn region_enis(
     gaps: Vec<Gap>,
     functions_collected: bool,
     enis_collected: bool,
+    users_known: bool,
 ) -> RegionEnis {
     let in_use = region.eni_pairs_in_use();
     // A shared VPC's participants' ENIs belong to their own inventories.
@@ -317,22 +319,24 @@ fn region_enis(
             .collect(),
         unused_enis: lambda_enis
             .iter()
-            .filter(|e| {
-                is_unused(
-                    e,
-                    &in_use,
-                    functions_collected && region.lambda.versions_listed,
-                )
-            })
+            .filter(|e| is_unused(e, &in_use, users_known))
             .map(|e| EniRef::from(*e))
             .collect(),
         managed_instance_enis,
     }
 }
 
+/// Whether every user of a region's ENI pairs is known: its function list is complete and its
+/// published versions were listed (a version keeps its own VPC configuration), as EC2101 requires.
+pub fn pair_users_known(account: &Account, region: &RegionData) -> bool {
+    account
+        .gap(&region.region, "lambda", "ListFunctions")
+        .is_none()
+        && region.lambda.versions_listed
+}
+
 /// Whether a Lambda ENI serves no function: it is `available` (detached), or, when every user of
-/// a pair is known (`users_known`: the region's function list is complete and its published
-/// versions were listed, as EC2101 requires), no function or version uses its pair. Otherwise an
+/// a pair is known (`users_known`, see [`pair_users_known`]), no function or version uses its pair. Otherwise an
 /// in-use ENI may serve one that was not listed, so it is never called unused.
 pub fn is_unused<T>(
     eni: &NetworkInterface,

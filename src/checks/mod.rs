@@ -17,8 +17,8 @@ pub mod settings;
 
 use crate::config::Config;
 use crate::finding::{
-    Evidence, Finding, FindingBuilder, FindingError, FindingList, FindingTemplate, PassDetail,
-    Severity, Status,
+    Finding, FindingBuilder, FindingError, FindingList, FindingTemplate, PassDetail, Severity,
+    Status,
 };
 use crate::snapshot::{self, Account, Gap, Snapshot};
 use catalog::{CatalogEntry, CatalogError};
@@ -316,8 +316,7 @@ pub fn run_with(
         // Sorted here, by the worker, in the output order: all of one check's findings share
         // its code, so the lists are joined in order below by their runs of status and severity.
         // Stable: two findings of one resource (which a check does not make) keep their order.
-        out.out
-            .sort_by(|a, b| place_in_check(a).cmp(&place_in_check(b)));
+        out.out.sort_by(|a, b| place(a).cmp(&place(b)));
         tracing::debug!(
             check = check.code(),
             findings = out.out.len(),
@@ -375,11 +374,12 @@ pub fn run_with(
     Ok(join_sorted(lists))
 }
 
-/// A finding's place among its check's findings (which share its code) in the output order.
-fn place_in_check(f: &Finding) -> (Status, std::cmp::Reverse<Severity>, &str, &str, &str) {
+/// A finding's place in the output order (see [`sort_findings`]).
+fn place(f: &Finding) -> (Status, std::cmp::Reverse<Severity>, &str, &str, &str, &str) {
     (
         f.status,
         std::cmp::Reverse(f.severity),
+        &f.code,
         &f.account_id,
         &f.region,
         &f.resource_arn,
@@ -387,7 +387,7 @@ fn place_in_check(f: &Finding) -> (Status, std::cmp::Reverse<Severity>, &str, &s
 }
 
 /// One list in the output order (see [`sort_findings`]) of the checks' lists, each sorted by
-/// [`place_in_check`]: each list is cut into its runs of one status, severity and code, and the
+/// [`place`]: each list is cut into its runs of one status, severity and code, and the
 /// runs are joined in the order of those. No two findings are compared again.
 fn join_sorted(lists: Vec<FindingList>) -> FindingList {
     type Run = (Status, std::cmp::Reverse<Severity>, Arc<str>, FindingList);
@@ -443,16 +443,6 @@ type SortKey<'a> = (
 pub fn sort_findings(findings: &mut FindingList) {
     use std::collections::BTreeSet;
     // A single-snapshot audit hands `Report` the list `run` already sorted: one pass says so.
-    fn place(f: &Finding) -> (Status, std::cmp::Reverse<Severity>, &str, &str, &str, &str) {
-        (
-            f.status,
-            std::cmp::Reverse(f.severity),
-            &f.code,
-            &f.account_id,
-            &f.region,
-            &f.resource_arn,
-        )
-    }
     if findings.is_sorted_by(|a, b| place(a) <= place(b)) {
         return;
     }
@@ -558,18 +548,14 @@ impl<'a> Findings<'a> {
     }
 
     /// Adds a built finding, at the severity the configuration sets for the check (the one the
-    /// check gave kept in the evidence), reduced as the run's [`PassDetail`] wants it.
+    /// check gave kept in the evidence). Its builder (see [`Findings::builder`]) made it as lean as
+    /// the run's [`PassDetail`] wants it.
     fn keep(&mut self, mut finding: Box<Finding>) {
-        // Built by this run's builders a compact pass is lean already; one built elsewhere is made so.
-        let compact = self.detail == PassDetail::Compact && finding.status == Status::Pass;
-        if compact {
-            finding.message = String::new();
-            finding.evidence = Evidence::default();
-        }
         if let Some(severity) = self.setting.and_then(|s| s.severity)
             && severity != finding.severity
         {
-            if !compact {
+            // A stripped pass (made lean by this run's builder) has no evidence to keep it in.
+            if !self.detail.strips(finding.status) {
                 let original = finding.severity.as_str();
                 // Evidence keys stay sorted.
                 finding.evidence.update(|e| {
@@ -773,7 +759,7 @@ mod tests {
                     .filter(|f| f.code == t.code)
                     .cloned()
                     .collect();
-                list.sort_by(|a, b| place_in_check(a).cmp(&place_in_check(b)));
+                list.sort_by(|a, b| place(a).cmp(&place(b)));
                 list
             })
             .collect();

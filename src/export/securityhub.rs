@@ -221,11 +221,7 @@ pub async fn export(
         account_id: account.clone(),
         ..ExportSummary::default()
     };
-    for f in report
-        .findings
-        .iter()
-        .filter(|f| *f.account_id != *account.as_str())
-    {
+    for f in report.findings.iter().filter(|f| *f.account_id != *account) {
         *summary
             .other_accounts
             .entry(f.account_id.to_string())
@@ -234,7 +230,7 @@ pub async fn export(
     let sent: Vec<_> = report
         .findings
         .iter()
-        .filter(|f| *f.account_id == *account.as_str())
+        .filter(|f| *f.account_id == *account)
         .filter(|f| !(options.only_failed && f.status == Status::Pass))
         .collect();
     let mut by_region: BTreeMap<String, Vec<&crate::finding::Finding>> = BTreeMap::new();

@@ -212,12 +212,7 @@ pub fn of_account(account: &Account) -> Vec<RegionNetwork> {
                 .filter(|(svc, op)| account.gap(&region.region, svc, op).is_some())
                 .map(|(svc, op)| format!("{svc}:{op}"))
                 .collect();
-            // Every user of an ENI pair is known only with the whole function list and the
-            // published versions (a version keeps its own VPC configuration).
-            let users_known = account
-                .gap(&region.region, "lambda", "ListFunctions")
-                .is_none()
-                && region.lambda.versions_listed;
+            let users_known = crate::inventory::pair_users_known(account, region);
             of_region(&account.account_id, region, missing, users_known)
         })
         .collect()

@@ -471,31 +471,39 @@ pub fn write_json(r: &internal::Report, out: &mut dyn std::io::Write) -> std::io
         out.write_all(b"\": ")
     };
     field(out, "schema")?;
-    write_indented(out, &SCHEMA, 1)?;
+    write_indented(&mut *out, &SCHEMA, 1)?;
     field(out, "scan")?;
-    write_indented(out, &scan_of(r), 1)?;
+    write_indented(&mut *out, &scan_of(r), 1)?;
     field(out, "findings")?;
     write_findings(out, &r.findings, r.scan.compact_pass)?;
     field(out, "gaps")?;
-    write_indented(out, &r.gaps.iter().map(Gap::from).collect::<Vec<_>>(), 1)?;
+    write_indented(
+        &mut *out,
+        &r.gaps.iter().map(Gap::from).collect::<Vec<_>>(),
+        1,
+    )?;
     if !r.suppressions.is_empty() {
         let entries: Vec<Suppression> = r.suppressions.iter().map(Suppression::from).collect();
         field(out, "suppressions")?;
-        write_indented(out, &entries, 1)?;
+        write_indented(&mut *out, &entries, 1)?;
     }
     field(out, "summary")?;
-    write_indented(out, &summary_of(r), 1)?;
+    write_indented(&mut *out, &summary_of(r), 1)?;
     if let Some(network) = &r.network {
         field(out, "network")?;
-        write_indented(out, network, 1)?;
+        write_indented(&mut *out, network, 1)?;
     }
     out.write_all(b"\n}\n")
 }
 
-/// Appends `value` as pretty JSON nested `depth` levels deep (see [`Nested`]).
-fn push_indented(buf: &mut Vec<u8>, value: &impl Serialize, depth: usize) -> std::io::Result<()> {
+/// Writes `value` as pretty JSON nested `depth` levels deep (see [`Nested`]).
+fn write_indented<W: std::io::Write>(
+    out: W,
+    value: &impl Serialize,
+    depth: usize,
+) -> std::io::Result<()> {
     let mut ser = serde_json::Serializer::with_formatter(
-        buf,
+        out,
         Nested {
             depth,
             has_value: false,
@@ -587,17 +595,6 @@ impl serde_json::ser::Formatter for Nested {
     }
 }
 
-/// Writes `value` as pretty JSON nested `depth` levels deep.
-fn write_indented(
-    out: &mut dyn std::io::Write,
-    value: &impl Serialize,
-    depth: usize,
-) -> std::io::Result<()> {
-    let mut buf = Vec::new();
-    push_indented(&mut buf, value, depth)?;
-    out.write_all(&buf)
-}
-
 /// The `findings` array, at the first level of the document. Blocks of findings are serialised
 /// by one worker per core while the blocks before them are written, so the writer holds a few
 /// blocks (a few MB), not the document.
@@ -619,9 +616,9 @@ fn write_findings(
         for (i, f) in part.iter().enumerate() {
             buf.extend_from_slice(if from + i == 0 { b"\n    " } else { b",\n    " });
             if compact_pass && f.status == finding::Status::Pass {
-                push_indented(&mut buf, &CompactPassView::from(&**f), 2)?;
+                write_indented(&mut buf, &CompactPassView::from(&**f), 2)?;
             } else {
-                push_indented(&mut buf, &FindingView::from(&**f), 2)?;
+                write_indented(&mut buf, &FindingView::from(&**f), 2)?;
             }
         }
         Ok(buf)

@@ -128,9 +128,7 @@ pub fn each_surface<'t>(
         let (_, mut finding) = judged.swap_remove(pick);
         // Qualified views keep the function's unqualified ARN (the builder's), whatever their own.
         finding.resource_arn = function.arn.clone();
-        let lean =
-            out.detail == crate::finding::PassDetail::Compact && finding.status == Status::Pass;
-        if !listed.is_empty() && !lean {
+        if !listed.is_empty() && !out.detail.strips(finding.status) {
             finding.evidence.update(|e| {
                 e.insert("surfaces".into(), serde_json::Value::Array(listed));
             });
