@@ -99,7 +99,7 @@ impl fmt::Display for Status {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Finding {
     /// Stable id: see [`finding_id`].
-    pub id: String,
+    pub id: FindingId,
     /// Check code, e.g. `LAMBDA003`.
     pub code: Arc<str>,
     /// The check's facts every finding of it shares (slug, title, compliance, remediation).
@@ -114,8 +114,9 @@ pub struct Finding {
     pub region: Arc<str>,
     /// ASFF resource type, e.g. `AwsLambdaFunction`.
     pub resource_type: Arc<str>,
-    /// The resource's real ARN.
-    pub resource_arn: String,
+    /// The resource's real ARN (shared with the snapshot where it holds one, see
+    /// [`FindingBuilder::resource_shared`]).
+    pub resource_arn: Arc<str>,
     /// One sentence derived from the evidence, for people.
     pub message: String,
     /// Structured facts: which statement, which policy, which subnet... Keys sorted.
@@ -312,12 +313,108 @@ impl PassDetail {
 #[allow(clippy::vec_box)]
 pub type FindingList = Vec<Box<Finding>>;
 
+/// A finding's id, held inline: every id this tool makes is 32 lower-case hex digits (see
+/// [`finding_id`]), and a million findings then carry no million small allocations for them. An id
+/// of any other text (a report written by hand, read back) is kept as it is.
+#[derive(Clone)]
+pub enum FindingId {
+    /// 32 lower-case hex digits.
+    Hex([u8; 32]),
+    /// Any other text.
+    Other(Box<str>),
+}
+
+impl FindingId {
+    /// The id as text.
+    pub fn as_str(&self) -> &str {
+        match self {
+            // Only ASCII hex digits are ever stored here (see `From<String>` and `finding_id`).
+            FindingId::Hex(hex) => std::str::from_utf8(hex).unwrap_or_default(),
+            FindingId::Other(text) => text,
+        }
+    }
+}
+
+impl From<&str> for FindingId {
+    fn from(text: &str) -> FindingId {
+        match <[u8; 32]>::try_from(text.as_bytes()) {
+            Ok(hex) if hex.iter().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) => {
+                FindingId::Hex(hex)
+            }
+            _ => FindingId::Other(text.into()),
+        }
+    }
+}
+
+impl From<String> for FindingId {
+    fn from(text: String) -> FindingId {
+        FindingId::from(text.as_str())
+    }
+}
+
+impl std::ops::Deref for FindingId {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl PartialEq for FindingId {
+    fn eq(&self, other: &FindingId) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for FindingId {}
+
+impl PartialEq<str> for FindingId {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for FindingId {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl std::hash::Hash for FindingId {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state)
+    }
+}
+
+impl fmt::Debug for FindingId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl fmt::Display for FindingId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl Serialize for FindingId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for FindingId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<FindingId, D::Error> {
+        std::borrow::Cow::<'de, str>::deserialize(d).map(|text| FindingId::from(&*text))
+    }
+}
+
 /// The stable finding id: the first 32 hex digits of SHA-256 over the code, account, region and
 /// resource ARN, each written as `LENGTH:TEXT` so that no two field tuples hash the same input.
 ///
 /// Documented as stable: the same resource failing the same check gets the same id in every scan, so
 /// Security Hub and diffs between scans can follow it.
-pub fn finding_id(code: &str, account_id: &str, region: &str, resource_arn: &str) -> String {
+pub fn finding_id(code: &str, account_id: &str, region: &str, resource_arn: &str) -> FindingId {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut h = Sha256::new();
     for part in [code, account_id, region, resource_arn] {
@@ -326,12 +423,12 @@ pub fn finding_id(code: &str, account_id: &str, region: &str, resource_arn: &str
         h.update(part.as_bytes());
     }
     let digest = h.finalize();
-    let mut out = String::with_capacity(32);
-    for b in digest.iter().take(16) {
-        out.push(char::from(HEX[usize::from(b >> 4)]));
-        out.push(char::from(HEX[usize::from(b & 0xf)]));
+    let mut out = [0u8; 32];
+    for (i, b) in digest.iter().take(16).enumerate() {
+        out[2 * i] = HEX[usize::from(b >> 4)];
+        out[2 * i + 1] = HEX[usize::from(b & 0xf)];
     }
-    out
+    FindingId::Hex(out)
 }
 
 /// Why a finding could not be built (a bug in a check, reported as an internal error).
@@ -395,7 +492,7 @@ pub struct FindingBuilder<'t> {
     account_id: Arc<str>,
     region: Arc<str>,
     resource_type: Option<Arc<str>>,
-    resource_arn: Option<String>,
+    resource_arn: Option<Arc<str>>,
     status: Option<Status>,
     severity: Option<Severity>,
     message: String,
@@ -428,7 +525,14 @@ impl<'t> FindingBuilder<'t> {
 
     /// The resource, by ARN, of the catalog's resource type.
     pub fn resource(mut self, arn: &str) -> Self {
-        self.resource_arn = Some(arn.to_string());
+        self.resource_arn = Some(Arc::from(arn));
+        self
+    }
+
+    /// [`FindingBuilder::resource`] with an ARN the snapshot holds shared (a function's): the
+    /// finding points to it instead of copying it.
+    pub fn resource_shared(mut self, arn: &Arc<str>) -> Self {
+        self.resource_arn = Some(arn.clone());
         self
     }
 
@@ -436,7 +540,7 @@ impl<'t> FindingBuilder<'t> {
     /// region-wide "not evaluated").
     pub fn resource_of_type(mut self, resource_type: &str, arn: &str) -> Self {
         self.resource_type = Some(Arc::from(resource_type));
-        self.resource_arn = Some(arn.to_string());
+        self.resource_arn = Some(Arc::from(arn));
         self
     }
 
@@ -472,7 +576,7 @@ impl<'t> FindingBuilder<'t> {
         })?;
         let status = self.status.ok_or_else(|| FindingError::NoStatus {
             code: t.code.to_string(),
-            resource: resource_arn.clone(),
+            resource: resource_arn.to_string(),
         })?;
         let compact = self.detail.strips(status);
         Ok(Finding {

@@ -280,7 +280,7 @@ fn region_enis(
         .collect::<Vec<_>>();
     let function_ref = |f: &crate::snapshot::Function| FunctionRef {
         name: f.name.clone(),
-        arn: f.arn.clone(),
+        arn: f.arn.to_string(),
         state: f.state.clone(),
         state_reason_code: f.state_reason_code.clone(),
     };

@@ -244,10 +244,10 @@ impl Suppression {
             // You cannot accept a risk nobody saw: only the exact check and resource do it.
             return self.code.is_some()
                 && self.pattern.is_none()
-                && self.resource == f.resource_arn;
+                && *self.resource == *f.resource_arn;
         }
         match &self.pattern {
-            None => self.resource == f.resource_arn,
+            None => *self.resource == *f.resource_arn,
             Some(p) => p.matches_with(
                 &f.resource_arn,
                 glob::MatchOptions {

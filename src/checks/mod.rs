@@ -477,7 +477,7 @@ pub fn sort_findings(findings: &mut FindingList) {
                 rank(&codes, &f.code),
                 rank(&accounts, &f.account_id),
                 rank(&regions, &f.region),
-                f.resource_arn.as_str(),
+                &*f.resource_arn,
                 i as u32,
             )
         })
@@ -606,7 +606,7 @@ impl Findings<'_> {
         // region on the account: a second failed list joins the first one's finding.
         let arn = account_arn(account);
         if let Some(f) = self.out.iter_mut().find(|f| {
-            f.resource_arn == arn && &*f.region == region && f.status == Status::NotEvaluated
+            &*f.resource_arn == arn && &*f.region == region && f.status == Status::NotEvaluated
         }) {
             f.message = format!("{} {}", f.message, gap_sentence(gap));
             f.evidence.update(|e| {

@@ -25,7 +25,7 @@ impl From<&FunctionConfiguration> for Function {
                 ipv6_allowed_for_dual_stack: v.ipv6_allowed_for_dual_stack().unwrap_or(false),
             });
         Function {
-            arn: f.function_arn().unwrap_or_default().to_string(),
+            arn: f.function_arn().unwrap_or_default().into(),
             name: f.function_name().unwrap_or_default().to_string(),
             role: f.role().unwrap_or_default().to_string(),
             runtime: f.runtime().map(|r| r.as_str().to_string()),
@@ -116,7 +116,7 @@ fn with_versions(configs: &[FunctionConfiguration]) -> Vec<Function> {
                 let mut f = Function::from(c);
                 // With FunctionVersion=ALL the $LATEST entry's ARN carries the qualifier.
                 if let Some(unqualified) = f.arn.strip_suffix(":$LATEST") {
-                    f.arn = unqualified.to_string();
+                    f.arn = unqualified.into();
                 }
                 functions.push(f);
             }
@@ -284,7 +284,7 @@ async fn details(
     let (policy, url) = tokio::join!(
         async {
             if plan.function_policies {
-                Some(policy_client.get_policy().function_name(&arn).send().await)
+                Some(policy_client.get_policy().function_name(&*arn).send().await)
             } else {
                 None
             }
@@ -294,7 +294,7 @@ async fn details(
                 Some(
                     client
                         .get_function_url_config()
-                        .function_name(&arn)
+                        .function_name(&*arn)
                         .send()
                         .await,
                 )
@@ -380,7 +380,7 @@ async fn qualified(
         if plan.function_policies {
             let policy = policy_client
                 .get_policy()
-                .function_name(&arn)
+                .function_name(&*arn)
                 .qualifier(&q.qualifier)
                 .send()
                 .await;
@@ -403,7 +403,7 @@ async fn qualified(
         if q.kind == "alias" && plan.function_urls {
             let url = client
                 .get_function_url_config()
-                .function_name(&arn)
+                .function_name(&*arn)
                 .qualifier(&q.qualifier)
                 .send()
                 .await;

@@ -1,6 +1,5 @@
 //! The request being authorised: action, resource, caller and the three-valued request context.
 
-use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -91,7 +90,10 @@ pub enum KeyView<'a> {
 /// closed world where everything not listed is absent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RequestContext {
-    keys: HashMap<String, KeyState>,
+    /// Sorted by (lower-case) name, one entry per key: a request has about ten keys, which a
+    /// binary search finds sooner than a hash, and a context is cloned per function (a
+    /// `HashMap` was a twentieth of a 100,000-function audit).
+    keys: Vec<(String, KeyState)>,
     unlisted_absent: bool,
 }
 
@@ -105,7 +107,7 @@ impl RequestContext {
     /// An empty context in which every key is unknown.
     pub fn new() -> Self {
         Self {
-            keys: HashMap::new(),
+            keys: Vec::new(),
             unlisted_absent: false,
         }
     }
@@ -149,7 +151,11 @@ impl RequestContext {
 
     /// Sets the state of a key; the key name is case-insensitive.
     pub fn set(&mut self, key: &str, state: KeyState) {
-        self.keys.insert(key.to_ascii_lowercase(), state);
+        let key = key.to_ascii_lowercase();
+        match self.keys.binary_search_by(|(k, _)| k.as_str().cmp(&key)) {
+            Ok(at) => self.keys[at].1 = state,
+            Err(at) => self.keys.insert(at, (key, state)),
+        }
     }
 
     /// Whether keys not listed are treated as absent.
@@ -178,7 +184,12 @@ impl RequestContext {
     /// As [`RequestContext::get_lc`], but telling an empty value set from a missing key, for the
     /// few operators whose documented answers differ between the two.
     pub(super) fn lookup_lc(&self, key_lc: &str) -> Lookup<'_> {
-        match self.keys.get(key_lc) {
+        let found = self
+            .keys
+            .binary_search_by(|(k, _)| k.as_str().cmp(key_lc))
+            .ok()
+            .map(|at| &self.keys[at].1);
+        match found {
             Some(KeyState::Present(v)) if v.is_empty() => Lookup::Empty,
             Some(KeyState::Present(v)) => Lookup::Present(v),
             Some(KeyState::Absent) => Lookup::Absent,

@@ -273,7 +273,7 @@ pub fn finding(
     );
     AsffFinding {
         schema_version: SCHEMA_VERSION.to_string(),
-        id: f.id.clone(),
+        id: f.id.to_string(),
         product_arn: product_arn(&partition, &region, &f.account_id),
         product_name: "vpcwarden".to_string(),
         company_name: "vpcwarden".to_string(),
@@ -306,7 +306,7 @@ pub fn finding(
         product_fields,
         resources: vec![AsffResource {
             r#type: f.resource_type.to_string(),
-            id: f.resource_arn.clone(),
+            id: f.resource_arn.to_string(),
             partition,
             region,
         }],
@@ -337,7 +337,7 @@ fn each_finding<'a>(
             f,
             report.check(&f.code),
             &home,
-            options.created_at.get(&f.id).map(String::as_str),
+            options.created_at.get(f.id.as_str()).map(String::as_str),
             &report.scan.finished_at,
         )
     })

@@ -345,7 +345,7 @@ impl Page {
         let findings: Vec<FindingView> = shown
             .iter()
             .map(|f| FindingView {
-                id: f.id.clone(),
+                id: f.id.to_string(),
                 code: f.code.to_string(),
                 title: f.title().to_string(),
                 severity: f.severity.as_str(),
@@ -364,7 +364,7 @@ impl Page {
                 account_id: f.account_id.to_string(),
                 region: f.region.to_string(),
                 resource_short: super::table::short_arn(&f.resource_arn).to_string(),
-                resource_arn: f.resource_arn.clone(),
+                resource_arn: f.resource_arn.to_string(),
                 message: f.sentence().to_string(),
                 evidence: (!f.evidence.is_empty()).then(|| {
                     minijinja::Value::from_safe_string(escape_text(
@@ -622,7 +622,7 @@ fn account_rows(report: &Report, with_network: &HashMap<&str, String>) -> Vec<Ac
 fn worst_findings<'a>(shown: &[&'a Finding]) -> HashMap<&'a str, &'a Finding> {
     let mut worst: HashMap<&str, &Finding> = HashMap::new();
     for f in shown.iter().filter(|f| f.status != Status::Pass) {
-        let slot = worst.entry(f.resource_arn.as_str()).or_insert(f);
+        let slot = worst.entry(&*f.resource_arn).or_insert(f);
         if severity_rank(f) < severity_rank(slot) {
             *slot = f;
         }
@@ -649,7 +649,7 @@ fn placed(arn: &str, worst: &HashMap<&str, &Finding>) -> Placed {
     let w = worst.get(arn);
     Placed {
         name: arn_name(arn).to_string(),
-        finding: w.map(|f| f.id.clone()),
+        finding: w.map(|f| f.id.to_string()),
         mark: match w {
             Some(f) if f.status == Status::Fail => "fail",
             Some(_) => "not-evaluated",

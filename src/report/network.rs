@@ -268,8 +268,8 @@ fn of_region(
     for f in &region.lambda.functions {
         match region.network_of(f) {
             Ok(Some(network)) => place(network, &f.arn, false),
-            Ok(None) => outside_vpc.push(f.arn.clone()),
-            Err(_) => network_unknown.push(f.arn.clone()),
+            Ok(None) => outside_vpc.push(f.arn.to_string()),
+            Err(_) => network_unknown.push(f.arn.to_string()),
         }
     }
     // Lambda ENIs, by subnet: those serving a pair in use, and the rest.

@@ -800,7 +800,7 @@ impl From<Status> for finding::Status {
 impl From<&finding::Finding> for Finding {
     fn from(f: &finding::Finding) -> Finding {
         Finding {
-            id: f.id.clone(),
+            id: f.id.to_string(),
             code: f.code.to_string(),
             slug: f.slug().to_string(),
             title: f.title().to_string(),
@@ -809,7 +809,7 @@ impl From<&finding::Finding> for Finding {
             account_id: f.account_id.to_string(),
             region: f.region.to_string(),
             resource_type: f.resource_type.to_string(),
-            resource_arn: f.resource_arn.clone(),
+            resource_arn: f.resource_arn.to_string(),
             message: f.message.clone(),
             evidence: f.evidence.to_map(),
             compliance: f.compliance().to_vec(),
@@ -822,7 +822,7 @@ impl From<&finding::Finding> for Finding {
 impl From<Finding> for finding::Finding {
     fn from(f: Finding) -> finding::Finding {
         finding::Finding {
-            id: f.id,
+            id: f.id.into(),
             code: f.code.into(),
             check: Arc::new(finding::CheckFacts {
                 slug: f.slug,
@@ -835,7 +835,7 @@ impl From<Finding> for finding::Finding {
             account_id: f.account_id.into(),
             region: f.region.into(),
             resource_type: f.resource_type.into(),
-            resource_arn: f.resource_arn,
+            resource_arn: f.resource_arn.into(),
             message: f.message,
             evidence: finding::Evidence::from_map(&f.evidence),
             suppressed: f.suppressed.map(|s| std::sync::Arc::new(s.into())),

@@ -86,8 +86,9 @@ impl Lambda {
 /// One Lambda function as ListFunctions, GetPolicy and GetFunctionUrlConfig describe it.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Function {
-    /// The unqualified function ARN.
-    pub arn: String,
+    /// The unqualified function ARN; shared with the findings on the function (ten checks make a
+    /// finding on each function: one copy of its ARN, not ten).
+    pub arn: std::sync::Arc<str>,
     /// The function name.
     pub name: String,
     /// The execution role ARN.
@@ -212,7 +213,7 @@ impl Function {
             base.qualifiers = Collected::Absent;
             for q in qualifiers {
                 let mut view = base.clone();
-                view.arn = format!("{}:{}", self.arn, q.qualifier);
+                view.arn = format!("{}:{}", self.arn, q.qualifier).into();
                 view.name = format!("{}:{}", self.name, q.qualifier);
                 view.resource_policy = q.resource_policy.clone();
                 view.url_config = q.url_config.clone();

@@ -39,7 +39,7 @@ pub struct ExecutionRole<'a> {
 impl ExecutionRole<'_> {
     /// The ARNs of the functions that run as the role.
     pub fn function_arns(&self) -> Vec<&str> {
-        self.functions.iter().map(|(_, f)| f.arn.as_str()).collect()
+        self.functions.iter().map(|(_, f)| &*f.arn).collect()
     }
 }
 
@@ -240,7 +240,7 @@ pub fn probe_function_arn(
                 account.partition, account.account_id
             )
         },
-        |(_, f)| f.arn.clone(),
+        |(_, f)| f.arn.to_string(),
     )
 }
 

@@ -87,7 +87,7 @@ fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingErro
                 missing_lists.push(gap);
             }
             for m in &data.lambda.event_source_mappings {
-                if unqualified(&m.function_arn) != function.arn {
+                if unqualified(&m.function_arn) != &*function.arn {
                     continue;
                 }
                 if let Some(source) = m.event_source_arn.as_deref().and_then(source_of) {

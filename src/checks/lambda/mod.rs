@@ -88,7 +88,7 @@ pub fn each_surface<'t>(
         for view in function.surfaces() {
             let qualifier = view
                 .arn
-                .strip_prefix(function.arn.as_str())
+                .strip_prefix(&*function.arn)
                 .and_then(|q| q.strip_prefix(':'))
                 .map(str::to_string);
             // The builders are `out`'s: a pass is as lean as `out` wants it.
@@ -161,7 +161,7 @@ fn function_finding<'t>(
     function: &Function,
 ) -> FindingBuilder<'t> {
     out.builder(&account.account_id, &region.region)
-        .resource(&function.arn)
+        .resource_shared(&function.arn)
         .evidence("function_name", function.name.as_str())
 }
 

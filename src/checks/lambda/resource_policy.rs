@@ -37,7 +37,7 @@ pub fn policy_of(function: &Function) -> Result<FunctionPolicy, Unavailable> {
         Collected::Absent => Ok(FunctionPolicy::None),
         Collected::NotCollected => Err(Unavailable::NotCollected),
         Collected::Present(doc) => parse_policy_value(
-            PolicySource::new(function.arn.clone(), PolicyKind::Resource),
+            PolicySource::new(function.arn.to_string(), PolicyKind::Resource),
             doc,
         )
         .map(|p| FunctionPolicy::Present(p, doc.clone()))
@@ -130,7 +130,7 @@ fn outsider_arn(partition: &str) -> String {
 /// An arbitrary AWS caller of a foreign account invoking the function, with no source keys.
 pub fn outsider_invoke(account: &Account, function: &Function) -> Request {
     let arn = outsider_arn(&account.partition);
-    Request::new("lambda:InvokeFunction", function.arn.clone())
+    Request::new("lambda:InvokeFunction", function.arn.to_string())
         .with_principal(CallerPrincipal::Aws {
             arn: arn.clone(),
             account: OUTSIDER_ACCOUNT.into(),
@@ -269,7 +269,7 @@ pub fn foreign_sources(
 /// `service` invoking the function on behalf of `source`, a resource of a foreign account (a
 /// confused deputy).
 pub fn service_invoke(function: &Function, service: &str, source: &str) -> Request {
-    Request::new("lambda:InvokeFunction", function.arn.clone())
+    Request::new("lambda:InvokeFunction", function.arn.to_string())
         .with_principal(CallerPrincipal::Service(service.to_string()))
         .with_context(
             base_context()
