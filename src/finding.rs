@@ -196,20 +196,20 @@ impl Evidence {
     }
 
     /// The evidence of `pairs`, sorted by key, a later pair replacing an earlier one of its key.
-    fn from_pairs(mut pairs: Vec<(String, Value)>) -> Evidence {
+    fn from_pairs(mut pairs: Vec<(&'static str, Value)>) -> Evidence {
         if pairs.is_empty() {
             return Evidence(None);
         }
         // Stable: of two pairs with one key the later stays last, and is the one kept.
         pairs.sort_by(|a, b| a.0.cmp(&b.0));
-        let mut kept: Vec<(String, Value)> = Vec::with_capacity(pairs.len());
+        let mut kept: Vec<(&str, Value)> = Vec::with_capacity(pairs.len());
         for pair in pairs {
             match kept.last_mut() {
                 Some(last) if last.0 == pair.0 => *last = pair,
                 _ => kept.push(pair),
             }
         }
-        struct Pairs<'a>(&'a [(String, Value)]);
+        struct Pairs<'a>(&'a [(&'a str, Value)]);
         impl Serialize for Pairs<'_> {
             fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 s.collect_map(self.0.iter().map(|(k, v)| (k, v)))
@@ -496,7 +496,7 @@ pub struct FindingBuilder<'t> {
     status: Option<Status>,
     severity: Option<Severity>,
     message: String,
-    evidence: Vec<(String, Value)>,
+    evidence: Vec<(&'static str, Value)>,
     detail: PassDetail,
 }
 
@@ -563,8 +563,8 @@ impl<'t> FindingBuilder<'t> {
     }
 
     /// Adds one structured fact (a later fact of the same key replaces it).
-    pub fn evidence(mut self, key: &str, value: impl Into<Value>) -> Self {
-        self.evidence.push((key.to_string(), value.into()));
+    pub fn evidence(mut self, key: &'static str, value: impl Into<Value>) -> Self {
+        self.evidence.push((key, value.into()));
         self
     }
 
