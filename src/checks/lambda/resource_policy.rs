@@ -16,11 +16,11 @@ use serde_json::{Value, json};
 pub const OUTSIDER_ACCOUNT: &str = "999999999999";
 
 /// What the snapshot says about a function's policy, ready for the engine.
-pub enum FunctionPolicy {
+pub enum FunctionPolicy<'a> {
     /// GetPolicy answered that the function has none.
     None,
-    /// The parsed policy, and its document for citing statements.
-    Present(Policy, Value),
+    /// The parsed policy, and its document (the snapshot's) for citing statements.
+    Present(Policy, &'a Value),
 }
 
 /// Why a function's policy cannot be evaluated.
@@ -32,7 +32,7 @@ pub enum Unavailable {
 }
 
 /// The function's policy, parsed, or why it is unavailable.
-pub fn policy_of(function: &Function) -> Result<FunctionPolicy, Unavailable> {
+pub fn policy_of(function: &Function) -> Result<FunctionPolicy<'_>, Unavailable> {
     match &function.resource_policy {
         Collected::Absent => Ok(FunctionPolicy::None),
         Collected::NotCollected => Err(Unavailable::NotCollected),
@@ -40,19 +40,19 @@ pub fn policy_of(function: &Function) -> Result<FunctionPolicy, Unavailable> {
             PolicySource::new(function.arn.to_string(), PolicyKind::Resource),
             doc,
         )
-        .map(|p| FunctionPolicy::Present(p, doc.clone()))
+        .map(|p| FunctionPolicy::Present(p, doc))
         .map_err(Unavailable::Unreadable),
     }
 }
 
 /// The function's policy, or `None` after pushing a `not_evaluated` finding (built from `b`) when it
 /// was not collected or cannot be read.
-pub fn load(
+pub fn load<'f>(
     account: &Account,
-    function: &Function,
+    function: &'f Function,
     b: FindingBuilder<'_>,
     out: &mut Findings<'_>,
-) -> Result<Option<FunctionPolicy>, FindingError> {
+) -> Result<Option<FunctionPolicy<'f>>, FindingError> {
     match policy_of(function) {
         Ok(p) => Ok(Some(p)),
         Err(why) => {
