@@ -616,7 +616,7 @@ fn write_findings(
         for (i, f) in part.iter().enumerate() {
             buf.extend_from_slice(if from + i == 0 { b"\n    " } else { b",\n    " });
             if compact_pass && f.status == finding::Status::Pass {
-                write_indented(&mut buf, &CompactPassView::from(&**f), 2)?;
+                write_compact_pass(&mut buf, f)?;
             } else {
                 write_indented(&mut buf, &FindingView::from(&**f), 2)?;
             }
@@ -668,7 +668,35 @@ fn write_findings(
     out.write_all(b"\n  ]")
 }
 
-/// A passing finding of a compact report: [`Finding`]'s fields that identify it, in its order.
+/// A passing finding of a compact report as an element of the document's findings array: the
+/// bytes [`write_indented`] writes for [`CompactPassView`] at depth 2 (a test compares them),
+/// written field by field. Three of four findings of a large scan are these; through serde's
+/// machinery they were most of the writer's time.
+fn write_compact_pass(buf: &mut Vec<u8>, f: &finding::Finding) -> std::io::Result<()> {
+    let fields: [(&[u8], &str); 8] = [
+        (b"id", &f.id),
+        (b"code", &f.code),
+        (b"severity", f.severity.as_str()),
+        (b"status", f.status.as_str()),
+        (b"account_id", &f.account_id),
+        (b"region", &f.region),
+        (b"resource_type", &f.resource_type),
+        (b"resource_arn", &f.resource_arn),
+    ];
+    buf.push(b'{');
+    for (i, (key, value)) in fields.into_iter().enumerate() {
+        buf.extend_from_slice(if i == 0 { b"\n      \"" } else { b",\n      \"" });
+        buf.extend_from_slice(key);
+        buf.extend_from_slice(b"\": ");
+        serde::Serializer::serialize_str(&mut serde_json::Serializer::new(&mut *buf), value)?;
+    }
+    buf.extend_from_slice(b"\n    }");
+    Ok(())
+}
+
+/// A passing finding of a compact report: [`Finding`]'s fields that identify it, in its order
+/// (what [`write_compact_pass`] writes by hand; the test that compares the two uses it).
+#[cfg(test)]
 #[derive(Serialize)]
 struct CompactPassView<'a> {
     id: &'a str,
@@ -681,6 +709,7 @@ struct CompactPassView<'a> {
     resource_arn: &'a str,
 }
 
+#[cfg(test)]
 impl<'a> From<&'a finding::Finding> for CompactPassView<'a> {
     fn from(f: &'a finding::Finding) -> CompactPassView<'a> {
         CompactPassView {
@@ -910,6 +939,36 @@ mod tests {
         // And it reads back as the v1 type.
         let back: Finding = serde_json::from_str(&borrowed).expect("v1");
         assert_eq!(finding::Finding::from(back), f);
+    }
+
+    /// The hand-written compact pass has the bytes serde's pretty printer gives its view, with
+    /// every string that needs escaping (a hand-written report read back can carry any text).
+    #[test]
+    fn a_compact_pass_is_written_as_serde_writes_its_view() {
+        for (id, arn) in [
+            ("0123456789abcdef0123456789abcdef", "arn:aws:lambda:eu-west-1:123456789012:function:f"),
+            ("not-hex \"id\"", "arn:x:\"quoted\"\\back\u{1}\u{7f}\u{e9}\u{2028}\n\t"),
+        ] {
+            let f = finding::Finding {
+                id: id.into(),
+                code: "LAMBDA\"001".into(),
+                check: Arc::new(finding::CheckFacts::default()),
+                severity: finding::Severity::Informational,
+                status: finding::Status::Pass,
+                account_id: "123456789012".into(),
+                region: "eu-west-1".into(),
+                resource_type: "Aws<Lambda>Function".into(),
+                resource_arn: arn.into(),
+                message: String::new(),
+                evidence: finding::Evidence::default(),
+                suppressed: None,
+            };
+            let mut by_hand = Vec::new();
+            write_compact_pass(&mut by_hand, &f).expect("to memory");
+            let mut by_serde = Vec::new();
+            write_indented(&mut by_serde, &CompactPassView::from(&f), 2).expect("to memory");
+            assert_eq!(String::from_utf8(by_hand), String::from_utf8(by_serde), "{arn}");
+        }
     }
 
     #[test]
