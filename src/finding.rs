@@ -100,9 +100,7 @@ impl fmt::Display for Status {
 pub struct Finding {
     /// Stable id: see [`finding_id`].
     pub id: FindingId,
-    /// Check code, e.g. `LAMBDA003`.
-    pub code: Arc<str>,
-    /// The check's facts every finding of it shares (slug, title, compliance, remediation).
+    /// The check's facts every finding of it shares (code, slug, title, compliance, remediation).
     pub check: Arc<CheckFacts>,
     /// Severity (the catalog's, or the check's override for this finding).
     pub severity: Severity,
@@ -118,7 +116,7 @@ pub struct Finding {
     /// [`FindingBuilder::resource_shared`]).
     pub resource_arn: Arc<str>,
     /// One sentence derived from the evidence, for people.
-    pub message: String,
+    pub message: Box<str>,
     /// Structured facts: which statement, which policy, which subnet... Keys sorted.
     pub evidence: Evidence,
     /// The `[[suppress]]` entry that accepts this risk, when one does (see [`crate::suppress`]).
@@ -128,6 +126,8 @@ pub struct Finding {
 /// What every finding of one check says alike, shared by them all.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct CheckFacts {
+    /// Check code, e.g. `LAMBDA003`.
+    pub code: String,
     /// Check slug, e.g. `function-not-in-vpc`.
     pub slug: String,
     /// The check's title (states the problem).
@@ -152,6 +152,11 @@ impl Finding {
     /// Whether this is a passing finding stripped to what identifies it.
     pub fn is_compact_pass(&self) -> bool {
         self.status == Status::Pass && self.message.is_empty() && self.evidence.is_empty()
+    }
+
+    /// Check code, e.g. `LAMBDA003`.
+    pub fn code(&self) -> &str {
+        &self.check.code
     }
 
     /// Check slug, e.g. `function-not-in-vpc`.
@@ -581,7 +586,6 @@ impl<'t> FindingBuilder<'t> {
         let compact = self.detail.strips(status);
         Ok(Finding {
             id: finding_id(&t.code, &self.account_id, &self.region, &resource_arn),
-            code: t.code.clone(),
             check: t.facts.clone(),
             severity: self.severity.unwrap_or(t.severity),
             status,
@@ -591,7 +595,11 @@ impl<'t> FindingBuilder<'t> {
                 .resource_type
                 .unwrap_or_else(|| t.resource_type.clone()),
             resource_arn,
-            message: if compact { String::new() } else { self.message },
+            message: if compact {
+                Box::default()
+            } else {
+                self.message.into_boxed_str()
+            },
             evidence: if compact {
                 Evidence::default()
             } else {

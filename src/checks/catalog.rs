@@ -144,6 +144,7 @@ impl CatalogEntry {
         FindingTemplate {
             code: m.code.as_str().into(),
             facts: std::sync::Arc::new(crate::finding::CheckFacts {
+                code: m.code.clone(),
                 slug: m.slug.clone(),
                 title: m.title.clone(),
                 compliance: m.compliance.clone(),

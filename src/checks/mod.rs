@@ -17,8 +17,8 @@ pub mod settings;
 
 use crate::config::Config;
 use crate::finding::{
-    Finding, FindingBuilder, FindingError, FindingList, FindingTemplate, PassDetail, Severity,
-    Status,
+    CheckFacts, Finding, FindingBuilder, FindingError, FindingList, FindingTemplate, PassDetail,
+    Severity, Status,
 };
 use crate::snapshot::{self, Account, Gap, Snapshot};
 use catalog::{CatalogEntry, CatalogError};
@@ -379,7 +379,7 @@ fn place(f: &Finding) -> (Status, std::cmp::Reverse<Severity>, &str, &str, &str,
     (
         f.status,
         std::cmp::Reverse(f.severity),
-        &f.code,
+        &f.code(),
         &f.account_id,
         &f.region,
         &f.resource_arn,
@@ -390,10 +390,15 @@ fn place(f: &Finding) -> (Status, std::cmp::Reverse<Severity>, &str, &str, &str,
 /// [`place`]: each list is cut into its runs of one status, severity and code, and the
 /// runs are joined in the order of those. No two findings are compared again.
 fn join_sorted(lists: Vec<FindingList>) -> FindingList {
-    type Run = (Status, std::cmp::Reverse<Severity>, Arc<str>, FindingList);
+    type Run = (
+        Status,
+        std::cmp::Reverse<Severity>,
+        Arc<CheckFacts>,
+        FindingList,
+    );
     fn close(run: &mut FindingList, runs: &mut Vec<Run>) {
         if let Some(first) = run.first() {
-            let (status, severity, code) = (first.status, first.severity, first.code.clone());
+            let (status, severity, code) = (first.status, first.severity, first.check.clone());
             runs.push((
                 status,
                 std::cmp::Reverse(severity),
@@ -407,10 +412,9 @@ fn join_sorted(lists: Vec<FindingList>) -> FindingList {
     for list in lists {
         let mut run: FindingList = Vec::new();
         for f in list {
-            if run
-                .last()
-                .is_some_and(|l| (l.status, l.severity, &l.code) != (f.status, f.severity, &f.code))
-            {
+            if run.last().is_some_and(|l| {
+                (l.status, l.severity, l.code()) != (f.status, f.severity, f.code())
+            }) {
                 close(&mut run, &mut runs);
             }
             run.push(f);
@@ -418,7 +422,7 @@ fn join_sorted(lists: Vec<FindingList>) -> FindingList {
         close(&mut run, &mut runs);
     }
     // Stable: should two runs share a place, they keep the lists' order.
-    runs.sort_by(|a, b| (a.0, a.1, &a.2).cmp(&(b.0, b.1, &b.2)));
+    runs.sort_by(|a, b| (a.0, a.1, &a.2.code).cmp(&(b.0, b.1, &b.2.code)));
     let mut all = Vec::with_capacity(total);
     for (.., run) in runs {
         all.extend(run);
@@ -464,7 +468,7 @@ pub fn sort_findings(findings: &mut FindingList) {
         distinct.into_iter().collect()
     }
     let rank = |sorted: &[&str], v: &str| sorted.binary_search(&v).unwrap_or_default() as u32;
-    let codes = ranks(findings.iter().map(|f| &*f.code));
+    let codes = ranks(findings.iter().map(|f| &*f.code()));
     let accounts = ranks(findings.iter().map(|f| &*f.account_id));
     let regions = ranks(findings.iter().map(|f| &*f.region));
     let mut keys: Vec<SortKey<'_>> = findings
@@ -474,7 +478,7 @@ pub fn sort_findings(findings: &mut FindingList) {
             (
                 f.status,
                 std::cmp::Reverse(f.severity),
-                rank(&codes, &f.code),
+                rank(&codes, &f.code()),
                 rank(&accounts, &f.account_id),
                 rank(&regions, &f.region),
                 &*f.resource_arn,
@@ -608,7 +612,7 @@ impl Findings<'_> {
         if let Some(f) = self.out.iter_mut().find(|f| {
             &*f.resource_arn == arn && &*f.region == region && f.status == Status::NotEvaluated
         }) {
-            f.message = format!("{} {}", f.message, gap_sentence(gap));
+            f.message = format!("{} {}", f.message, gap_sentence(gap)).into();
             f.evidence.update(|e| {
                 let further = e.entry("further_gaps").or_insert_with(|| json!([]));
                 if let Some(list) = further.as_array_mut() {

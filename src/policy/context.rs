@@ -1,6 +1,5 @@
 //! The request being authorised: action, resource, caller and the three-valued request context.
 
-
 use serde::{Deserialize, Serialize};
 
 /// Three-valued truth, because an auditor often does not know every context key of a request.

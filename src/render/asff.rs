@@ -260,7 +260,7 @@ pub fn finding(
         original: f.severity.as_str().to_string(),
     };
     let mut product_fields = BTreeMap::new();
-    product_fields.insert(CODE_FIELD.to_string(), f.code.to_string());
+    product_fields.insert(CODE_FIELD.to_string(), f.code().to_string());
     product_fields.insert("vpcwarden/Slug".to_string(), f.slug().to_string());
     product_fields.insert(
         "vpcwarden/Status".to_string(),
@@ -277,7 +277,7 @@ pub fn finding(
         product_arn: product_arn(&partition, &region, &f.account_id),
         product_name: "vpcwarden".to_string(),
         company_name: "vpcwarden".to_string(),
-        generator_id: format!("vpcwarden/{}", f.code),
+        generator_id: format!("vpcwarden/{}", f.code()),
         aws_account_id: f.account_id.to_string(),
         region: region.clone(),
         types: types.clone(),
@@ -335,7 +335,7 @@ fn each_finding<'a>(
     report.findings.iter().map(move |f| {
         finding(
             f,
-            report.check(&f.code),
+            report.check(&f.code()),
             &home,
             options.created_at.get(f.id.as_str()).map(String::as_str),
             &report.scan.finished_at,
@@ -364,9 +364,9 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
 /// no title, and is titled by its code alone.
 fn title(f: &Finding) -> String {
     if f.title().is_empty() {
-        f.code.to_string()
+        f.code().to_string()
     } else {
-        format!("{}: {}", f.code, f.title())
+        format!("{}: {}", f.code(), f.title())
     }
 }
 
@@ -374,7 +374,7 @@ fn title(f: &Finding) -> String {
 /// of an unknown check (no message, no title) gets from its verdict.
 fn description(f: &Finding) -> String {
     match f.sentence() {
-        "" => format!("{} passed on {}.", f.code, f.resource_arn),
+        "" => format!("{} passed on {}.", f.code(), f.resource_arn),
         s => s.to_string(),
     }
 }

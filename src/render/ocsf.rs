@@ -88,7 +88,7 @@ pub fn event(f: &Finding, check: Option<&CheckInfo>, home: &str, time: i64) -> V
                 "version": env!("CARGO_PKG_VERSION"),
                 "uid": "vpcwarden",
             },
-            "event_code": f.code,
+            "event_code": f.code(),
             "uid": f.id,
         },
         "finding_info": {
@@ -96,7 +96,7 @@ pub fn event(f: &Finding, check: Option<&CheckInfo>, home: &str, time: i64) -> V
             "title": f.title(),
             "desc": f.sentence(),
             "types": types,
-            "analytic": { "uid": f.code, "name": f.slug(), "type_id": 1, "type": "Rule" },
+            "analytic": { "uid": f.code(), "name": f.slug(), "type_id": 1, "type": "Rule" },
             "created_time": time,
             "first_seen_time": time,
             "last_seen_time": time,
@@ -149,7 +149,7 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
         report
             .findings
             .iter()
-            .map(|f| event(f, report.check(&f.code), &home, time)),
+            .map(|f| event(f, report.check(&f.code()), &home, time)),
     )?;
     out.write_all(b"\n")
 }

@@ -58,7 +58,7 @@ pub fn render(report: &Report, options: RenderOptions) -> String {
                     },
                     None => f.status.to_string(),
                 }),
-                Cell::new(format!("{} {}", f.code, f.slug())),
+                Cell::new(format!("{} {}", f.code(), f.slug())),
                 Cell::new(format!("{}\n{}", f.account_id, f.region)),
                 Cell::new(short_arn(&f.resource_arn)),
                 Cell::new(match &f.suppressed {
@@ -231,7 +231,7 @@ fn compact(
                         "-".to_string()
                     },
                     status,
-                    format!("{} {}", f.code, f.slug()),
+                    format!("{} {}", f.code(), f.slug()),
                     if several {
                         f.region.to_string()
                     } else {

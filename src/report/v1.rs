@@ -314,9 +314,10 @@ impl Report {
             let mut f = finding::Finding::from(f);
             if f.status == finding::Status::Pass
                 && f.check.title.is_empty()
-                && let Some(c) = checks.iter().find(|c| *c.code == *f.code)
+                && let Some(c) = checks.iter().find(|c| *c.code == *f.code())
             {
                 f.check = Arc::new(finding::CheckFacts {
+                    code: c.code.clone(),
                     slug: c.slug.clone(),
                     title: c.title.clone(),
                     compliance: c.compliance.clone(),
@@ -675,7 +676,7 @@ fn write_findings(
 fn write_compact_pass(buf: &mut Vec<u8>, f: &finding::Finding) -> std::io::Result<()> {
     let fields: [(&[u8], &str); 8] = [
         (b"id", &f.id),
-        (b"code", &f.code),
+        (b"code", &f.code()),
         (b"severity", f.severity.as_str()),
         (b"status", f.status.as_str()),
         (b"account_id", &f.account_id),
@@ -685,7 +686,11 @@ fn write_compact_pass(buf: &mut Vec<u8>, f: &finding::Finding) -> std::io::Resul
     ];
     buf.push(b'{');
     for (i, (key, value)) in fields.into_iter().enumerate() {
-        buf.extend_from_slice(if i == 0 { b"\n      \"" } else { b",\n      \"" });
+        buf.extend_from_slice(if i == 0 {
+            b"\n      \""
+        } else {
+            b",\n      \""
+        });
         buf.extend_from_slice(key);
         buf.extend_from_slice(b"\": ");
         serde::Serializer::serialize_str(&mut serde_json::Serializer::new(&mut *buf), value)?;
@@ -751,7 +756,7 @@ impl<'a> From<&'a finding::Finding> for FindingView<'a> {
     fn from(f: &'a finding::Finding) -> FindingView<'a> {
         FindingView {
             id: &f.id,
-            code: &f.code,
+            code: &f.code(),
             slug: f.slug(),
             title: f.title(),
             severity: f.severity.into(),
@@ -830,7 +835,7 @@ impl From<&finding::Finding> for Finding {
     fn from(f: &finding::Finding) -> Finding {
         Finding {
             id: f.id.to_string(),
-            code: f.code.to_string(),
+            code: f.code().to_string(),
             slug: f.slug().to_string(),
             title: f.title().to_string(),
             severity: f.severity.into(),
@@ -839,7 +844,7 @@ impl From<&finding::Finding> for Finding {
             region: f.region.to_string(),
             resource_type: f.resource_type.to_string(),
             resource_arn: f.resource_arn.to_string(),
-            message: f.message.clone(),
+            message: f.message.to_string(),
             evidence: f.evidence.to_map(),
             compliance: f.compliance().to_vec(),
             remediation: f.remediation().to_string(),
@@ -852,8 +857,8 @@ impl From<Finding> for finding::Finding {
     fn from(f: Finding) -> finding::Finding {
         finding::Finding {
             id: f.id.into(),
-            code: f.code.into(),
             check: Arc::new(finding::CheckFacts {
+                code: f.code,
                 slug: f.slug,
                 title: f.title,
                 compliance: f.compliance,
@@ -865,7 +870,7 @@ impl From<Finding> for finding::Finding {
             region: f.region.into(),
             resource_type: f.resource_type.into(),
             resource_arn: f.resource_arn.into(),
-            message: f.message,
+            message: f.message.into(),
             evidence: finding::Evidence::from_map(&f.evidence),
             suppressed: f.suppressed.map(|s| std::sync::Arc::new(s.into())),
         }
@@ -946,8 +951,14 @@ mod tests {
     #[test]
     fn a_compact_pass_is_written_as_serde_writes_its_view() {
         for (id, arn) in [
-            ("0123456789abcdef0123456789abcdef", "arn:aws:lambda:eu-west-1:123456789012:function:f"),
-            ("not-hex \"id\"", "arn:x:\"quoted\"\\back\u{1}\u{7f}\u{e9}\u{2028}\n\t"),
+            (
+                "0123456789abcdef0123456789abcdef",
+                "arn:aws:lambda:eu-west-1:123456789012:function:f",
+            ),
+            (
+                "not-hex \"id\"",
+                "arn:x:\"quoted\"\\back\u{1}\u{7f}\u{e9}\u{2028}\n\t",
+            ),
         ] {
             let f = finding::Finding {
                 id: id.into(),
@@ -967,7 +978,11 @@ mod tests {
             write_compact_pass(&mut by_hand, &f).expect("to memory");
             let mut by_serde = Vec::new();
             write_indented(&mut by_serde, &CompactPassView::from(&f), 2).expect("to memory");
-            assert_eq!(String::from_utf8(by_hand), String::from_utf8(by_serde), "{arn}");
+            assert_eq!(
+                String::from_utf8(by_hand),
+                String::from_utf8(by_serde),
+                "{arn}"
+            );
         }
     }
 
