@@ -618,6 +618,7 @@ mod tests {
         FindingTemplate {
             code: "LAMBDA003".into(),
             facts: Arc::new(CheckFacts {
+                code: "LAMBDA003".into(),
                 slug: "function-not-in-vpc".into(),
                 title: "t".into(),
                 compliance: vec!["Lambda.3".into()],

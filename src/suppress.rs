@@ -422,8 +422,8 @@ reason = "matches nothing"
         };
         Box::new(Finding {
             id: crate::finding::finding_id(code, "111111111111", region, arn),
-            code: code.into(),
             check: Arc::new(crate::finding::CheckFacts {
+                code: code.into(),
                 slug: slug.into(),
                 title: "t".into(),
                 compliance: Vec::new(),

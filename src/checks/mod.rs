@@ -694,6 +694,7 @@ mod tests {
         let template = |code: &str, severity| FindingTemplate {
             code: code.into(),
             facts: std::sync::Arc::new(crate::finding::CheckFacts {
+                code: code.into(),
                 slug: "s".into(),
                 title: "t".into(),
                 compliance: Vec::new(),
@@ -739,7 +740,7 @@ mod tests {
             (
                 a.status,
                 std::cmp::Reverse(a.severity),
-                &a.code,
+                a.code(),
                 &a.account_id,
                 &a.region,
                 &a.resource_arn,
@@ -747,7 +748,7 @@ mod tests {
                 .cmp(&(
                     b.status,
                     std::cmp::Reverse(b.severity),
-                    &b.code,
+                    b.code(),
                     &b.account_id,
                     &b.region,
                     &b.resource_arn,
@@ -760,7 +761,7 @@ mod tests {
             .map(|t| {
                 let mut list: FindingList = findings
                     .iter()
-                    .filter(|f| f.code == t.code)
+                    .filter(|f| f.code() == &*t.code)
                     .cloned()
                     .collect();
                 list.sort_by(|a, b| place(a).cmp(&place(b)));

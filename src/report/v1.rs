@@ -719,7 +719,7 @@ impl<'a> From<&'a finding::Finding> for CompactPassView<'a> {
     fn from(f: &'a finding::Finding) -> CompactPassView<'a> {
         CompactPassView {
             id: &f.id,
-            code: &f.code,
+            code: f.code(),
             severity: f.severity.into(),
             status: f.status.into(),
             account_id: &f.account_id,
@@ -916,8 +916,8 @@ mod tests {
         evidence.insert("function_name".into(), "f\"<x>".into());
         let f = finding::Finding {
             id: "0123456789abcdef0123456789abcdef".into(),
-            code: "LAMBDA001".into(),
             check: Arc::new(finding::CheckFacts {
+                code: "LAMBDA001".into(),
                 slug: "function-policy-public".into(),
                 title: "t".into(),
                 compliance: vec!["Lambda.1".into(), "X.2".into()],
@@ -962,15 +962,17 @@ mod tests {
         ] {
             let f = finding::Finding {
                 id: id.into(),
-                code: "LAMBDA\"001".into(),
-                check: Arc::new(finding::CheckFacts::default()),
+                check: Arc::new(finding::CheckFacts {
+                    code: "LAMBDA\"001".into(),
+                    ..finding::CheckFacts::default()
+                }),
                 severity: finding::Severity::Informational,
                 status: finding::Status::Pass,
                 account_id: "123456789012".into(),
                 region: "eu-west-1".into(),
                 resource_type: "Aws<Lambda>Function".into(),
                 resource_arn: arn.into(),
-                message: String::new(),
+                message: Box::default(),
                 evidence: finding::Evidence::default(),
                 suppressed: None,
             };

@@ -341,7 +341,7 @@ mod lambda {
         assert!(lambda.versions_listed);
         assert_eq!(lambda.functions.len(), 1, "versions are not functions");
         let a = &lambda.functions[0];
-        assert_eq!(a.arn, fn_arn("a"), "the $LATEST qualifier is dropped");
+        assert_eq!(*a.arn, fn_arn("a"), "the $LATEST qualifier is dropped");
         assert_eq!(a.published_versions.len(), 1);
         assert_eq!(a.published_versions[0].version, "3");
         assert_eq!(

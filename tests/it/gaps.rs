@@ -69,7 +69,7 @@ impl Place {
     fn covers(&self, f: &Finding) -> bool {
         *f.account_id == *self.account
             && match &self.resource {
-                Some(arn) => &f.resource_arn == arn,
+                Some(arn) => *f.resource_arn == **arn,
                 None => self.region == GLOBAL_REGION || *f.region == *self.region,
             }
     }
@@ -91,7 +91,7 @@ fn places(snapshot: &Snapshot, input: &Input) -> Vec<Place> {
                 r.lambda
                     .functions
                     .iter()
-                    .map(|f| at(&r.region, Some(f.arn.clone())))
+                    .map(|f| at(&r.region, Some(f.arn.to_string())))
             })),
         }
     }
@@ -129,7 +129,7 @@ fn with_gap(snapshot: &Snapshot, input: &Input, place: &Place) -> Snapshot {
             .regions
             .iter_mut()
             .flat_map(|r| r.lambda.functions.iter_mut())
-            .filter(|f| &f.arn == arn)
+            .filter(|f| *f.arn == **arn)
         {
             match input.operation {
                 "GetPolicy" => f.resource_policy = Collected::NotCollected,
@@ -174,7 +174,7 @@ fn key(f: &Finding) -> Key {
     (
         f.account_id.to_string(),
         f.region.to_string(),
-        f.resource_arn.clone(),
+        f.resource_arn.to_string(),
     )
 }
 

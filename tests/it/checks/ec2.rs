@@ -94,7 +94,7 @@ mod eni_orphaned {
             json!(["10.0.1.11", "10.0.1.12"])
         );
         assert_eq!(
-            findings[1].resource_arn,
+            &*findings[1].resource_arn,
             "arn:aws:ec2:us-east-1:111111111111:network-interface/eni-03oldsg"
         );
         assert_eq!(&*findings[1].resource_type, "AwsEc2NetworkInterface");
@@ -470,7 +470,7 @@ mod vpc_endpoint_sg_open {
             "only the open source of the range rule is cited"
         );
         assert_eq!(
-            findings[0].resource_arn,
+            &*findings[0].resource_arn,
             "arn:aws:ec2:us-east-1:111111111111:vpc-endpoint/vpce-01open"
         );
         insta::assert_json_snapshot!("vpc_endpoint_sg_open_failing", findings);

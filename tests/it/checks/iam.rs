@@ -511,7 +511,7 @@ mod principal_vpc_guardrail_missing {
         );
         let leaky = find(&findings, "dev-functions-only");
         assert_eq!(
-            leaky.message,
+            &*leaky.message,
             "User dev-functions-only may create Lambda capacity providers outside the approved network: \
              lambda:CreateCapacityProvider in an unapproved subnet and security group."
         );

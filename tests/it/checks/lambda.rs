@@ -136,7 +136,7 @@ fn aliases_and_versions_are_judged_as_the_function() {
     let f = find(&public, "alias-public");
     assert_eq!(f.status, Fail, "a public alias is a public function");
     assert_eq!(
-        f.resource_arn,
+        &*f.resource_arn,
         "arn:aws:lambda:us-east-1:111111111111:function:alias-public"
     );
     assert_eq!(f.evidence.to_map()["qualifier"], "live");

@@ -24,7 +24,15 @@ fn healthy_account_passes_every_check() {
     let wrong: Vec<String> = findings
         .iter()
         .filter(|f| f.status != Pass)
-        .map(|f| format!("{} {} {}: {}", f.code, f.status, f.resource_arn, f.message))
+        .map(|f| {
+            format!(
+                "{} {} {}: {}",
+                f.code(),
+                f.status,
+                f.resource_arn,
+                f.message
+            )
+        })
         .collect();
     assert!(
         wrong.is_empty(),
@@ -35,7 +43,7 @@ fn healthy_account_passes_every_check() {
     // Every check judges something in it: a new check adds what a good account has for it.
     let mut judged: BTreeMap<&str, usize> = all.iter().map(|c| (c.code(), 0)).collect();
     for f in &findings {
-        *judged.entry(&*f.code).or_default() += 1;
+        *judged.entry(f.code()).or_default() += 1;
     }
     let idle: Vec<&&str> = judged
         .iter()
@@ -76,7 +84,7 @@ fn assert_unique_ids(findings: &[Box<vpcwarden::finding::Finding>]) {
     let repeated: Vec<String> = findings
         .iter()
         .filter(|f| !seen.insert(f.id.as_str()))
-        .map(|f| format!("{} {} {}", f.id, f.code, f.resource_arn))
+        .map(|f| format!("{} {} {}", f.id, f.code(), f.resource_arn))
         .collect();
     assert!(repeated.is_empty(), "repeated finding ids: {repeated:?}");
 }
@@ -219,8 +227,8 @@ fn an_account_that_could_not_be_entered_is_not_evaluated_by_every_check() {
         .collect();
     assert_eq!(theirs.len(), all.len(), "one finding per check");
     for f in &theirs {
-        assert_eq!(f.status, NotEvaluated, "{}: {}", f.code, f.message);
-        assert_eq!(f.resource_arn, "arn:aws:iam::333333333333:root");
+        assert_eq!(f.status, NotEvaluated, "{}: {}", f.code(), f.message);
+        assert_eq!(&*f.resource_arn, "arn:aws:iam::333333333333:root");
         assert_eq!(f.evidence.to_map()["gap"]["operation"], "AssumeRole");
     }
     // The account that was read is judged as before.

@@ -97,7 +97,7 @@ pub fn inline(name: &str, document: Value) -> InlinePolicy {
 /// with the functions' group, running as `orders-role`, no resource policy, no URL, no layer.
 pub fn function_in(region: &str, name: &str) -> Function {
     Function {
-        arn: function_arn(region, name),
+        arn: function_arn(region, name).into(),
         name: name.into(),
         role: role_arn("orders-role"),
         runtime: Some("python3.12".into()),
@@ -851,7 +851,7 @@ impl Scenario {
                     "GetFunctionUrlConfig" => f.url_config = Collected::NotCollected,
                     other => panic!("{other} is not a per-function read"),
                 }
-                arn = f.arn.clone();
+                arn = f.arn.to_string();
                 region = data.region.clone();
                 break;
             }
