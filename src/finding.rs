@@ -206,7 +206,7 @@ impl Evidence {
             return Evidence(None);
         }
         // Stable: of two pairs with one key the later stays last, and is the one kept.
-        pairs.sort_by(|a, b| a.0.cmp(&b.0));
+        pairs.sort_by(|a, b| a.0.cmp(b.0));
         let mut kept: Vec<(&str, Value)> = Vec::with_capacity(pairs.len());
         for pair in pairs {
             match kept.last_mut() {

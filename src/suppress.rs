@@ -234,7 +234,7 @@ impl Suppression {
     /// no risk to accept, and an entry whose resources all pass is stale.
     pub fn covers(&self, f: &Finding) -> bool {
         if f.status == Status::Pass
-            || self.code.as_deref().is_some_and(|c| c != &*f.code())
+            || self.code.as_deref().is_some_and(|c| c != f.code())
             || self.account.as_deref().is_some_and(|a| a != &*f.account_id)
             || self.region.as_deref().is_some_and(|r| r != &*f.region)
         {

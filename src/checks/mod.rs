@@ -379,7 +379,7 @@ fn place(f: &Finding) -> (Status, std::cmp::Reverse<Severity>, &str, &str, &str,
     (
         f.status,
         std::cmp::Reverse(f.severity),
-        &f.code(),
+        f.code(),
         &f.account_id,
         &f.region,
         &f.resource_arn,
@@ -468,7 +468,7 @@ pub fn sort_findings(findings: &mut FindingList) {
         distinct.into_iter().collect()
     }
     let rank = |sorted: &[&str], v: &str| sorted.binary_search(&v).unwrap_or_default() as u32;
-    let codes = ranks(findings.iter().map(|f| &*f.code()));
+    let codes = ranks(findings.iter().map(|f| f.code()));
     let accounts = ranks(findings.iter().map(|f| &*f.account_id));
     let regions = ranks(findings.iter().map(|f| &*f.region));
     let mut keys: Vec<SortKey<'_>> = findings
@@ -478,7 +478,7 @@ pub fn sort_findings(findings: &mut FindingList) {
             (
                 f.status,
                 std::cmp::Reverse(f.severity),
-                rank(&codes, &f.code()),
+                rank(&codes, f.code()),
                 rank(&accounts, &f.account_id),
                 rank(&regions, &f.region),
                 &*f.resource_arn,
@@ -610,7 +610,7 @@ impl Findings<'_> {
         // region on the account: a second failed list joins the first one's finding.
         let arn = account_arn(account);
         if let Some(f) = self.out.iter_mut().find(|f| {
-            &*f.resource_arn == arn && &*f.region == region && f.status == Status::NotEvaluated
+            *f.resource_arn == arn && &*f.region == region && f.status == Status::NotEvaluated
         }) {
             f.message = format!("{} {}", f.message, gap_sentence(gap)).into();
             f.evidence.update(|e| {

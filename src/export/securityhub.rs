@@ -278,7 +278,7 @@ pub async fn export(
             .iter()
             .filter(|f| !newer.contains(f.id.as_str()))
             .map(|f| {
-                let check = report.check(&f.code());
+                let check = report.check(f.code());
                 asff::finding(f, check, &home, created.get(f.id.as_str()).copied(), &now)
             })
             .collect();

@@ -335,7 +335,7 @@ fn each_finding<'a>(
     report.findings.iter().map(move |f| {
         finding(
             f,
-            report.check(&f.code()),
+            report.check(f.code()),
             &home,
             options.created_at.get(f.id.as_str()).map(String::as_str),
             &report.scan.finished_at,

@@ -37,7 +37,7 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
             f.id.as_str(),
             f.status.as_str(),
             f.severity.as_str(),
-            &f.code(),
+            f.code(),
             f.slug(),
             f.title(),
             &f.account_id,

@@ -373,7 +373,7 @@ impl Page {
                 }),
                 compliance: f.compliance().to_vec(),
                 remediation: f.remediation().to_string(),
-                guide: guided.contains(&*f.code()),
+                guide: guided.contains(f.code()),
                 suppressed: f.suppressed.as_ref().map(|s| SuppressedView {
                     reason: s.reason.clone(),
                     owner: s.owner.clone(),
@@ -439,7 +439,7 @@ impl Page {
             hidden_passing: report.findings.len() - shown.len(),
             filter: Filters {
                 checks: {
-                    let codes: BTreeSet<&str> = shown.iter().map(|f| &*f.code()).collect();
+                    let codes: BTreeSet<&str> = shown.iter().map(|f| f.code()).collect();
                     codes
                         .into_iter()
                         .map(|c| {
@@ -481,7 +481,7 @@ impl Page {
 
 /// The guides of the checks whose findings are listed, in code order.
 fn guides(report: &Report, shown: &[&Finding]) -> Vec<Guide> {
-    let codes: BTreeSet<&str> = shown.iter().map(|f| &*f.code()).collect();
+    let codes: BTreeSet<&str> = shown.iter().map(|f| f.code()).collect();
     codes
         .into_iter()
         .filter_map(|code| {
@@ -581,7 +581,7 @@ fn check_rows(report: &Report) -> Vec<CheckRow> {
         );
     }
     for f in &report.findings {
-        let row = rows.entry(&f.code()).or_insert_with(|| CheckRow {
+        let row = rows.entry(f.code()).or_insert_with(|| CheckRow {
             code: f.code().to_string(),
             slug: f.slug().to_string(),
             title: f.title().to_string(),

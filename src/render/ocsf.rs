@@ -149,7 +149,7 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
         report
             .findings
             .iter()
-            .map(|f| event(f, report.check(&f.code()), &home, time)),
+            .map(|f| event(f, report.check(f.code()), &home, time)),
     )?;
     out.write_all(b"\n")
 }

@@ -676,7 +676,7 @@ fn write_findings(
 fn write_compact_pass(buf: &mut Vec<u8>, f: &finding::Finding) -> std::io::Result<()> {
     let fields: [(&[u8], &str); 8] = [
         (b"id", &f.id),
-        (b"code", &f.code()),
+        (b"code", f.code()),
         (b"severity", f.severity.as_str()),
         (b"status", f.status.as_str()),
         (b"account_id", &f.account_id),
@@ -756,7 +756,7 @@ impl<'a> From<&'a finding::Finding> for FindingView<'a> {
     fn from(f: &'a finding::Finding) -> FindingView<'a> {
         FindingView {
             id: &f.id,
-            code: &f.code(),
+            code: f.code(),
             slug: f.slug(),
             title: f.title(),
             severity: f.severity.into(),

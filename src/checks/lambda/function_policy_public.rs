@@ -67,7 +67,7 @@ fn judge<'t>(
         return out.push(
             b.status(Status::Fail)
                 .evidence("public_action", *action)
-                .evidence("allowed_by", cite(decision, &document))
+                .evidence("allowed_by", cite(decision, document))
                 .message(if *action == "lambda:InvokeFunctionUrl" {
                     format!(
                         "Lambda function {} is public: its resource policy lets any caller invoke it through its function URL (lambda:InvokeFunctionUrl and lambda:InvokeFunction) with no condition that pins the caller to a known account, organization or source.",
@@ -93,7 +93,7 @@ fn judge<'t>(
             b.status(Status::NotEvaluated)
                 .evidence("reason", "decision_unknown")
                 .evidence("unknown", reason)
-                .evidence("statements", cite(decision, &document))
+                .evidence("statements", cite(decision, document))
                 .message(format!(
                     "Not evaluated: whether an outsider may call {action} on {} depends on facts not known: {reason}.",
                     function.name
@@ -105,7 +105,7 @@ fn judge<'t>(
         .iter()
         .find(|(_, d)| matches!(d, Decision::Denied { explicit: true, .. }))
     {
-        Some((_, decision)) => b.evidence("denied_by", cite(decision, &document)),
+        Some((_, decision)) => b.evidence("denied_by", cite(decision, document)),
         None => b,
     };
     out.push(b.status(Status::Pass).message(format!(

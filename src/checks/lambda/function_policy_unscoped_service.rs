@@ -50,7 +50,7 @@ fn judge<'t>(
     for service in &services {
         // The service acting for a foreign resource: a generic one, and each source the policy
         // names with a foreign account. Allowed for any of them is a confused deputy.
-        let decisions: Vec<Decision> = foreign_sources(account, &region.region, service, &document)
+        let decisions: Vec<Decision> = foreign_sources(account, &region.region, service, document)
             .iter()
             .map(|source| {
                 evaluate_resource_policy(&service_invoke(function, service, source), &policy)
@@ -68,16 +68,16 @@ fn judge<'t>(
         match &decision {
             Decision::Allowed { .. } => unscoped.push(json!({
                 "principal": service,
-                "statements": cite(&decision, &document),
+                "statements": cite(&decision, document),
             })),
             Decision::Unknown { reason, .. } => unknown.push(json!({
                 "principal": service,
                 "unknown": reason,
-                "statements": cite(&decision, &document),
+                "statements": cite(&decision, document),
             })),
             Decision::Denied { explicit: true, .. } => denied.push(json!({
                 "principal": service,
-                "statements": cite(&decision, &document),
+                "statements": cite(&decision, document),
             })),
             Decision::Denied { .. } => {}
         }
