@@ -333,7 +333,7 @@ impl FindingId {
     /// The id as text.
     pub fn as_str(&self) -> &str {
         match self {
-            // Only ASCII hex digits are ever stored here (see `From<String>` and `finding_id`).
+            // Only ASCII hex digits are ever stored here (see `From<&str>` and `finding_id`).
             FindingId::Hex(hex) => std::str::from_utf8(hex).unwrap_or_default(),
             FindingId::Other(text) => text,
         }
@@ -458,9 +458,7 @@ pub enum FindingError {
 /// The check metadata a builder pre-fills a finding with (from the catalog).
 #[derive(Debug, Clone)]
 pub struct FindingTemplate {
-    /// Check code.
-    pub code: Arc<str>,
-    /// Slug, title, compliance and remediation, shared by every finding of the check.
+    /// Code, slug, title, compliance and remediation, shared by every finding of the check.
     pub facts: Arc<CheckFacts>,
     /// Default severity.
     pub severity: Severity,
@@ -577,15 +575,15 @@ impl<'t> FindingBuilder<'t> {
     pub fn build(self) -> Result<Finding, FindingError> {
         let t = self.template;
         let resource_arn = self.resource_arn.ok_or_else(|| FindingError::NoResource {
-            code: t.code.to_string(),
+            code: t.facts.code.clone(),
         })?;
         let status = self.status.ok_or_else(|| FindingError::NoStatus {
-            code: t.code.to_string(),
+            code: t.facts.code.clone(),
             resource: resource_arn.to_string(),
         })?;
         let compact = self.detail.strips(status);
         Ok(Finding {
-            id: finding_id(&t.code, &self.account_id, &self.region, &resource_arn),
+            id: finding_id(&t.facts.code, &self.account_id, &self.region, &resource_arn),
             check: t.facts.clone(),
             severity: self.severity.unwrap_or(t.severity),
             status,
@@ -616,7 +614,6 @@ mod tests {
 
     fn template() -> FindingTemplate {
         FindingTemplate {
-            code: "LAMBDA003".into(),
             facts: Arc::new(CheckFacts {
                 code: "LAMBDA003".into(),
                 slug: "function-not-in-vpc".into(),

@@ -142,7 +142,6 @@ impl CatalogEntry {
     pub fn template(&self) -> FindingTemplate {
         let m = &self.meta;
         FindingTemplate {
-            code: m.code.as_str().into(),
             facts: std::sync::Arc::new(crate::finding::CheckFacts {
                 code: m.code.clone(),
                 slug: m.slug.clone(),

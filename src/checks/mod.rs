@@ -692,7 +692,6 @@ mod tests {
     fn findings_sort_by_status_severity_code_account_region_and_resource() {
         use crate::finding::{FindingTemplate, Severity};
         let template = |code: &str, severity| FindingTemplate {
-            code: code.into(),
             facts: std::sync::Arc::new(crate::finding::CheckFacts {
                 code: code.into(),
                 slug: "s".into(),
@@ -761,7 +760,7 @@ mod tests {
             .map(|t| {
                 let mut list: FindingList = findings
                     .iter()
-                    .filter(|f| f.code() == &*t.code)
+                    .filter(|f| f.code() == t.facts.code)
                     .cloned()
                     .collect();
                 list.sort_by(|a, b| place(a).cmp(&place(b)));
