@@ -547,8 +547,14 @@ impl<'t> FindingBuilder<'t> {
         self
     }
 
-    /// The outcome.
+    /// The outcome. Set it once: a stripped pass has dropped the message and evidence given
+    /// after its status, which another status would need.
     pub fn status(mut self, status: Status) -> Self {
+        debug_assert!(
+            !self.stripped() || self.detail.strips(status),
+            "a stripped pass of {} turned {status:?}",
+            self.template.facts.code
+        );
         self.status = Some(status);
         self
     }
@@ -559,16 +565,29 @@ impl<'t> FindingBuilder<'t> {
         self
     }
 
-    /// The human sentence; derive it from the same facts you put in the evidence.
-    pub fn message(mut self, message: impl Into<String>) -> Self {
-        self.message = message.into();
+    /// The human sentence; derive it from the same facts you put in the evidence. Pass
+    /// `format_args!(...)` rather than `format!(...)`: a pass that this run strips (see
+    /// [`PassDetail`]) and whose status is already set is then never formatted, and three of four
+    /// findings of a large scan are such passes.
+    pub fn message(mut self, message: impl std::fmt::Display) -> Self {
+        if !self.stripped() {
+            self.message = message.to_string();
+        }
         self
     }
 
     /// Adds one structured fact (a later fact of the same key replaces it).
     pub fn evidence(mut self, key: &'static str, value: impl Into<Value>) -> Self {
-        self.evidence.push((key, value.into()));
+        if !self.stripped() {
+            self.evidence.push((key, value.into()));
+        }
         self
+    }
+
+    /// Whether the finding is already known to be a pass this run keeps without message and
+    /// evidence ([`FindingBuilder::build`] strips one whose status comes later).
+    fn stripped(&self) -> bool {
+        self.status.is_some_and(|s| self.detail.strips(s))
     }
 
     /// The finding, or an error when the resource or status is missing.

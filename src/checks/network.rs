@@ -168,7 +168,7 @@ pub fn route_table_unknown<'b>(
     b.status(Status::NotEvaluated)
         .evidence("reason", "route_table_unknown")
         .evidence("subnets_without_route_table", json!(unknown))
-        .message(format!(
+        .message(format_args!(
             "Not evaluated: the route table of subnet(s) {} of {subject} is unknown ({why}).",
             unknown.join(", ")
         ))

@@ -88,7 +88,7 @@ fn judge_region(
             out.push(
                 b.status(Status::Fail)
                     .evidence("reason", "not_in_use")
-                    .message(format!(
+                    .message(format_args!(
                         "Lambda ENI {} is not in use (available) and still holds {ips} private IP address(es) in {}{}.",
                         eni.network_interface_id,
                         eni.subnet_id,
@@ -106,7 +106,7 @@ fn judge_region(
             None if !region.lambda.versions_listed => out.push(
                 b.status(Status::NotEvaluated)
                     .evidence("reason", "published_versions_not_read")
-                    .message(format!(
+                    .message(format_args!(
                         "Not evaluated: no function uses the pair of Lambda ENI {} (subnet {}, security groups {}), but the published versions were not read, and one may still use it.",
                         eni.network_interface_id,
                         eni.subnet_id,
@@ -116,7 +116,7 @@ fn judge_region(
             None => out.push(
                 b.status(Status::Fail)
                     .evidence("reason", "pair_unused")
-                    .message(format!(
+                    .message(format_args!(
                         "Lambda ENI {} serves subnet {} with security groups {}, a pair no function or published version in {} uses any more; it holds {ips} private IP address(es){}.",
                         eni.network_interface_id,
                         eni.subnet_id,
@@ -125,7 +125,7 @@ fn judge_region(
                         made_for(function_name)
                     )),
             )?,
-            Some(users) => out.push(b.status(Status::Pass).message(format!(
+            Some(users) => out.push(b.status(Status::Pass).message(format_args!(
                 "Lambda ENI {} serves {} function(s) ({}).",
                 eni.network_interface_id,
                 users.len(),

@@ -111,7 +111,7 @@ fn judge_region(
             let narrower = narrower_sources(region, endpoint);
             out.push(
                 b.status(Status::Fail)
-                    .message(format!(
+                    .message(format_args!(
                         "Interface endpoint {} ({}) admits HTTPS from anywhere ({}); {} would do.",
                         endpoint.vpc_endpoint_id,
                         endpoint.service_name,
@@ -131,14 +131,14 @@ fn judge_region(
                 b.status(Status::NotEvaluated)
                     .evidence("reason", "security_group_not_collected")
                     .evidence("security_groups_not_found", json!(missing))
-                    .message(format!(
+                    .message(format_args!(
                         "Not evaluated: security group(s) {} of interface endpoint {} are not in the collected security groups.",
                         missing.join(", "),
                         endpoint.vpc_endpoint_id
                     )),
             )?;
         } else {
-            out.push(b.status(Status::Pass).message(format!(
+            out.push(b.status(Status::Pass).message(format_args!(
                 "No security group of interface endpoint {} ({}) admits HTTPS from anywhere.",
                 endpoint.vpc_endpoint_id, endpoint.service_name
             )))?;

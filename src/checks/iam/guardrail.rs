@@ -135,7 +135,7 @@ pub fn run(
             .evidence("outcomes", json!(evaluation.outcomes))
             .evidence(setting, value);
         if !leaking.is_empty() {
-            return out.push(b.status(Status::Fail).message(format!(
+            return out.push(b.status(Status::Fail).message(format_args!(
                 "{} may {}: {}{}.",
                 d.subject(),
                 guardrail.what_leaks(&leaking),
@@ -152,14 +152,14 @@ pub fn run(
             return out.push(
                 b.status(Status::NotEvaluated)
                     .evidence("reason", "decision_unknown")
-                    .message(format!(
+                    .message(format_args!(
                         "Not evaluated: whether {} may {} depends on facts not known ({why}).",
                         d.entry.name,
                         guardrail.what_leaks(&unknown)
                     )),
             );
         }
-        out.push(b.status(Status::Pass).message(format!(
+        out.push(b.status(Status::Pass).message(format_args!(
             "{} may {}.",
             d.subject(),
             guardrail.what_holds()

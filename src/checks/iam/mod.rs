@@ -267,7 +267,7 @@ pub fn not_evaluable(
                     .resource_of_type("AwsAccount", &account_arn(account))
                     .status(Status::NotEvaluated)
                     .evidence("reason", why.as_str())
-                    .message(format!("Not evaluated: {why}.")),
+                    .message(format_args!("Not evaluated: {why}.")),
             )?,
         }
         return Ok(true);
@@ -287,7 +287,7 @@ pub fn not_evaluable(
                 .status(Status::NotEvaluated)
                 .evidence("reason", "policy_unreadable")
                 .evidence("policy_errors", json!(problems))
-                .message(format!(
+                .message(format_args!(
                     "Not evaluated: a policy of {name} cannot be read: {}.",
                     problems.join("; ")
                 )),

@@ -50,7 +50,7 @@ fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingErro
             Decision::Allowed { by } => out.push(
                 b.status(Status::Fail)
                     .evidence("allowed_by", json!(by))
-                    .message(format!(
+                    .message(format_args!(
                         "{} may put the functions it creates or reconfigures on any capacity provider (lambda:PassCapacityProvider on every provider){}: a function of one trust level can join a provider whose functions run as other roles.",
                         d.subject(),
                         d.scp_caveat()
@@ -61,12 +61,12 @@ fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingErro
                     .evidence("reason", "decision_unknown")
                     .evidence("unknown", reason.as_str())
                     .evidence("statements", json!(statements))
-                    .message(format!(
+                    .message(format_args!(
                         "Not evaluated: whether {} may use any capacity provider depends on facts not known ({reason}).",
                         d.entry.name
                     )),
             ),
-            Decision::Denied { .. } => out.push(b.status(Status::Pass).message(format!(
+            Decision::Denied { .. } => out.push(b.status(Status::Pass).message(format_args!(
                 "{} may not use every capacity provider: lambda:PassCapacityProvider is granted, if at all, on named providers only.",
                 d.subject()
             ))),

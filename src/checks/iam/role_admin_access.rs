@@ -70,14 +70,14 @@ fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingErro
                 v.dedup();
                 v
             };
-            b.status(Status::Fail).evidence("granted_by", json!(by)).message(format!(
+            b.status(Status::Fail).evidence("granted_by", json!(by)).message(format_args!(
             "Lambda execution role {} may perform any action on any resource (granted by {}): code running in {} can do anything in the account.",
             exec.role.name,
             names.join(", "),
             if exec.functions.is_empty() { "any function that uses it".to_string() } else { exec.function_arns().join(", ") }
         ))
         } else if decisions.iter().any(Decision::is_denied) {
-            b.status(Status::Pass).message(format!(
+            b.status(Status::Pass).message(format_args!(
                 "Lambda execution role {} may not perform every action on every resource.",
                 exec.role.name
             ))
@@ -92,7 +92,7 @@ fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingErro
             b.status(Status::NotEvaluated)
                 .evidence("reason", "decision_unknown")
                 .evidence("unknown", json!(reasons))
-                .message(format!(
+                .message(format_args!(
                     "Not evaluated: whether {} may do anything depends on facts not known: {}.",
                     exec.role.name,
                     reasons.join("; ")

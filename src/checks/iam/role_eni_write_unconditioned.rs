@@ -148,7 +148,7 @@ fn judge(
                 .evidence("allowed_actions", json!(actions))
                 .evidence("granted_by", json!(granting))
                 .evidence("remediation_statements", json!(rewritten))
-                .message(format!(
+                .message(format_args!(
                     "Code running as Lambda execution role {} may call {} on any network interface: granted by {} without a \"Null\": {{\"lambda:SourceFunctionArn\": \"true\"}} guard{caveat}.",
                     exec.role.name,
                     actions.join(", "),
@@ -162,14 +162,14 @@ fn judge(
             b.status(Status::NotEvaluated)
                 .evidence("reason", "decision_unknown")
                 .evidence("unknown", json!(unknown))
-                .message(format!(
+                .message(format_args!(
                     "Not evaluated: whether code running as {} may change network interfaces depends on facts not known: {}.",
                     exec.role.name,
                     reasons.join("; ")
                 )),
         );
     }
-    out.push(b.status(Status::Pass).message(format!(
+    out.push(b.status(Status::Pass).message(format_args!(
         "Code running as Lambda execution role {} may not create, delete or change network interfaces.",
         exec.role.name
     )))

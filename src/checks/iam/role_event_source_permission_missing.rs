@@ -160,7 +160,7 @@ fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingErro
             actions.dedup();
             b.status(Status::Fail)
                 .evidence("missing", json!(needs.missing))
-                .message(format!(
+                .message(format_args!(
                     "Execution role {} lacks {} for its event source mapping(s): Lambda cannot poll the source, and its records pile up unprocessed.",
                     exec.role.name,
                     actions.join(", ")
@@ -168,7 +168,7 @@ fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingErro
         } else if let Some(gap) = missing_lists.first() {
             b.status(Status::NotEvaluated)
                 .evidence("gap", gap_evidence(gap))
-                .message(format!(
+                .message(format_args!(
                     "Not evaluated: lambda:{} failed in {} ({}), so the event sources of {}'s functions are unknown.",
                     gap.operation, gap.region, gap.error_code, exec.role.name
                 ))
@@ -176,12 +176,12 @@ fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingErro
             b.status(Status::NotEvaluated)
                 .evidence("reason", "decision_unknown")
                 .evidence("unknown", json!(needs.unknown))
-                .message(format!(
+                .message(format_args!(
                     "Not evaluated: whether execution role {} may read its event sources depends on facts not known.",
                     exec.role.name
                 ))
         } else {
-            b.status(Status::Pass).message(format!(
+            b.status(Status::Pass).message(format_args!(
                 "Execution role {} may read every SQS, Kinesis and DynamoDB Streams source its functions are mapped to.",
                 exec.role.name
             ))

@@ -36,11 +36,11 @@ fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingErro
             Decision::Allowed { .. } => b
                 .status(Status::Fail)
                 .evidence("granted_by", cited(&decision))
-                .message(format!(
+                .message(format_args!(
                     "Execution role {} may invoke every Lambda function in the account (lambda:InvokeFunction on a wildcard): code running as it can trigger any function, including ones it has no business calling.",
                     exec.role.name
                 )),
-            Decision::Denied { .. } => b.status(Status::Pass).message(format!(
+            Decision::Denied { .. } => b.status(Status::Pass).message(format_args!(
                 "Execution role {} may not invoke arbitrary Lambda functions.",
                 exec.role.name
             )),
@@ -49,7 +49,7 @@ fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingErro
                 .evidence("reason", "decision_unknown")
                 .evidence("unknown", reason.as_str())
                 .evidence("statements", cited(&decision))
-                .message(format!(
+                .message(format_args!(
                     "Not evaluated: whether {} may invoke any function depends on facts not known: {reason}.",
                     exec.role.name
                 )),

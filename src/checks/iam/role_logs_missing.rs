@@ -64,7 +64,7 @@ fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingErro
             blind.dedup();
             b.status(Status::Fail)
                 .evidence("missing", json!(needs.missing))
-                .message(format!(
+                .message(format_args!(
                     "Execution role {} cannot write CloudWatch Logs (logs:CreateLogStream and logs:PutLogEvents on their log groups) for {}: those functions run blind.",
                     exec.role.name,
                     blind.join(", ")
@@ -73,19 +73,19 @@ fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingErro
             b.status(Status::NotEvaluated)
                 .evidence("reason", "decision_unknown")
                 .evidence("unknown", json!(needs.unknown))
-                .message(format!(
+                .message(format_args!(
                     "Not evaluated: whether execution role {} may write its functions' logs depends on facts not known.",
                     exec.role.name
                 ))
         } else if let Some(gap) = unlisted {
             b.status(Status::NotEvaluated)
                 .evidence("gap", gap_evidence(gap))
-                .message(format!(
+                .message(format_args!(
                     "Not evaluated: lambda:ListFunctions failed in {} ({}), so not every function using execution role {} is known.",
                     gap.region, gap.error_code, exec.role.name
                 ))
         } else {
-            b.status(Status::Pass).message(format!(
+            b.status(Status::Pass).message(format_args!(
                 "Execution role {} may write the CloudWatch Logs of all {} function(s) that use it.",
                 exec.role.name,
                 exec.functions.len()

@@ -79,7 +79,7 @@ fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingErro
             return out.push(
                 b.status(Status::NotEvaluated)
                     .evidence("reason", "operator_role_unknown")
-                    .message(format!(
+                    .message(format_args!(
                         "Not evaluated: capacity provider {} reports no operator role.",
                         provider.name()
                     )),
@@ -89,7 +89,7 @@ fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingErro
             return out.push(
                 b.status(Status::NotEvaluated)
                     .evidence("reason", "iam_not_collected")
-                    .message(format!("Not evaluated: {why}.")),
+                    .message(format_args!("Not evaluated: {why}.")),
             );
         }
         let Some(entry) = policies.roles.iter().find(|r| r.arn == role_arn) else {
@@ -102,7 +102,7 @@ fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingErro
                     b.status(Status::NotEvaluated)
                         .evidence("reason", "policy_unreadable")
                         .evidence("policy_errors", json!(problems))
-                        .message(format!(
+                        .message(format_args!(
                             "Not evaluated: a policy of operator role {} cannot be read: {}.",
                             entry.name,
                             problems.join("; ")
@@ -249,7 +249,7 @@ fn judge<'t>(
             b.status(Status::Fail)
                 .evidence("beyond_reference", beyond.evidence())
                 .evidence("beyond_reference_actions", actions.len())
-                .message(format!(
+                .message(format_args!(
                     "Operator role {} of capacity provider {} may do more than AWSLambdaManagedEC2ResourceOperator allows: {shown} (granted by {}){caveat}. Lambda needs no more; whoever can act as this role can.",
                     entry.name,
                     provider.name(),
@@ -272,7 +272,7 @@ fn judge<'t>(
             b.status(Status::NotEvaluated)
                 .evidence("reason", "decision_unknown")
                 .evidence("undecided", listed)
-                .message(format!(
+                .message(format_args!(
                     "Not evaluated: whether operator role {} of capacity provider {} may do more than AWSLambdaManagedEC2ResourceOperator allows depends on facts not known ({}).",
                     entry.name,
                     provider.name(),
@@ -280,7 +280,7 @@ fn judge<'t>(
                 )),
         );
     }
-    out.push(b.status(Status::Pass).message(format!(
+    out.push(b.status(Status::Pass).message(format_args!(
         "Operator role {} of capacity provider {} may do nothing that AWSLambdaManagedEC2ResourceOperator does not allow.",
         entry.name,
         provider.name()
@@ -299,14 +299,14 @@ fn role_not_found<'t>(
     if role_arn.contains(&own) {
         b.status(Status::Pass)
             .evidence("role_found", false)
-            .message(format!(
+            .message(format_args!(
                 "Operator role {role_arn} of capacity provider {} does not exist (deleted), so it grants nothing.",
                 provider.name()
             ))
     } else {
         b.status(Status::NotEvaluated)
             .evidence("reason", "operator_role_in_other_account")
-            .message(format!(
+            .message(format_args!(
                 "Not evaluated: operator role {role_arn} of capacity provider {} belongs to another account, whose IAM was not read here.",
                 provider.name()
             ))

@@ -36,7 +36,7 @@ fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingErro
         }
         let b = b.evidence("execution_roles", json!(roles));
         if roles.len() > 1 {
-            out.push(b.status(Status::Fail).message(format!(
+            out.push(b.status(Status::Fail).message(format_args!(
                 "Capacity provider {} runs functions of {} different execution roles ({}): functions on one provider are not isolated from each other, so each can reach what the others' roles can.",
                 provider.name(),
                 roles.len(),

@@ -98,7 +98,7 @@ fn judge<'t>(
     out.push(
         b.status(Status::Fail)
             .evidence("untrusted_layers", json!(foreign))
-            .message(format!(
+            .message(format_args!(
                 "Lambda function {} runs code from {} layer(s) published by account(s) {} that are neither its own nor in trusted_layer_accounts{}: whoever controls those accounts chose that code.",
                 function.name,
                 foreign.len(),

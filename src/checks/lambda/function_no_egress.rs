@@ -76,7 +76,7 @@ fn judge<'t>(
             .collect();
         return out.push(
             b.status(Status::Pass)
-                .message(format!(
+                .message(format_args!(
                     "{subject} has a way out of its VPC ({}).",
                     kinds.into_iter().collect::<Vec<_>>().join(", ")
                 ))
@@ -136,13 +136,13 @@ fn judge<'t>(
                 b.status(Status::NotEvaluated)
                     .evidence("reason", "endpoint_route_tables_unknown")
                     .evidence("gateway_endpoints", json!(unknown_gateways))
-                    .message(format!(
+                    .message(format_args!(
                         "Not evaluated: {subject} has no internet route, and whether gateway endpoint(s) {} serve its subnets is unknown (their route tables were not recorded).",
                         unknown_gateways.join(", ")
                     )),
             );
         }
-        return out.push(b.status(Status::Fail).message(format!(
+        return out.push(b.status(Status::Fail).message(format_args!(
             "{subject} can reach neither the internet nor AWS APIs: no subnet routes 0.0.0.0/0 to a NAT gateway, NAT instance, transit gateway or peering, and no VPC endpoint of VPC {} serves its subnets.",
             vpc_id.unwrap_or("(unknown)")
         )));
@@ -153,7 +153,7 @@ fn judge<'t>(
         .collect();
     out.push(
         b.status(Status::Pass)
-            .message(format!(
+            .message(format_args!(
                 "{subject} has no internet route; through VPC endpoints it reaches {} only.",
                 services.join(", ")
             ))

@@ -34,7 +34,7 @@ fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingErro
                 out.push(
                     b.status(Status::Pass)
                         .evidence("vpc_id", vpc_id)
-                        .message(format!(
+                        .message(format_args!(
                             "{} runs its instances in VPC {} through {} subnet(s).",
                             placed.subject(),
                             vpc_id.unwrap_or("(unknown)"),
@@ -42,7 +42,7 @@ fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingErro
                         )),
                 )
             }
-            None => out.push(b.status(Status::Fail).message(format!(
+            None => out.push(b.status(Status::Fail).message(format_args!(
                 "{} has no subnet in its VPC configuration, so its instances have no network vpcwarden can place.",
                 placed.subject()
             ))),
@@ -69,7 +69,7 @@ fn judge<'t>(
         };
         return out.push(
             b.status(Status::Pass)
-                .message(format!(
+                .message(format_args!(
                     "Lambda function {} {how} {} through {} subnet(s).",
                     function.name,
                     vpc_id.as_deref().unwrap_or("(unknown)"),
@@ -90,7 +90,7 @@ fn judge<'t>(
             None => out.push(
                 b.status(Status::NotEvaluated)
                     .evidence("reason", "iam_not_collected")
-                    .message(format!(
+                    .message(format_args!(
                         "Not evaluated: IAM was not collected, so whether {} is a Lambda@Edge function is unknown.",
                         function.name
                     )),
@@ -113,7 +113,7 @@ fn judge<'t>(
                     .evidence("reason", "trust_policy_undecided")
                     .evidence("trust_policy_unknown", reason.as_str())
                     .evidence("trust_statements", json!(statements))
-                    .message(format!(
+                    .message(format_args!(
                         "Not evaluated: whether {EDGE_SERVICE} may assume the role of {} cannot be decided: {reason}.",
                         function.name
                     )),
@@ -124,7 +124,7 @@ fn judge<'t>(
                 b.status(Status::NotEvaluated)
                     .evidence("reason", "trust_policy_unreadable")
                     .evidence("trust_policy_error", error.to_string())
-                    .message(format!(
+                    .message(format_args!(
                         "Not evaluated: the trust policy of the role of {} cannot be read: {error}.",
                         function.name
                     )),
@@ -137,7 +137,7 @@ fn judge<'t>(
             b.status(Status::Pass)
                 .evidence("lambda_at_edge", true)
                 .evidence("trust_statements", statement)
-                .message(format!(
+                .message(format_args!(
                     "Lambda function {} is not attached to a VPC, but it is a Lambda@Edge function (its role trusts {EDGE_SERVICE}), and Lambda@Edge functions cannot be attached to a VPC.",
                     function.name
                 )),
@@ -145,7 +145,7 @@ fn judge<'t>(
         None => out.push(
             b.status(Status::Fail)
                 .evidence("lambda_at_edge", false)
-                .message(format!(
+                .message(format_args!(
                     "Lambda function {} is not attached to a VPC: no security group or network ACL applies to its traffic and it cannot reach private resources.",
                     function.name
                 )),

@@ -36,7 +36,7 @@ fn judge<'t>(
             return out.push(
                 b.status(Status::Pass)
                     .evidence("resource_policy", false)
-                    .message(format!(
+                    .message(format_args!(
                         "Lambda function {} has no resource policy: only principals of its own account with IAM permissions may invoke it.",
                         function.name
                     )),
@@ -94,7 +94,7 @@ fn judge<'t>(
                 .evidence("reason", "decision_unknown")
                 .evidence("unknown", reason)
                 .evidence("statements", cite(decision, document))
-                .message(format!(
+                .message(format_args!(
                     "Not evaluated: whether an outsider may call {action} on {} depends on facts not known: {reason}.",
                     function.name
                 )),
@@ -108,7 +108,7 @@ fn judge<'t>(
         Some((_, decision)) => b.evidence("denied_by", cite(decision, document)),
         None => b,
     };
-    out.push(b.status(Status::Pass).message(format!(
+    out.push(b.status(Status::Pass).message(format_args!(
         "The resource policy of Lambda function {} admits no caller outside the accounts, organizations and sources it names.",
         function.name
     )))

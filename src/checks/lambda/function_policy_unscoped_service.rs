@@ -33,7 +33,7 @@ fn judge<'t>(
         return Ok(());
     };
     let FunctionPolicy::Present(policy, document) = policy else {
-        return out.push(b.status(Status::Pass).message(format!(
+        return out.push(b.status(Status::Pass).message(format_args!(
             "Lambda function {} has no resource policy, so no AWS service may invoke it on anyone's behalf.",
             function.name
         )));
@@ -91,7 +91,7 @@ fn judge<'t>(
         return out.push(
             b.status(Status::Fail)
                 .evidence("unscoped", unscoped)
-                .message(format!(
+                .message(format_args!(
                     "The resource policy of Lambda function {} lets {} invoke it for any account's resources: no aws:SourceAccount or aws:SourceArn condition binds the grant to your own account or resources (confused deputy).",
                     function.name,
                     names.join(", ")
@@ -103,7 +103,7 @@ fn judge<'t>(
             b.status(Status::NotEvaluated)
                 .evidence("reason", "decision_unknown")
                 .evidence("unknown", unknown)
-                .message(format!(
+                .message(format_args!(
                     "Not evaluated: whether a service may invoke Lambda function {} for a foreign resource depends on facts not known.",
                     function.name
                 )),

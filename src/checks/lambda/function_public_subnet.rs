@@ -64,7 +64,7 @@ fn judge<'t>(
         };
         return out.push(
             b.status(Status::Fail)
-                .message(format!(
+                .message(format_args!(
                     "{subject} uses public subnet(s): {}. {why}; place it in private subnets and give it egress through a NAT gateway.",
                     cited.join(", ")
                 ))
@@ -80,7 +80,7 @@ fn judge<'t>(
             "no explicit association and no main route table of its VPC was collected",
         ));
     }
-    out.push(b.status(Status::Pass).message(format!(
+    out.push(b.status(Status::Pass).message(format_args!(
         "No subnet of {subject} routes to an internet gateway."
     )))
 }

@@ -122,7 +122,7 @@ fn judge<'t>(
         .evidence("package_type", function.package_type.as_deref());
     let Some(runtime) = function.runtime.as_deref().filter(|r| !r.is_empty()) else {
         if function.package_type.as_deref() == Some("Image") {
-            return out.push(b.status(Status::Pass).message(format!(
+            return out.push(b.status(Status::Pass).message(format_args!(
                 "Lambda function {} is a container image: it brings its own runtime, which this check does not judge.",
                 function.name
             )));
@@ -130,7 +130,7 @@ fn judge<'t>(
         return out.push(
             b.status(Status::NotEvaluated)
                 .evidence("reason", "runtime_missing")
-                .message(format!(
+                .message(format_args!(
                     "Not evaluated: Lambda reported no runtime for {}, and it is not a container image.",
                     function.name
                 )),
@@ -142,7 +142,7 @@ fn judge<'t>(
             return out.push(
                 b.status(Status::NotEvaluated)
                     .evidence("reason", "runtime_table_unreadable")
-                    .message(format!("Not evaluated: {problem}.")),
+                    .message(format_args!("Not evaluated: {problem}.")),
             );
         }
     };
@@ -153,7 +153,7 @@ fn judge<'t>(
         return out.push(
             b.status(Status::NotEvaluated)
                 .evidence("reason", "runtime_unknown")
-                .message(format!(
+                .message(format_args!(
                     "Not evaluated: runtime {runtime} of {} is not in vpcwarden's runtime table (last checked {}).",
                     function.name, table.last_checked
                 )),
@@ -172,7 +172,7 @@ fn judge<'t>(
         );
     };
     let Some(deprecation) = entry.deprecation.as_ref().and_then(date) else {
-        return out.push(b.status(Status::Pass).message(format!(
+        return out.push(b.status(Status::Pass).message(format_args!(
             "{} ({runtime}) of Lambda function {} has no deprecation date set by AWS.",
             entry.name, function.name
         )));
@@ -180,7 +180,7 @@ fn judge<'t>(
     let days_left = (deprecation - today).whole_days();
     let b = b.evidence("days_left", days_left);
     if days_left <= 0 {
-        out.push(b.status(Status::Fail).message(format!(
+        out.push(b.status(Status::Fail).message(format_args!(
             "Lambda function {} runs on {} ({runtime}), deprecated since {deprecation}: it gets no security patches or support{}.",
             function.name,
             entry.name,
@@ -195,13 +195,13 @@ fn judge<'t>(
             b.evidence("warn_days", warn_days)
                 .status(Status::Fail)
                 .severity(Severity::Low)
-                .message(format!(
+                .message(format_args!(
                     "Lambda function {} runs on {} ({runtime}), deprecated on {deprecation}: {days_left} days left to move to a supported runtime.",
                     function.name, entry.name
                 )),
         )
     } else {
-        out.push(b.status(Status::Pass).message(format!(
+        out.push(b.status(Status::Pass).message(format_args!(
             "{} ({runtime}) of Lambda function {} is supported until {deprecation} ({days_left} days).",
             entry.name, function.name
         )))

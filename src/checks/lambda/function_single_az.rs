@@ -86,7 +86,7 @@ fn judge<'t>(
         .evidence("min_azs", min_azs);
     let zones = azs.iter().copied().collect::<Vec<_>>().join(", ");
     if azs.len() >= min_azs {
-        out.push(b.status(Status::Pass).message(format!(
+        out.push(b.status(Status::Pass).message(format_args!(
             "{subject} uses subnets in {} Availability Zones ({zones}).",
             azs.len()
         )))
@@ -95,13 +95,13 @@ fn judge<'t>(
             b.status(Status::NotEvaluated)
                 .evidence("reason", "subnet_not_collected")
                 .evidence("subnets_not_found", json!(missing))
-                .message(format!(
+                .message(format_args!(
                     "Not evaluated: the Availability Zone of subnet(s) {} of {subject} is unknown (not in the collected subnets).",
                     missing.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "),
                 )),
         )
     } else {
-        out.push(b.status(Status::Fail).message(format!(
+        out.push(b.status(Status::Fail).message(format_args!(
             "{subject} runs in {} Availability Zone{} ({zones}); at least {min_azs} (min_azs) are expected, so that it keeps running when a zone fails.",
             azs.len(),
             if azs.len() == 1 { "" } else { "s" }

@@ -35,7 +35,7 @@ fn judge<'t>(
         .evidence("url", url.url.as_str())
         .evidence("auth_type", url.auth_type.as_str());
     if !url.auth_type.eq_ignore_ascii_case("NONE") {
-        return out.push(b.status(Status::Pass).message(format!(
+        return out.push(b.status(Status::Pass).message(format_args!(
             "The function URL of {} requires IAM authentication ({}).",
             function.name, url.auth_type
         )));
@@ -50,7 +50,7 @@ fn judge<'t>(
                 b.status(Status::Fail)
                     .evidence("public_invocation", None::<bool>)
                     .evidence("policy_unavailable", missing.evidence.to_map())
-                    .message(format!(
+                    .message(format_args!(
                         "The function URL {} of {} has AuthType NONE: no caller is authenticated. Whether the resource policy admits anonymous callers is unknown: {}",
                         url.url,
                         function.name,
@@ -69,7 +69,7 @@ fn judge<'t>(
                 .severity(Severity::High)
                 .evidence("public_invocation", true)
                 .evidence("allowed_by", cite(d, doc))
-                .message(format!(
+                .message(format_args!(
                     "The function URL {} of {} has AuthType NONE and the resource policy admits anonymous callers: anyone on the internet can invoke the function.",
                     url.url, function.name
                 )),
@@ -79,7 +79,7 @@ fn judge<'t>(
                 .evidence("public_invocation", None::<bool>)
                 .evidence("unknown", reason.as_str())
                 .evidence("statements", cite(d, doc))
-                .message(format!(
+                .message(format_args!(
                     "The function URL {} of {} has AuthType NONE; whether the resource policy admits anonymous callers depends on facts not known: {reason}.",
                     url.url, function.name
                 )),
@@ -87,7 +87,7 @@ fn judge<'t>(
         _ => out.push(
             b.status(Status::Fail)
                 .evidence("public_invocation", false)
-                .message(format!(
+                .message(format_args!(
                     "The function URL {} of {} has AuthType NONE: no caller is authenticated. The resource policy does not admit anonymous callers to both lambda:InvokeFunctionUrl and lambda:InvokeFunction, so the URL answers 403 until it does.",
                     url.url, function.name
                 )),

@@ -33,12 +33,12 @@ fn judge<'t>(
         .evidence("auth_type", url.auth_type.as_str())
         .evidence("allow_origins", json!(url.cors_allow_origins));
     if url.cors_allow_origins.iter().any(|o| o.trim() == "*") {
-        out.push(b.status(Status::Fail).message(format!(
+        out.push(b.status(Status::Fail).message(format_args!(
             "The function URL {} of {} allows cross-origin requests from every origin (AllowOrigins \"*\"): any web page can call it from a visitor's browser and read the answer.",
             url.url, function.name
         )))
     } else {
-        out.push(b.status(Status::Pass).message(format!(
+        out.push(b.status(Status::Pass).message(format_args!(
             "The function URL of {} allows no wildcard origin.",
             function.name
         )))

@@ -197,7 +197,7 @@ pub fn network<'r, 't>(
                     b.status(Status::NotEvaluated)
                         .evidence("reason", "capacity_provider_unknown")
                         .evidence("capacity_provider", arn)
-                        .message(format!(
+                        .message(format_args!(
                             "Not evaluated: Lambda function {} runs on capacity provider {arn}, which was not collected, so its network is unknown.",
                             function.name
                         )),

@@ -75,7 +75,7 @@ pub fn unavailable<'b>(
             .status(Status::NotEvaluated)
             .evidence("reason", "policy_unreadable")
             .evidence("policy_error", e.to_string())
-            .message(format!(
+            .message(format_args!(
                 "Not evaluated: the resource policy of Lambda function {} cannot be read: {e}.",
                 function.name
             )),
@@ -96,13 +96,13 @@ pub fn not_collected<'b>(
     let operation = input.operation;
     let b = b.status(Status::NotEvaluated);
     match gap {
-        Some(g) => b.evidence("gap", gap_evidence(g)).message(format!(
+        Some(g) => b.evidence("gap", gap_evidence(g)).message(format_args!(
             "Not evaluated: {input} failed for {} ({}).",
             function.name, g.error_code
         )),
         None => b
             .evidence("reason", format!("{operation}_not_collected"))
-            .message(format!(
+            .message(format_args!(
                 "Not evaluated: {input} was not collected for {}.",
                 function.name
             )),
@@ -314,7 +314,7 @@ pub fn load_url<'f>(
             out.push(
                 b.status(Status::Pass)
                     .evidence("url", None::<&str>)
-                    .message(format!(
+                    .message(format_args!(
                         "Lambda function {} has no function URL.",
                         function.name
                     )),

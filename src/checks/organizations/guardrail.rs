@@ -47,7 +47,7 @@ pub fn run(
                 out.push(
                     b.status(Status::Fail)
                         .evidence("scps", *why)
-                        .message(format!(
+                        .message(format_args!(
                             "No SCP keeps Lambda functions of account {} {rule}: {why}.",
                             account.account_id
                         )),
@@ -63,7 +63,9 @@ pub fn run(
                     None => out.push(
                         b.status(Status::NotEvaluated)
                             .evidence("reason", why.as_str())
-                            .message(format!("Not evaluated: the SCPs cannot be read: {why}.")),
+                            .message(format_args!(
+                                "Not evaluated: the SCPs cannot be read: {why}."
+                            )),
                     )?,
                 }
                 continue;
@@ -99,7 +101,7 @@ pub fn run(
             .evidence("outcomes", json!(evaluation.outcomes))
             .evidence("scp_levels", levels.len());
         let b = if !leaking.is_empty() {
-            b.status(Status::Fail).message(format!(
+            b.status(Status::Fail).message(format_args!(
                 "No SCP keeps Lambda functions of account {} {rule}: {} is not denied.",
                 account.account_id,
                 describe(&leaking)
@@ -107,12 +109,12 @@ pub fn run(
         } else if !unknown.is_empty() || evaluation.outcomes.is_empty() {
             b.status(Status::NotEvaluated)
                 .evidence("reason", "decision_unknown")
-                .message(format!(
+                .message(format_args!(
                     "Not evaluated: whether the SCPs deny {} depends on facts not known.",
                     describe(&unknown)
                 ))
         } else {
-            b.status(Status::Pass).message(format!(
+            b.status(Status::Pass).message(format_args!(
                 "The SCPs of account {} deny {}.",
                 account.account_id,
                 guardrail.what_scps_deny()
