@@ -5,7 +5,7 @@ use crate::checks::inputs::GET_ACCOUNT_AUTHORIZATION_DETAILS;
 use crate::checks::{CheckContext, CheckDef, Findings};
 use crate::finding::{FindingBuilder, FindingError, Status};
 use crate::policy::Decision;
-use crate::snapshot::{Account, Function, GLOBAL_REGION, RegionData};
+use crate::snapshot::{Account, Function, GLOBAL_REGION, RegionData, Role};
 use serde_json::{Value, json};
 
 /// The registry line.
@@ -18,8 +18,41 @@ pub const CHECK: CheckDef = CheckDef {
 /// The service principal Lambda@Edge replicates functions with.
 const EDGE_SERVICE: &str = "edgelambda.amazonaws.com";
 
+/// Whether the trust policy of each role (by ARN) of one account lets [`EDGE_SERVICE`] assume it.
+#[derive(Default)]
+struct EdgeTrust {
+    account: String,
+    by_role: std::collections::HashMap<String, Result<Decision, crate::policy::PolicyError>>,
+}
+
+impl EdgeTrust {
+    /// The decision for `role` of `account`, made the first time it is asked for.
+    fn of(&mut self, account: &str, role: &Role) -> &Result<Decision, crate::policy::PolicyError> {
+        if self.account != account {
+            self.by_role.clear();
+            self.account = account.to_string();
+        }
+        // Looked up before inserting: the key is copied once per role, not once per function.
+        if !self.by_role.contains_key(&role.arn) {
+            let decision = trust_decision(role, EDGE_SERVICE);
+            self.by_role.insert(role.arn.clone(), decision);
+        }
+        &self.by_role[&role.arn]
+    }
+}
+
 fn run(ctx: &CheckContext<'_>, out: &mut Findings<'_>) -> Result<(), FindingError> {
-    super::each_function(ctx, out, |_| true, judge)?;
+    // Whether each execution role trusts Lambda@Edge, decided once per role: the functions that
+    // share a role (thousands, in a large account) share the decision.
+    let mut edge_trust = EdgeTrust::default();
+    super::each_function(
+        ctx,
+        out,
+        |_| true,
+        |account, region, function, b, out| {
+            judge(account, region, function, b, out, &mut edge_trust)
+        },
+    )?;
     super::each_provider(ctx, out, |_, region, provider, b, out| {
         let placed = super::Placed::provider(provider);
         let b = b
@@ -56,6 +89,7 @@ fn judge<'t>(
     function: &Function,
     b: FindingBuilder<'t>,
     out: &mut Findings<'t>,
+    edge_trust: &mut EdgeTrust,
 ) -> Result<(), FindingError> {
     let b = b.evidence("role", function.role.as_str());
     let Some((net, b)) = super::network(account, region, function, b, out)? else {
@@ -102,7 +136,7 @@ fn judge<'t>(
         .binary_search_by(|r| r.arn.as_str().cmp(&function.role))
         .ok()
         .map(|i| &iam.roles[i]);
-    let edge = match role.map(|r| trust_decision(r, EDGE_SERVICE)) {
+    let edge = match role.map(|r| edge_trust.of(&account.account_id, r)) {
         // No such role in the account (deleted, or in another account): no Lambda@Edge trust to find.
         None => None,
         Some(Ok(Decision::Allowed { by })) => Some(json!(by)),
