@@ -12,7 +12,7 @@ use serde_json::Value;
 use time::{Date, Month, PrimitiveDateTime, Time, UtcOffset};
 
 use super::context::{Lookup, RequestContext, Tri};
-use super::document::{Parser, PolicyError};
+use super::document::{JsonPath, Parser, PolicyError};
 use super::matching::{ArnGlob, Glob, Mode, Template, Unknowns, concat};
 
 /// Comparison of numeric and date operators.
@@ -247,7 +247,7 @@ fn scalar_list(v: &Value) -> Option<Vec<String>> {
 pub(super) fn parse_condition_block(
     p: &Parser<'_>,
     v: &Value,
-    path: &str,
+    path: JsonPath<'_>,
     variables: bool,
 ) -> Result<Vec<Condition>, PolicyError> {
     let block = v
@@ -255,25 +255,25 @@ pub(super) fn parse_condition_block(
         .ok_or_else(|| p.err(path, "must be an object of condition operators"))?;
     let mut out = Vec::new();
     for (op_name, keys) in block {
-        let op_path = format!("{path}.{op_name}");
+        let op_path = JsonPath::Field(&path, op_name);
         let op = parse_operator(op_name).ok_or_else(|| PolicyError::UnknownOperator {
             policy: p.source.id.clone(),
-            path: op_path.clone(),
+            path: op_path.to_string(),
             operator: op_name.clone(),
         })?;
         let keys = keys
             .as_object()
-            .ok_or_else(|| p.err(&op_path, "must be an object of condition keys"))?;
+            .ok_or_else(|| p.err(op_path, "must be an object of condition keys"))?;
         for (key, vals) in keys {
-            let key_path = format!("{op_path}.{key}");
+            let key_path = JsonPath::Field(&op_path, key);
             let raw = scalar_list(vals).ok_or_else(|| {
                 p.err(
-                    &key_path,
+                    key_path,
                     "values must be strings, numbers, booleans or arrays of them",
                 )
             })?;
             let values = compile_values(op.family, &raw, variables)
-                .map_err(|bad| p.err(&key_path, &format!("invalid value {bad:?} for {op_name}")))?;
+                .map_err(|bad| p.err(key_path, &format!("invalid value {bad:?} for {op_name}")))?;
             out.push(Condition {
                 operator: op_name.as_str().into(),
                 key: key.to_ascii_lowercase().into(),
@@ -664,7 +664,7 @@ mod tests {
         let src = PolicySource::new("t", PolicyKind::IdentityInline);
         let p = Parser { source: &src };
         let block = serde_json::json!({ op: { key: vals } });
-        let mut c = parse_condition_block(&p, &block, "Condition", true).unwrap();
+        let mut c = parse_condition_block(&p, &block, JsonPath::Top("Condition"), true).unwrap();
         c.remove(0)
     }
 
@@ -1306,7 +1306,7 @@ mod tests {
             json!({"StringEquals": "x"}),
         ] {
             assert!(
-                parse_condition_block(&p, &bad, "Condition", true).is_err(),
+                parse_condition_block(&p, &bad, JsonPath::Top("Condition"), true).is_err(),
                 "{bad}"
             );
         }
