@@ -807,7 +807,8 @@ mod tests {
                 list
             })
             .collect();
-        let got: Vec<&str> = join_sorted(lists).iter().map(|f| f.id.as_str()).collect();
+        let joined = join_sorted(lists);
+        let got: Vec<&str> = joined.iter().map(|f| f.id.as_str()).collect();
         assert_eq!(got, want);
         sort_findings(&mut findings);
         let got: Vec<&str> = findings.iter().map(|f| f.id.as_str()).collect();

@@ -74,7 +74,12 @@ pub(super) fn parse_parts(raw: &str, variables: bool, wildcards: bool) -> Vec<Pa
     let mut parts = Vec::new();
     let mut lit = String::new();
     let mut rest = raw;
-    while let Some(c) = rest.chars().next() {
+    // Literal text is copied a run at a time, up to the next character that may not be literal
+    // (a wildcard, or the `$` of a variable): most policy strings are one run, copied once.
+    let special = |c: char| (wildcards && (c == '*' || c == '?')) || (variables && c == '$');
+    while let Some(at) = rest.find(special) {
+        lit.push_str(&rest[..at]);
+        rest = &rest[at..];
         if variables
             && rest.starts_with("${")
             && let Some((part, used)) = parse_variable(&rest[2..])
@@ -89,21 +94,24 @@ pub(super) fn parse_parts(raw: &str, variables: bool, wildcards: bool) -> Vec<Pa
             rest = &rest[2 + used..];
             continue;
         }
-        match c {
-            '*' if wildcards => {
+        // `*`, `?` and `$` are one byte each.
+        match rest.as_bytes()[0] {
+            b'*' if wildcards => {
                 flush(&mut parts, &mut lit);
                 if parts.last() != Some(&Part::Star) {
                     parts.push(Part::Star);
                 }
             }
-            '?' if wildcards => {
+            b'?' if wildcards => {
                 flush(&mut parts, &mut lit);
                 parts.push(Part::Quest);
             }
-            _ => lit.push(c),
+            // A `$` that opens no variable is literal.
+            _ => lit.push_str(&rest[..1]),
         }
-        rest = &rest[c.len_utf8()..];
+        rest = &rest[1..];
     }
+    lit.push_str(rest);
     flush(&mut parts, &mut lit);
     parts
 }
@@ -613,6 +621,85 @@ pub fn resource_matches(pattern: &str, resource: &str) -> bool {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    /// `parse_parts` as it was first written, a character at a time: the reference the run-wise
+    /// version must agree with.
+    fn parse_parts_by_char(raw: &str, variables: bool, wildcards: bool) -> Vec<Part> {
+        let mut parts = Vec::new();
+        let mut lit = String::new();
+        let mut rest = raw;
+        while let Some(c) = rest.chars().next() {
+            if variables
+                && rest.starts_with("${")
+                && let Some((part, used)) = parse_variable(&rest[2..])
+            {
+                match part {
+                    Part::Lit(s) => lit.push_str(&s),
+                    other => {
+                        flush(&mut parts, &mut lit);
+                        parts.push(other);
+                    }
+                }
+                rest = &rest[2 + used..];
+                continue;
+            }
+            match c {
+                '*' if wildcards => {
+                    flush(&mut parts, &mut lit);
+                    if parts.last() != Some(&Part::Star) {
+                        parts.push(Part::Star);
+                    }
+                }
+                '?' if wildcards => {
+                    flush(&mut parts, &mut lit);
+                    parts.push(Part::Quest);
+                }
+                _ => lit.push(c),
+            }
+            rest = &rest[c.len_utf8()..];
+        }
+        flush(&mut parts, &mut lit);
+        parts
+    }
+
+    #[test]
+    fn parts_are_read_a_run_at_a_time_as_they_were_a_character_at_a_time() {
+        let cases = [
+            "",
+            "arn:aws:lambda:us-east-1:123456789012:function:f",
+            "lambda:*",
+            "*",
+            "**",
+            "a*?*b",
+            "?",
+            "$",
+            "$$",
+            "a$b",
+            "${",
+            "${}",
+            "${aws:username}",
+            "arn:aws:s3:::bucket/${aws:username}/*",
+            "${aws:username, 'none'}",
+            "${x, 'with } brace and '' quote'}",
+            "${x, 'unclosed}",
+            "${x 'no comma'}",
+            "${*}${?}${$}",
+            "é*ü?ß${aws:PrincipalTag/Team}λ",
+            "*${aws:username}*",
+            "tail$",
+        ];
+        for raw in cases {
+            for variables in [false, true] {
+                for wildcards in [false, true] {
+                    assert_eq!(
+                        parse_parts(raw, variables, wildcards),
+                        parse_parts_by_char(raw, variables, wildcards),
+                        "{raw:?} variables={variables} wildcards={wildcards}"
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn action_wildcards_case_insensitive() {
