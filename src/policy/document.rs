@@ -588,20 +588,24 @@ impl Parser<'_> {
                 }
             }
         }
-        let effect = effect.ok_or_else(|| self.err(&format!("{path}.Effect"), "is required"))?;
+        let effect =
+            effect.ok_or_else(|| self.err(JsonPath::Field(&path, "Effect"), "is required"))?;
         let action = action.ok_or_else(|| {
-            self.err(&format!("{path}.Action"), "Action or NotAction is required")
+            self.err(
+                JsonPath::Field(&path, "Action"),
+                "Action or NotAction is required",
+            )
         })?;
         let kind = self.source.kind;
         if kind.is_resource_based() && principal.is_none() {
             return Err(self.err(
-                &format!("{path}.Principal"),
+                JsonPath::Field(&path, "Principal"),
                 "Principal or NotPrincipal is required in a resource-based policy",
             ));
         }
         if !kind.is_resource_based() && resource.is_none() {
             return Err(self.err(
-                &format!("{path}.Resource"),
+                JsonPath::Field(&path, "Resource"),
                 "Resource or NotResource is required",
             ));
         }
