@@ -15,6 +15,7 @@ pub mod exit;
 pub mod export;
 pub mod finding;
 pub mod inventory;
+pub mod json_text;
 pub mod merge;
 pub mod policy;
 mod progress;

@@ -6,6 +6,7 @@
 //! bytes of every v1 report (a golden test pins those of the demo account).
 
 use crate::finding;
+use crate::json_text::write_json_str;
 use crate::report::{self as internal, CheckInfo};
 use crate::snapshot;
 use serde::{Deserialize, Serialize};
@@ -760,70 +761,6 @@ fn indent(buf: &mut Vec<u8>, depth: usize) {
     }
 }
 
-/// `s` as a JSON string, escaped exactly as serde_json escapes it: `"` and `\\` with a
-/// backslash, backspace, tab, line feed, form feed and carriage return by their short escapes,
-/// other control characters as `\u00XX`, everything else as it is. Eight bytes are checked at a
-/// time: most strings need no escape and are copied whole.
-fn write_json_str(buf: &mut Vec<u8>, s: &str) {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    // Whether any of eight bytes is below 0x20, a quote or a backslash (exact: a borrow only
-    // flags a byte above one that is flagged already).
-    fn any_special(x: u64) -> bool {
-        let below_space = x.wrapping_sub(ONES * 0x20) & !x;
-        let quote = x ^ (ONES * u64::from(b'"'));
-        let backslash = x ^ (ONES * u64::from(b'\\'));
-        let zero = |v: u64| v.wrapping_sub(ONES) & !v;
-        (below_space | zero(quote) | zero(backslash)) & HIGH != 0
-    }
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let bytes = s.as_bytes();
-    buf.reserve(bytes.len() + 2);
-    buf.push(b'"');
-    let mut start = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        if let Some(chunk) = bytes.get(i..i + 8)
-            && let Ok(eight) = <[u8; 8]>::try_from(chunk)
-            && !any_special(u64::from_le_bytes(eight))
-        {
-            i += 8;
-            continue;
-        }
-        let b = bytes[i];
-        let short = match b {
-            b'"' => Some(b'"'),
-            b'\\' => Some(b'\\'),
-            0x08 => Some(b'b'),
-            b'\t' => Some(b't'),
-            b'\n' => Some(b'n'),
-            0x0c => Some(b'f'),
-            b'\r' => Some(b'r'),
-            0x00..=0x1f => None,
-            _ => {
-                i += 1;
-                continue;
-            }
-        };
-        buf.extend_from_slice(&bytes[start..i]);
-        match short {
-            Some(c) => buf.extend_from_slice(&[b'\\', c]),
-            None => buf.extend_from_slice(&[
-                b'\\',
-                b'u',
-                b'0',
-                b'0',
-                HEX[usize::from(b >> 4)],
-                HEX[usize::from(b & 0xf)],
-            ]),
-        }
-        i += 1;
-        start = i;
-    }
-    buf.extend_from_slice(&bytes[start..]);
-    buf.push(b'"');
-}
-
 /// Compact JSON text (as serde_json writes it: no whitespace) as serde_json's pretty printer
 /// writes the same value starting `depth` levels deep: a member or element a line each, `": "`
 /// after a key, an empty object or array as `{}` or `[]`. Strings and numbers are copied as they
@@ -1162,30 +1099,6 @@ mod tests {
                 String::from_utf8(by_hand),
                 String::from_utf8(by_serde),
                 "{arn}"
-            );
-        }
-    }
-
-    #[test]
-    fn strings_are_escaped_as_serde_json_escapes_them() {
-        // Every ASCII character and some beyond, at every place of an eight-byte check.
-        let mut cases: Vec<String> = vec![String::new(), "é\u{2028}😀\u{7f}".into()];
-        for c in (0u8..=0x7f).map(char::from).chain(['é', '\u{2028}', '😀']) {
-            for at in 0..18 {
-                let mut s: String = "abcdefghijklmnopq".chars().take(at).collect();
-                s.push(c);
-                s.push_str("rstuvwxyz012345");
-                cases.push(s);
-            }
-        }
-        for s in cases {
-            let mut by_hand = Vec::new();
-            write_json_str(&mut by_hand, &s);
-            let by_serde = serde_json::to_string(&s).expect("a string serialises");
-            assert_eq!(
-                String::from_utf8(by_hand).expect("utf-8"),
-                by_serde,
-                "{s:?}"
             );
         }
     }
