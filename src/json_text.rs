@@ -108,7 +108,7 @@ pub fn write_compact_value(buf: &mut Vec<u8>, value: &Value) {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     #[test]
@@ -135,10 +135,12 @@ mod tests {
         }
     }
 
-    #[test]
-    fn values_are_written_as_serde_json_writes_them() {
-        let awkward =
-            "q\"b\\c\u{1}\u{1f}\u{7f}é\u{2028}\n\t\r\u{8}\u{c}/<>&'😀 and more than eight";
+    /// A string with every kind of character a JSON writer treats apart.
+    pub(crate) const AWKWARD: &str =
+        "q\"b\\c\u{1}\u{1f}\u{7f}é\u{2028}\n\t\r\u{8}\u{c}/<>&'😀 and more than eight";
+
+    /// An object of nested, empty and awkward values and numbers, as evidence may hold.
+    pub(crate) fn awkward_object() -> serde_json::Map<String, Value> {
         let value = serde_json::json!({
             "statement": {"Effect": "Allow", "Principal": {"AWS": ["arn:aws:iam::1:root"]},
                 "Condition": {"StringEquals": {"aws:SourceAccount": ["1", "2"]}}},
@@ -147,10 +149,19 @@ mod tests {
             "nested_empty": [[], {}, [[]], {"a": {}}],
             "numbers": [0, -1, 1.5, 1e300, -0.0, 2.5e-8, 0.1, 1e-7, 123456789.125, u64::MAX, i64::MIN],
             "flags": [true, false, null],
-            awkward: [awkward, {awkward: awkward}],
+            AWKWARD: [AWKWARD, {AWKWARD: AWKWARD}],
+            "text:with,colons{and}[brackets]": "a,b:c{d}[e]",
         });
+        match value {
+            Value::Object(map) => map,
+            _ => serde_json::Map::new(),
+        }
+    }
+
+    #[test]
+    fn values_are_written_as_serde_json_writes_them() {
         for v in [
-            value.clone(),
+            Value::Object(awkward_object()),
             Value::Null,
             serde_json::json!("plain"),
             serde_json::json!([]),

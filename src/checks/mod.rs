@@ -769,47 +769,42 @@ mod tests {
                 ))
         });
         let want: Vec<&str> = expected.iter().map(|f| f.id.as_str()).collect();
-        // As `run` joins them: each check's list sorted by its worker, then cut and joined.
-        let lists: Vec<FindingList> = templates
-            .iter()
-            .map(|t| {
-                let mut list: FindingList = findings
-                    .iter()
-                    .filter(|f| f.code() == t.facts.code)
-                    .cloned()
-                    .collect();
-                sort_one_check(&mut list);
-                list
-            })
-            .collect();
-        let joined = join_sorted(lists);
-        let got: Vec<&str> = joined.iter().map(|f| f.id.as_str()).collect();
-        assert_eq!(got, want);
+        // As `run` joins them: each check's list (arranged by `arrange`) sorted by its worker,
+        // then cut and joined.
+        let run_order = |arrange: fn(&mut FindingList)| -> Vec<String> {
+            let lists: Vec<FindingList> = templates
+                .iter()
+                .map(|t| {
+                    let mut list: FindingList = findings
+                        .iter()
+                        .filter(|f| f.code() == t.facts.code)
+                        .cloned()
+                        .collect();
+                    arrange(&mut list);
+                    assert!(!list.is_sorted_by(|a, b| place(a) <= place(b)));
+                    sort_one_check(&mut list);
+                    list
+                })
+                .collect();
+            join_sorted(lists)
+                .iter()
+                .map(|f| f.id.to_string())
+                .collect()
+        };
+        // In the order made above.
+        assert_eq!(run_order(|_| {}), want);
         // A check that reports in the snapshot's order (account, region, resource), its statuses
         // and severities interleaved: the groups are in order already and are not sorted again.
-        let lists: Vec<FindingList> = templates
-            .iter()
-            .map(|t| {
-                let mut list: FindingList = findings
-                    .iter()
-                    .filter(|f| f.code() == t.facts.code)
-                    .cloned()
-                    .collect();
-                list.sort_by(|a, b| {
-                    (&a.account_id, &a.region, &a.resource_arn).cmp(&(
-                        &b.account_id,
-                        &b.region,
-                        &b.resource_arn,
-                    ))
-                });
-                assert!(!list.is_sorted_by(|a, b| place(a) <= place(b)));
-                sort_one_check(&mut list);
-                list
-            })
-            .collect();
-        let joined = join_sorted(lists);
-        let got: Vec<&str> = joined.iter().map(|f| f.id.as_str()).collect();
-        assert_eq!(got, want);
+        assert_eq!(
+            run_order(|list| list.sort_by(|a, b| {
+                (&a.account_id, &a.region, &a.resource_arn).cmp(&(
+                    &b.account_id,
+                    &b.region,
+                    &b.resource_arn,
+                ))
+            })),
+            want
+        );
         sort_findings(&mut findings);
         let got: Vec<&str> = findings.iter().map(|f| f.id.as_str()).collect();
         assert_eq!(got, want);

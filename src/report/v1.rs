@@ -675,32 +675,21 @@ fn write_findings(
 /// written field by field. Three of four findings of a large scan are these; through serde's
 /// machinery they were most of the writer's time.
 fn write_compact_pass(buf: &mut Vec<u8>, f: &finding::Finding) -> std::io::Result<()> {
-    let fields: [(&[u8], &str); 8] = [
-        (b"id", &f.id),
-        (b"code", f.code()),
-        (b"severity", f.severity.as_str()),
-        (b"status", f.status.as_str()),
-        (b"account_id", &f.account_id),
-        (b"region", &f.region),
-        (b"resource_type", &f.resource_type),
-        (b"resource_arn", &f.resource_arn),
-    ];
     buf.push(b'{');
-    write_string_fields(buf, &fields);
+    // What identifies it: the finding's strings but its check's slug and title and its message.
+    write_string_fields(
+        buf,
+        string_fields(f)
+            .into_iter()
+            .filter(|(key, _)| !matches!(*key, b"slug" | b"title" | b"message")),
+    );
     buf.extend_from_slice(b"\n    }");
     Ok(())
 }
 
-/// A finding as an element of the document's findings array: the bytes [`write_indented`]
-/// writes for its [`FindingView`] at depth 2 (a test compares them), written field by field, its
-/// evidence re-indented from the compact text it is held as. Escaping strings through serde's
-/// serializer a byte at a time, and parsing the evidence again to transcode it, were most of the
-/// writer's time. A suppressed finding (few) is written through serde.
-fn write_finding(buf: &mut Vec<u8>, f: &finding::Finding) -> std::io::Result<()> {
-    if f.suppressed.is_some() {
-        return write_indented(buf, &FindingView::from(f), 2);
-    }
-    let fields: [(&[u8], &str); 11] = [
+/// A finding's members whose values are strings, in the order of [`FindingView`].
+fn string_fields(f: &finding::Finding) -> [(&'static [u8], &str); 11] {
+    [
         (b"id", &f.id),
         (b"code", f.code()),
         (b"slug", f.slug()),
@@ -712,9 +701,20 @@ fn write_finding(buf: &mut Vec<u8>, f: &finding::Finding) -> std::io::Result<()>
         (b"resource_type", &f.resource_type),
         (b"resource_arn", &f.resource_arn),
         (b"message", &f.message),
-    ];
+    ]
+}
+
+/// A finding as an element of the document's findings array: the bytes [`write_indented`]
+/// writes for its [`FindingView`] at depth 2 (a test compares them), written field by field, its
+/// evidence re-indented from the compact text it is held as. Escaping strings through serde's
+/// serializer a byte at a time, and parsing the evidence again to transcode it, were most of the
+/// writer's time. A suppressed finding (few) is written through serde.
+fn write_finding(buf: &mut Vec<u8>, f: &finding::Finding) -> std::io::Result<()> {
+    if f.suppressed.is_some() {
+        return write_indented(buf, &FindingView::from(f), 2);
+    }
     buf.push(b'{');
-    write_string_fields(buf, &fields);
+    write_string_fields(buf, string_fields(f));
     buf.extend_from_slice(b",\n      \"evidence\": ");
     write_reindented(buf, f.evidence.as_json().as_bytes(), 3);
     buf.extend_from_slice(b",\n      \"compliance\": [");
@@ -736,8 +736,11 @@ fn write_finding(buf: &mut Vec<u8>, f: &finding::Finding) -> std::io::Result<()>
 }
 
 /// The members of a finding object (depth 3) whose values are strings, the first one opening it.
-fn write_string_fields(buf: &mut Vec<u8>, fields: &[(&[u8], &str)]) {
-    for (i, (key, value)) in fields.iter().enumerate() {
+fn write_string_fields<'a>(
+    buf: &mut Vec<u8>,
+    fields: impl IntoIterator<Item = (&'static [u8], &'a str)>,
+) {
+    for (i, (key, value)) in fields.into_iter().enumerate() {
         buf.extend_from_slice(if i == 0 {
             b"\n      \""
         } else {
@@ -1105,22 +1108,8 @@ mod tests {
 
     #[test]
     fn a_finding_is_written_as_serde_writes_its_view() {
-        let awkward =
-            "q\"b\\c\u{1}\u{1f}\u{7f}é\u{2028}\n\t\r\u{8}\u{c}/<>&'😀 and more than eight";
-        let evidence = serde_json::json!({
-            "allowed_by": [{"sid": "S1", "index": 0, "statement": {"Effect": "Allow",
-                "Principal": "*", "Condition": {"StringEquals": {"aws:SourceAccount": ["1", "2"]}}}}],
-            "empty_object": {},
-            "empty_array": [],
-            "nested_empty": [[], {}, [[]], {"a": {}}],
-            "numbers": [0, -1, 1.5, 1e300, -0.0, 2.5e-8, u64::MAX, i64::MIN],
-            "flags": [true, false, null],
-            awkward: awkward,
-            "text:with,colons{and}[brackets]": "a,b:c{d}[e]",
-        });
-        let Value::Object(map) = evidence else {
-            panic!("an object")
-        };
+        use crate::json_text::tests::{AWKWARD as awkward, awkward_object};
+        let map = awkward_object();
         for (evidence, compliance, message) in [
             (
                 finding::Evidence::from_map(&map),
