@@ -523,13 +523,9 @@ struct Nested {
 
 impl Nested {
     fn line<W: ?Sized + std::io::Write>(&self, w: &mut W, lead: &[u8]) -> std::io::Result<()> {
-        const SPACES: [u8; 32] = [b' '; 32];
         w.write_all(lead)?;
-        let mut n = 2 * self.depth;
-        while n > 0 {
-            let k = n.min(SPACES.len());
-            w.write_all(&SPACES[..k])?;
-            n -= k;
+        for piece in indentation(self.depth) {
+            w.write_all(piece)?;
         }
         Ok(())
     }
@@ -753,14 +749,19 @@ fn write_string_fields<'a>(
 }
 
 /// The indentation of a line `depth` levels deep (two spaces a level, as serde_json's pretty
-/// printer).
+/// printer), in pieces of at most 32 spaces: evidence may nest without bound.
+fn indentation(depth: usize) -> impl Iterator<Item = &'static [u8]> {
+    static SPACES: [u8; 32] = [b' '; 32];
+    let n = 2 * depth;
+    (0..n)
+        .step_by(SPACES.len())
+        .map(move |at| &SPACES[..(n - at).min(SPACES.len())])
+}
+
+/// [`indentation`] into a buffer.
 fn indent(buf: &mut Vec<u8>, depth: usize) {
-    const SPACES: [u8; 32] = [b' '; 32];
-    let mut n = 2 * depth;
-    while n > 0 {
-        let k = n.min(SPACES.len());
-        buf.extend_from_slice(&SPACES[..k]);
-        n -= k;
+    for piece in indentation(depth) {
+        buf.extend_from_slice(piece);
     }
 }
 
@@ -1102,6 +1103,16 @@ mod tests {
                 String::from_utf8(by_hand),
                 String::from_utf8(by_serde),
                 "{arn}"
+            );
+        }
+    }
+
+    #[test]
+    fn indentation_is_two_spaces_a_level_at_any_depth() {
+        for depth in 0..40 {
+            assert_eq!(
+                indentation(depth).collect::<Vec<_>>().concat(),
+                vec![b' '; 2 * depth]
             );
         }
     }
